@@ -1,0 +1,88 @@
+/*
+ * console.c: kprintf and the log functions, on top of the SBI console.
+ *
+ * kprintf formats into a small buffer and hands it to the SBI in pieces,
+ * all under the console lock. The lock is a spinlock, so printing is safe
+ * with interrupts on or off, from any hart.
+ */
+#include "console/console.h"
+
+#include "sbi/sbi.h"
+#include "sync/spinlock.h"
+
+static struct spinlock console_lock = SPINLOCK_INIT("console");
+
+/* Characters are gathered here and written in runs. */
+struct console_buffer {
+    char bytes[128];
+    size_t used;
+};
+
+static void console_flush(struct console_buffer *buffer)
+{
+    sbi_console_write(buffer->bytes, buffer->used);
+    buffer->used = 0;
+}
+
+static void console_emit(void *context, char c)
+{
+    struct console_buffer *buffer = context;
+    buffer->bytes[buffer->used++] = c;
+    if (buffer->used == sizeof(buffer->bytes))
+        console_flush(buffer);
+}
+
+void console_write(const char *buf, size_t len)
+{
+    spinlock_acquire(&console_lock);
+    sbi_console_write(buf, len);
+    spinlock_release(&console_lock);
+}
+
+void console_break_lock(void)
+{
+    /* Only panic calls this: the hart that held the lock will never release it. */
+    spinlock_init(&console_lock, "console");
+}
+
+int kvprintf(const char *fmt, va_list args)
+{
+    struct console_buffer buffer = {.used = 0};
+    spinlock_acquire(&console_lock);
+    int count = format_emit(console_emit, &buffer, fmt, args);
+    console_flush(&buffer);
+    spinlock_release(&console_lock);
+    return count;
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    int count = kvprintf(fmt, args);
+    va_end(args);
+    return count;
+}
+
+/* ANSI colours per level; COLOR=0 at build time turns them off. */
+#ifndef CONSOLE_COLOR
+#define CONSOLE_COLOR 1
+#endif
+
+static const char *const level_tags[] = {"", "ERROR", "WARN ", "INFO ", "DEBUG", "TRACE"};
+static const char *const level_colors[] = {"", "\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[32m", "\x1b[90m"};
+
+void log_message(int level, const char *fmt, ...)
+{
+    if (level < LOG_LEVEL_ERROR || level > LOG_LEVEL_TRACE)
+        level = LOG_LEVEL_ERROR;
+    char line[256];
+    va_list args;
+    va_start(args, fmt);
+    kvsnprintf(line, sizeof(line), fmt, args);
+    va_end(args);
+    if (CONSOLE_COLOR)
+        kprintf("%s[%s]\x1b[0m %s\n", level_colors[level], level_tags[level], line);
+    else
+        kprintf("[%s] %s\n", level_tags[level], line);
+}

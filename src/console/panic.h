@@ -1,0 +1,36 @@
+/*
+ * panic.h: stop the kernel with a report a student can act on.
+ *
+ * panic() prints file:line, the hart, what was running, the message and a
+ * backtrace with function names, then ends the machine with PANIC_EXIT_CODE.
+ * assert() panics with the failed condition's text.
+ */
+#ifndef CONSOLE_PANIC_H
+#define CONSOLE_PANIC_H
+
+#include <stdint.h>
+
+/* QEMU's exit status after a panic (101, as a Rust panic exits). */
+#define PANIC_EXIT_CODE 101
+
+#define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
+
+#define assert(condition)                                         \
+    do {                                                          \
+        if (!(condition))                                         \
+            panic_at(__FILE__, __LINE__, "assertion failed: %s", #condition); \
+    } while (0)
+
+__attribute__((noreturn, format(printf, 3, 4))) void panic_at(const char *file, int line,
+                                                              const char *fmt, ...);
+
+/* Print the call chain that starts at frame pointer `fp`. */
+void backtrace_print(uint64_t fp);
+
+/*
+ * The name of the function that contains `addr`, and the distance into it.
+ * Returns NULL when addr is not in the kernel's text.
+ */
+const char *ksyms_lookup(uint64_t addr, uint64_t *offset);
+
+#endif

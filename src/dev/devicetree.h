@@ -1,0 +1,45 @@
+/*
+ * devicetree.h: the facts the kernel reads from the boot device tree.
+ *
+ * OpenSBI passes the device tree's physical address in a1. devicetree_init()
+ * checks it once; after that any module asks here for what it needs: memory,
+ * the command line, a device's registers. Nothing the tree tells is hard-coded.
+ */
+#ifndef DEV_DEVICETREE_H
+#define DEV_DEVICETREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/fdt.h"
+
+/* Check the blob at physical address dtb_pa. Panics if it is not a device tree. */
+void devicetree_init(uint64_t dtb_pa);
+
+/* The checked tree, for modules that walk it themselves. */
+const struct fdt *devicetree_get(void);
+
+/* Physical address and size of the blob itself (never to be handed out as free memory). */
+uint64_t devicetree_blob_pa(void);
+uint64_t devicetree_blob_size(void);
+
+/* /chosen/bootargs, or "" when there is none. */
+const char *devicetree_bootargs(void);
+
+/* Total RAM over every memory node, and the first memory range. */
+uint64_t devicetree_memory_total(void);
+bool devicetree_memory_range(int index, uint64_t *base, uint64_t *size);
+
+/* The first node compatible with `compatible`: its first reg entry. */
+bool devicetree_find_device(const char *compatible, uint64_t *base, uint64_t *size);
+
+/* /cpus/timebase-frequency, in Hz (0 if missing). */
+uint64_t devicetree_timebase_frequency(void);
+
+/*
+ * Find "key=value" in the command line; copies the value (up to its first
+ * space) into buf. Returns false when the key is absent.
+ */
+bool devicetree_bootarg(const char *key, char *buf, int size);
+
+#endif

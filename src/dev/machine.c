@@ -1,0 +1,36 @@
+/*
+ * machine.c: machine_exit through the sifive_test device, or SBI.
+ */
+#include "dev/machine.h"
+
+#include "dev/devicetree.h"
+#include "lib/riscv.h"
+#include "mm/layout.h"
+#include "sbi/sbi.h"
+
+#define SIFIVE_TEST_PASS 0x5555
+#define SIFIVE_TEST_FAIL 0x3333
+
+/* Kernel-window address of the test device's register, 0 if there is none. */
+static uint64_t test_device;
+
+void machine_init(void)
+{
+    uint64_t base;
+    uint64_t size;
+    if (devicetree_find_device("sifive,test0", &base, &size))
+        test_device = (uint64_t)phys_to_virt(base);
+}
+
+void machine_exit(int code)
+{
+    if (code < 0 || code > 255)
+        code = 255;
+    if (test_device != 0) {
+        uint32_t value = code == 0 ? SIFIVE_TEST_PASS : ((uint32_t)code << 16) | SIFIVE_TEST_FAIL;
+        mmio_write32(test_device, value);
+    }
+    sbi_system_reset(SBI_RESET_SHUTDOWN, code == 0 ? SBI_REASON_NONE : SBI_REASON_FAILURE);
+    for (;;)
+        wfi();
+}

@@ -1,0 +1,143 @@
+/*
+ * string.c: byte-at-a-time string and memory functions. Plain loops: the
+ * kernel copies little, and these are easy to step through in GDB.
+ * memcpy and memset move 8 bytes at a time when both sides are aligned,
+ * because page copies and page clears are the common large case.
+ */
+#include "lib/string.h"
+
+#include <stdint.h>
+
+void *memset(void *dst, int byte, size_t n)
+{
+    unsigned char *d = dst;
+    if (((uintptr_t)d & 7) == 0) {
+        uint64_t pattern = (unsigned char)byte;
+        pattern |= pattern << 8;
+        pattern |= pattern << 16;
+        pattern |= pattern << 32;
+        while (n >= 8) {
+            *(uint64_t *)d = pattern;
+            d += 8;
+            n -= 8;
+        }
+    }
+    while (n > 0) {
+        *d++ = (unsigned char)byte;
+        n--;
+    }
+    return dst;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+        while (n >= 8) {
+            *(uint64_t *)d = *(const uint64_t *)s;
+            d += 8;
+            s += 8;
+            n -= 8;
+        }
+    }
+    while (n > 0) {
+        *d++ = *s++;
+        n--;
+    }
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d < s) {
+        /* Copying forward is safe when the destination is below the source. */
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    } else {
+        /* Otherwise copy backward, so no byte is overwritten before it is read. */
+        while (n > 0) {
+            n--;
+            d[n] = s[n];
+        }
+    }
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a;
+    const unsigned char *y = b;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != y[i])
+            return x[i] - y[i];
+    }
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n] != '\0')
+        n++;
+    return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n] != '\0')
+        n++;
+    return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] != b[i] || a[i] == '\0')
+            return (unsigned char)a[i] - (unsigned char)b[i];
+    }
+    return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+    for (;; s++) {
+        if (*s == (char)c)
+            return (char *)s;
+        if (*s == '\0')
+            return NULL;
+    }
+}
+
+char *strncpy(char *dst, const char *src, size_t n)
+{
+    size_t i = 0;
+    for (; i < n && src[i] != '\0'; i++)
+        dst[i] = src[i];
+    for (; i < n; i++)
+        dst[i] = '\0';
+    return dst;
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t length = strlen(src);
+    if (size > 0) {
+        size_t copy = length < size - 1 ? length : size - 1;
+        memcpy(dst, src, copy);
+        dst[copy] = '\0';
+    }
+    return length;
+}

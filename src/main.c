@@ -1,0 +1,71 @@
+/*
+ * main.c: kmain, the kernel's table of contents.
+ *
+ * entry.S calls kmain on the boot stack, with paging on and the kernel
+ * running at its high address. Each line below starts one subsystem, in the
+ * order they depend on each other; the comment says what it makes possible.
+ */
+#include <stdint.h>
+
+#include "console/console.h"
+#include "console/panic.h"
+#include "dev/devicetree.h"
+#include "dev/machine.h"
+#include "lib/riscv.h"
+#include "main.h"
+#include "mm/layout.h"
+#include "proc/cpu.h"
+#include "sbi/sbi.h"
+
+/* Written by entry.S: instret at the kernel's first instruction. */
+extern uint64_t boot_entry_instret;
+
+static uint64_t boot_instret_at_end;
+static uint64_t boot_hartid;
+
+static void print_banner(void)
+{
+    long spec = sbi_get_spec_version();
+    long impl_id = sbi_get_impl_id();
+    long impl_version = sbi_get_impl_version();
+    uint64_t memory = devicetree_memory_total();
+
+    kprintf("\n");
+    kprintf("RISC-V Sv39 teaching kernel\n");
+    kprintf("  hart        %lu\n", boot_hartid);
+    kprintf("  SBI         %s %ld.%ld, spec %ld.%ld (console: %s)\n", sbi_impl_name(impl_id),
+            impl_version >> 16, impl_version & 0xffff, (spec >> 24) & 0x7f, spec & 0xffffff,
+            sbi_has_dbcn() ? "DBCN" : "legacy");
+    kprintf("  memory      %lu MiB\n", memory >> 20);
+    kprintf("  kernel      %p .. %p (kmain at %p)\n", (void *)kernel_start, (void *)kernel_end,
+            (void *)kmain);
+    kprintf("  bootargs    \"%s\"\n", devicetree_bootargs());
+}
+
+void kmain(uint64_t hartid, uint64_t dtb_pa)
+{
+    boot_hartid = hartid;
+    cpu_init(hartid);              /* tp -> this hart's struct cpu; locks work from here */
+    sbi_init();                    /* probe SBI extensions: console, timer, reset */
+    devicetree_init(dtb_pa);       /* check the device tree OpenSBI handed us */
+    machine_init();                /* find the sifive_test device, so exit codes reach QEMU */
+    print_banner();                /* hart, SBI version, memory size, kernel range */
+
+    boot_instret_at_end = read_instret();
+    kernel_run();                  /* the shell, a demo, or a test image's own code */
+    machine_exit(0);
+}
+
+uint64_t kmain_boot_instructions(void)
+{
+    return boot_instret_at_end - boot_entry_instret;
+}
+
+/*
+ * What the kernel does once it is up. Test images link their own strong
+ * kernel_run, which replaces this weak one.
+ */
+__attribute__((weak)) void kernel_run(void)
+{
+    log_info("kernel: nothing more to run yet; powering off");
+}

@@ -1,0 +1,68 @@
+/*
+ * layout.h: the kernel's memory map, shared by C and assembly.
+ *
+ *   virtual address                      what                     physical
+ *   0xffff_ffff_ffff_ffff  +-------------------------------+
+ *                          |  kernel window, continued     |
+ *   0xffff_ffff_8020_0000  |  kernel image (text..ksyms)   |  0x8020_0000
+ *   0xffff_ffff_8000_0000  |  OpenSBI (never touched)      |  0x8000_0000
+ *                          |  MMIO: UART, PLIC, test dev   |  0x0c00_0000...
+ *   0xffff_ffff_0000_0000  +-------------------------------+  0x0
+ *                          |  (unmapped, not canonical     |
+ *                          |   below 0xffff_ffc0_0000_0000)|
+ *   0x0000_003f_ffff_ffff  +-------------------------------+
+ *                          |  user space                   |
+ *   0x0000_0000_0000_0000  +-------------------------------+
+ *
+ * Every physical address P, MMIO included, is visible to the kernel at
+ * P + KERNEL_OFFSET. That "kernel window" is how the kernel touches RAM and
+ * devices without building a mapping for each.
+ */
+#ifndef MM_LAYOUT_H
+#define MM_LAYOUT_H
+
+#define KERNEL_OFFSET 0xffffffff00000000
+#define KERNEL_BASE   0xffffffff80200000
+#define RAM_BASE      0x80000000
+#define PAGE_SIZE     4096
+#define PAGE_SHIFT    12
+
+#define BOOT_STACK_SIZE (64 * 1024)
+
+/* Sv39: satp.MODE = 8 in bits 63..60. */
+#define SATP_MODE_SV39 (8UL << 60)
+
+/* Page-table entry bits (privileged spec, section "Sv32"/"Sv39"). */
+#define PTE_V (1 << 0) /* valid */
+#define PTE_R (1 << 1) /* readable */
+#define PTE_W (1 << 2) /* writable */
+#define PTE_X (1 << 3) /* executable */
+#define PTE_U (1 << 4) /* user mode may access */
+#define PTE_G (1 << 5) /* global: in every address space */
+#define PTE_A (1 << 6) /* accessed */
+#define PTE_D (1 << 7) /* dirty */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* The kernel-window address of a physical address, and back. */
+static inline void *phys_to_virt(uint64_t pa)
+{
+    return (void *)(pa + KERNEL_OFFSET);
+}
+
+static inline uint64_t virt_to_phys(const void *va)
+{
+    return (uint64_t)va - KERNEL_OFFSET;
+}
+
+/* Boundaries exported by kernel.ld. Declared as arrays: only their addresses mean anything. */
+extern char kernel_start[], kernel_end[];
+extern char text_start[], text_end[];
+extern char rodata_start[], rodata_end[];
+extern char data_start[], data_end[];
+extern char bss_start[], bss_end[];
+extern char boot_stack_bottom[], boot_stack_top[];
+#endif
+
+#endif

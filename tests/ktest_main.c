@@ -1,0 +1,19 @@
+/*
+ * ktest_main.c: kernel_run for the in-kernel test image (make ktest).
+ *
+ * Runs the suites that match the command line's "ktest.filter=" and ends
+ * QEMU with the number of failed cases as its exit status (0 = all passed).
+ */
+#include "console/console.h"
+#include "dev/devicetree.h"
+#include "dev/machine.h"
+#include "ktest/ktest.h"
+#include "main.h"
+
+void kernel_run(void)
+{
+    char filter[128] = "";
+    devicetree_bootarg("ktest.filter", filter, sizeof(filter));
+    int failures = ktest_run_all(filter);
+    machine_exit(failures > 255 ? 255 : failures);
+}
