@@ -104,7 +104,7 @@ $(BUILD)/$(1).elf: $(2) $(BUILD)/obj/ksyms_empty.o kernel.ld scripts/gen_ksyms.p
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $(BUILD)/$(1).pass1.elf $(2) $(BUILD)/obj/ksyms_empty.o -lgcc
-	$$(Q)$$(NM) -n $(BUILD)/$(1).pass1.elf | $$(PYTHON) scripts/gen_ksyms.py > $(BUILD)/$(1).ksyms.S
+	$$(Q)$$(NM) -n $(BUILD)/$(1).pass1.elf | $$(PYTHON) scripts/gen_ksyms.py kernel.ld > $(BUILD)/$(1).ksyms.S
 	$$(Q)$$(CC) $$(ASFLAGS) -c $(BUILD)/$(1).ksyms.S -o $(BUILD)/$(1).ksyms.o
 	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $(2) $(BUILD)/$(1).ksyms.o -lgcc
 endef
@@ -170,16 +170,19 @@ $(BUILD)/host/%: tests/host/%.c $(BUILD)/flags
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(HOST_SRCS_$*) -lcriterion $(HOST_LIBS_$*)
 
-host-test: deps $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
+host-test: $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
 	@set -e; for t in $(HOST_TESTS); do \
 		echo "== host test $$t"; ASAN_OPTIONS=detect_leaks=1 $(BUILD)/host/$$t; done
 
-system-test: deps images
-	$(PYTHON) -m pytest tests/system
+system-test: deps
+	$(Q)$(MAKE) --no-print-directory images
+	$(PYTHON) -m pytest
 
-# Host tests first; pytest's summary is the last line.
-test: deps images host-test
-	$(PYTHON) -m pytest tests/system
+# The installer runs first (a recursive make keeps that order under -j); then
+# the images, the host tests, and pytest, whose summary is the last line.
+test: deps
+	$(Q)$(MAKE) --no-print-directory images host-test
+	$(PYTHON) -m pytest
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src tests user -name '*.[ch]' 2>/dev/null)

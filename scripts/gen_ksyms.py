@@ -6,13 +6,22 @@ reads that image's function symbols and writes an assembly file with the
 table, which the second link puts in the .ksyms section. That section is the
 last in kernel.ld, so filling it in moves no code: the addresses stay valid.
 
-Usage: nm -n kernel.pass1.elf | gen_ksyms.py > ksyms.S
+Usage: nm -n kernel.pass1.elf | gen_ksyms.py [kernel.ld] > ksyms.S
        gen_ksyms.py --empty > ksyms_empty.S
+
+Symbols the linker script defines ("text_start = .;") mark section
+boundaries, not functions; naming kernel.ld leaves them out.
 """
+import re
 import sys
 
 
-def read_functions(lines):
+def linker_script_symbols(path):
+    with open(path) as script:
+        return set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\.\s*;", script.read()))
+
+
+def read_functions(lines, skip=frozenset()):
     """Return sorted (address, name) for text symbols, one name per address."""
     functions = {}
     for line in lines:
@@ -22,7 +31,7 @@ def read_functions(lines):
         address = int(parts[0], 16)
         name = parts[2]
         # Local labels of assembly files ('.L...') are not functions.
-        if name.startswith(".L") or name.startswith("$"):
+        if name.startswith(".L") or name.startswith("$") or name in skip:
             continue
         # Prefer a global name when a local one shares the address.
         if address not in functions or parts[1] in ("T", "W"):
@@ -50,7 +59,8 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--empty":
         emit([], sys.stdout)
     else:
-        emit(read_functions(sys.stdin), sys.stdout)
+        skip = linker_script_symbols(sys.argv[1]) if len(sys.argv) > 1 else frozenset()
+        emit(read_functions(sys.stdin, skip), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,13 @@ extern const uint64_t ksyms_count;
 extern const struct ksym ksyms_table[];
 extern const char ksyms_names[];
 
+static int panic_exit_code = PANIC_EXIT_CODE;
+
+void panic_set_exit_code(int code)
+{
+    panic_exit_code = code;
+}
+
 const char *ksyms_lookup(uint64_t addr, uint64_t *offset)
 {
     if (addr < (uint64_t)text_start || addr >= (uint64_t)text_end || ksyms_count == 0)
@@ -88,7 +95,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     struct cpu *cpu = cpu_this();
     if (cpu != NULL && cpu->panicking) {
         /* A panic inside the panic report: say so plainly and stop. */
-        machine_exit(PANIC_EXIT_CODE);
+        machine_exit(panic_exit_code);
     }
     if (cpu != NULL)
         cpu->panicking = true;
@@ -103,6 +110,6 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     kprintf("\nPANIC at %s:%d on hart %lu (%s): %s\n", file, line, cpu_hartid(),
             cpu != NULL && cpu->running_name != NULL ? cpu->running_name : "?", message);
     backtrace_print(read_fp());
-    kprintf("panic: machine halted with exit code %d\n", PANIC_EXIT_CODE);
-    machine_exit(PANIC_EXIT_CODE);
+    kprintf("panic: machine halted with exit code %d\n", panic_exit_code);
+    machine_exit(panic_exit_code);
 }

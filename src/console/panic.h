@@ -24,6 +24,12 @@
 __attribute__((noreturn, format(printf, 3, 4))) void panic_at(const char *file, int line,
                                                               const char *fmt, ...);
 
+/*
+ * The exit status a panic ends the machine with. A test kernel whose success
+ * is an expected panic (tests/kernel/should_panic.c) sets it to 0.
+ */
+void panic_set_exit_code(int code);
+
 /* Print the call chain that starts at frame pointer `fp`. */
 void backtrace_print(uint64_t fp);
 

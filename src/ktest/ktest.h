@@ -26,6 +26,7 @@
 #define KTEST_KTEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/setjmp.h"

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""bench.py: run the benchmark image and collect its figures.
+
+The image runs under `qemu -icount shift=0`: QEMU advances the guest one
+instruction at a time against a virtual clock, so `instret` counts exactly
+and every figure is the same on any host, however busy it is.
+
+The kernel prints "BENCH <key> <value> <unit> <method...>" lines. This script
+prints "key: value unit" for each, and writes them all to a JSON file:
+    {"boot_insns": {"value": 51234, "unit": "insns", "method": "..."}, ...}
+
+Usage: bench.py IMAGE OUTPUT.json [--timeout SECONDS] [--mem 128M]
+"""
+import argparse
+import json
+import subprocess
+import sys
+
+
+def run(image, timeout, mem):
+    command = [
+        "qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", mem,
+        "-nographic", "-no-reboot", "-icount", "shift=0", "-kernel", image,
+    ]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as expired:
+        output = (expired.stdout or b"").decode(errors="replace")
+        sys.exit("bench: %s did not finish in %d s\n%s" % (image, timeout, output))
+    return done.returncode, done.stdout.decode(errors="replace").replace("\r", "")
+
+
+def parse(output):
+    figures = {}
+    errors = []
+    for line in output.splitlines():
+        if line.startswith("BENCH "):
+            parts = line.split(None, 4)
+            if len(parts) < 4:
+                errors.append("malformed line: " + line)
+                continue
+            key, value, unit = parts[1], parts[2], parts[3]
+            method = parts[4] if len(parts) > 4 else ""
+            figures[key] = {"value": int(value), "unit": unit, "method": method}
+        elif line.startswith("BENCH-ERROR"):
+            errors.append(line)
+    return figures, errors, "BENCH-DONE" in output
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("image")
+    parser.add_argument("output")
+    parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--mem", default="128M")
+    args = parser.parse_args()
+
+    status, output = run(args.image, args.timeout, args.mem)
+    figures, errors, finished = parse(output)
+    for key, figure in figures.items():
+        print("%s: %d %s" % (key, figure["value"], figure["unit"]))
+    with open(args.output, "w") as out:
+        json.dump(figures, out, indent=2, sort_keys=True)
+        out.write("\n")
+    print("bench: %d figures written to %s (method: guest instructions, qemu -icount shift=0)"
+          % (len(figures), args.output))
+    if errors or not finished or status != 0:
+        sys.stderr.write(output)
+        for error in errors:
+            print("bench: " + error, file=sys.stderr)
+        sys.exit("bench: the benchmark image failed (exit status %d, finished=%s)"
+                 % (status, finished))
+
+
+if __name__ == "__main__":
+    main()
