@@ -32,7 +32,7 @@ GDBPORT  ?= 1234
 # Seconds before a run that does not end is killed (make ktest and test images).
 TIMEOUT  ?= 120
 
-BUILD := build
+BUILD ?= build
 
 # Quiet by default: one short line per step. V=1 shows the full commands.
 ifeq ($(V),1)
@@ -176,13 +176,13 @@ host-test: $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
 
 system-test: deps
 	$(Q)$(MAKE) --no-print-directory images
-	$(PYTHON) -m pytest
+	BUILD=$(BUILD) $(PYTHON) -m pytest
 
 # The installer runs first (a recursive make keeps that order under -j); then
 # the images, the host tests, and pytest, whose summary is the last line.
 test: deps
 	$(Q)$(MAKE) --no-print-directory images host-test
-	$(PYTHON) -m pytest
+	BUILD=$(BUILD) $(PYTHON) -m pytest
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src tests user -name '*.[ch]' 2>/dev/null)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pexpect
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILD = ROOT / "build"
+# make passes BUILD when it is not the default "build" (parallel work trees).
+BUILD = ROOT / os.environ.get("BUILD", "build")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
