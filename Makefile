@@ -6,7 +6,7 @@
 #   make ktest    the in-kernel unit tests (KTEST='format*' picks a subset)
 #   make bench    instruction counts under qemu -icount, into build/bench.json
 #
-# Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1
+# Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1 HEAP=buddy
 
 # ---- Tools -----------------------------------------------------------------
 CROSS   ?= riscv64-unknown-elf-
@@ -31,6 +31,11 @@ KTEST    ?=
 GDBPORT  ?= 1234
 # Seconds before a run that does not end is killed (make ktest and test images).
 TIMEOUT  ?= 120
+# The kernel heap's design: buddy, bump, list or fixed (docs/heap.md).
+HEAP     ?= buddy
+ifeq ($(filter $(HEAP),buddy bump list fixed),)
+$(error HEAP=$(HEAP) is not a heap design: use buddy, bump, list or fixed)
+endif
 
 BUILD ?= build
 
@@ -47,7 +52,8 @@ CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls \
           -fno-tree-loop-distribute-patterns \
           -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP -Isrc \
-          -DLOG_LEVEL=LOG_LEVEL_$(LOG) -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR)
+          -DLOG_LEVEL=LOG_LEVEL_$(LOG) -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
+          -DHEAP_DESIGN=\"$(HEAP)\"
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
 

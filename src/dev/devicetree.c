@@ -1,5 +1,8 @@
 /*
  * devicetree.c: the boot device tree, read through lib/fdt.
+ *
+ * The tree is checked whole once, at boot; after that every question is a
+ * short walk of a blob known to be well formed.
  */
 #include "dev/devicetree.h"
 
@@ -15,8 +18,11 @@ void devicetree_init(uint64_t dtb_pa)
     /* The header's totalsize is checked by fdt_init against a sane upper bound. */
     const uint32_t max_blob = 1u << 20;
     int error = fdt_init(&tree, phys_to_virt(dtb_pa), max_blob);
+    if (error == 0)
+        error = fdt_check(&tree);
     if (error != 0)
-        panic("device tree at physical %p: %s", (void *)dtb_pa, fdt_strerror(error));
+        panic("device tree at physical %p: %s (error %d)", (void *)dtb_pa, fdt_strerror(error),
+              error);
     blob_pa = dtb_pa;
 }
 
@@ -37,28 +43,43 @@ uint64_t devicetree_blob_size(void)
 
 const char *devicetree_bootargs(void)
 {
-    int chosen = fdt_path_offset(&tree, "/chosen");
-    if (chosen < 0)
-        return "";
-    const char *args = fdt_property_string(&tree, chosen, "bootargs");
+    const char *args = fdt_chosen_string(&tree, "bootargs");
     return args != NULL ? args : "";
 }
 
-/* Calls visit(base, size) for each range of every node with device_type "memory". */
+const char *devicetree_stdout_path(void)
+{
+    const char *path = fdt_chosen_string(&tree, "stdout-path");
+    return path != NULL ? path : "";
+}
+
 bool devicetree_memory_range(int index, uint64_t *base, uint64_t *size)
 {
-    int seen = 0;
-    for (int node = 0; node >= 0; node = fdt_next_node(&tree, node, NULL)) {
-        const char *type = fdt_property_string(&tree, node, "device_type");
-        if (type == NULL || strcmp(type, "memory") != 0)
-            continue;
-        for (int i = 0; fdt_reg(&tree, node, i, base, size) == 0; i++) {
-            if (seen == index)
-                return true;
-            seen++;
-        }
-    }
-    return false;
+    return fdt_memory_range(&tree, index, base, size) == 0;
+}
+
+bool devicetree_reserved_range(int index, uint64_t *base, uint64_t *size)
+{
+    return fdt_reserved_range(&tree, index, base, size) == 0;
+}
+
+bool devicetree_initrd(uint64_t *start, uint64_t *end)
+{
+    return fdt_initrd(&tree, start, end) == 0;
+}
+
+int devicetree_cpu_count(void)
+{
+    struct fdt_cpu cpu;
+    int count = 0;
+    while (fdt_cpu(&tree, count, &cpu) == 0)
+        count++;
+    return count;
+}
+
+bool devicetree_cpu(int index, struct fdt_cpu *cpu)
+{
+    return fdt_cpu(&tree, index, cpu) == 0;
 }
 
 uint64_t devicetree_memory_total(void)
@@ -81,11 +102,10 @@ bool devicetree_find_device(const char *compatible, uint64_t *base, uint64_t *si
 
 uint64_t devicetree_timebase_frequency(void)
 {
-    int cpus = fdt_path_offset(&tree, "/cpus");
-    uint32_t frequency = 0;
-    if (cpus >= 0)
-        fdt_property_u32(&tree, cpus, "timebase-frequency", &frequency);
-    return frequency;
+    struct fdt_cpu cpu;
+    if (fdt_cpu(&tree, 0, &cpu) != 0)
+        return 0;
+    return cpu.timebase_hz;
 }
 
 bool devicetree_bootarg(const char *key, char *buf, int size)

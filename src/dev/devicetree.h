@@ -13,7 +13,11 @@
 
 #include "lib/fdt.h"
 
-/* Check the blob at physical address dtb_pa. Panics if it is not a device tree. */
+/*
+ * Check the blob at physical address dtb_pa, all of it: header, nesting,
+ * names and bounds. Panics with the reason if it is malformed, so nothing
+ * after this ever follows a broken offset.
+ */
 void devicetree_init(uint64_t dtb_pa);
 
 /* The checked tree, for modules that walk it themselves. */
@@ -26,14 +30,31 @@ uint64_t devicetree_blob_size(void);
 /* /chosen/bootargs, or "" when there is none. */
 const char *devicetree_bootargs(void);
 
-/* Total RAM over every memory node, and the first memory range. */
+/* /chosen/stdout-path, or "" when there is none. */
+const char *devicetree_stdout_path(void);
+
+/* Total RAM over every memory node, and its index-th range. */
 uint64_t devicetree_memory_total(void);
 bool devicetree_memory_range(int index, uint64_t *base, uint64_t *size);
+
+/*
+ * Ranges that are not the kernel's to use: the memory-reservation block's
+ * entries first, then /reserved-memory's children (OpenSBI puts its own
+ * region there). False past the last.
+ */
+bool devicetree_reserved_range(int index, uint64_t *base, uint64_t *size);
+
+/* The initial ramdisk a loader placed, from /chosen; false when there is none. */
+bool devicetree_initrd(uint64_t *start, uint64_t *end);
+
+/* The CPUs under /cpus: how many, and each one's hart id, ISA string and timebase. */
+int devicetree_cpu_count(void);
+bool devicetree_cpu(int index, struct fdt_cpu *cpu);
 
 /* The first node compatible with `compatible`: its first reg entry. */
 bool devicetree_find_device(const char *compatible, uint64_t *base, uint64_t *size);
 
-/* /cpus/timebase-frequency, in Hz (0 if missing). */
+/* The timebase frequency in Hz: /cpus's, or the first cpu's own (0 if missing). */
 uint64_t devicetree_timebase_frequency(void);
 
 /*

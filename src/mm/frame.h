@@ -10,6 +10,18 @@
  * the caller one reference; frame_ref() adds one (a frame shared by two page
  * tables); frame_free() drops one and returns the frame to the free pool when
  * the last one goes. Document in a struct's comment which frames it owns.
+ * The idiom, used everywhere in the kernel:
+ *   - A function that allocates a frame and fails later frees it before it
+ *     returns the error: a frame never leaks on an error path.
+ *   - Handing a frame to another owner (a page table, the heap) transfers the
+ *     reference; the giver must not free it afterwards. Sharing calls
+ *     frame_ref() first, so each holder frees its own reference.
+ *   - A struct that owns frames says so in its comment, and its destroy
+ *     function frees exactly those.
+ *   - Freeing a frame that is free, or an address the allocator never gave,
+ *     is a bug and panics with the address.
+ * Memory is allocated in blocks of 2^order frames (a binary buddy system), so
+ * every operation costs O(log n) at most: see docs/physical-memory.md.
  *
  * Failure is a null paddr_t (value 0: physical 0 is never RAM on virt).
  */
@@ -19,6 +31,13 @@
 #include <stdint.h>
 
 #include "mm/addr.h"
+#include "mm/memmap.h"
+
+/*
+ * The largest block: 2^18 frames = 1 GiB, one Sv39 gigapage. (Order 9 is
+ * 2 MiB, a megapage.) Blocks of order k are aligned to 2^k frames.
+ */
+#define FRAME_MAX_ORDER 18
 
 /* Build the free pool from the device tree's memory map. */
 void frame_init(void);
@@ -41,5 +60,14 @@ unsigned frame_ref_count(paddr_t pa);
 /* Counts, in frames. */
 uint64_t frame_free_count(void);
 uint64_t frame_total_count(void);
+
+/* The largest order frame_alloc_contiguous() could satisfy now; -1 when none is free. */
+int frame_largest_free_order(void);
+
+/* The memory map frame_init() built: RAM, reservations and usable ranges. */
+const struct memmap *frame_memory_map(void);
+
+/* Guest instructions frame_init() took (make bench reports it for 128 MiB and 2 GiB). */
+uint64_t frame_init_instructions(void);
 
 #endif

@@ -62,6 +62,7 @@ extern char text_start[], text_end[];
 extern char rodata_start[], rodata_end[];
 extern char data_start[], data_end[];
 extern char bss_start[], bss_end[];
+extern char ksyms_start[], ksyms_end[];
 extern char boot_stack_bottom[], boot_stack_top[];
 #endif
 

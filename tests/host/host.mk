@@ -7,3 +7,34 @@
 
 HOST_TESTS += test_format
 HOST_SRCS_test_format := src/console/format.c
+
+# ---- The device-tree reader against libfdt ------------------------------------
+# test_fdt reads the trees QEMU builds for every memory size and hart count
+# below. QEMU writes the tree and exits at once when asked to dump it.
+FDT_DUMP_MEMS := 64M 128M 256M 512M 1G 2G
+FDT_DUMP_SMPS := 1 2 4 8
+FDT_DUMPS := $(foreach m,$(FDT_DUMP_MEMS),$(foreach n,$(FDT_DUMP_SMPS),$(BUILD)/dtb/virt-$(m)-smp$(n).dtb))
+
+# $* is "512M-smp4": memory size, then hart count.
+$(BUILD)/dtb/virt-%.dtb:
+	@mkdir -p $(dir $@)
+	$(Q)$(QEMU) -machine virt,dumpdtb=$@ -bios default -nographic \
+		-m $(word 1,$(subst -smp, ,$*)) -smp $(word 2,$(subst -smp, ,$*)) 2>/dev/null
+	@test -s $@ || (echo "QEMU did not dump $@" && false)
+
+HOST_TESTS += test_fdt
+HOST_SRCS_test_fdt := tests/host/kfdt.c
+HOST_LIBS_test_fdt := -lfdt
+$(BUILD)/host/test_fdt: tests/host/kfdt.c tests/host/kfdt.h src/lib/fdt.c src/lib/fdt.h | $(FDT_DUMPS)
+$(BUILD)/host/test_fdt: HOST_CFLAGS += -DFDT_DUMP_DIR='"$(abspath $(BUILD)/dtb)"'
+
+# ---- Physical memory: the memory map and the four heap designs ------------------
+HOST_TESTS += test_memmap
+HOST_SRCS_test_memmap := src/mm/memmap.c
+$(BUILD)/host/test_memmap: src/mm/memmap.c src/mm/memmap.h
+
+HEAP_HOST_SRCS := src/mm/heap_design.c src/mm/heap_buddy.c src/mm/heap_bump.c \
+                  src/mm/heap_list.c src/mm/heap_fixed.c tests/host/host_panic.c
+HOST_TESTS += test_heap
+HOST_SRCS_test_heap := $(HEAP_HOST_SRCS)
+$(BUILD)/host/test_heap: $(HEAP_HOST_SRCS) src/mm/heap.h src/mm/heap_design.h tests/host/host_panic.h

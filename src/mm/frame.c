@@ -1,0 +1,366 @@
+/*
+ * frame.c: the physical frame allocator, a binary buddy system over 4 KiB frames.
+ *
+ * Free memory is kept as blocks of 2^order frames, aligned to their size, on
+ * one list per order. Allocating splits a larger block in halves until it
+ * fits; freeing merges a block with its "buddy" (the other half of the block
+ * they were split from: frame number XOR 2^order) while the buddy is free too.
+ * Both walk at most FRAME_MAX_ORDER orders: O(log n).
+ *
+ * What the allocator knows about each frame sits in a metadata array, one
+ * struct frame_info per frame, never inside the frames themselves: a free
+ * frame is never written, and a stray write into a freed frame cannot break
+ * the free lists. Set-up clears that array (linear in RAM, 16 bytes per
+ * 4 KiB) and then lays out each usable range as a handful of maximal aligned
+ * blocks, so no frame is freed one at a time.
+ */
+#include "mm/frame.h"
+
+#include "console/console.h"
+#include "console/panic.h"
+#include "dev/devicetree.h"
+#include "lib/riscv.h"
+#include "lib/string.h"
+#include "mm/layout.h"
+#include "sync/spinlock.h"
+
+/*
+ * The kernel window maps VA = PA + 0xffff_ffff_0000_0000, and virtual
+ * addresses end at 2^64: physical addresses from 4 GiB up have no window
+ * address, so RAM there cannot be handed out until a later window grows.
+ */
+#define KERNEL_WINDOW_END 0x100000000ull
+
+#define FRAME_NONE UINT32_MAX
+
+enum frame_state {
+    FRAME_STATE_NONE = 0,  /* reserved, a hole, or inside a block */
+    FRAME_STATE_FREE,      /* first frame of a free block */
+    FRAME_STATE_ALLOCATED, /* first frame of an allocated block */
+};
+
+/* One per frame. Only a block's first frame has meaningful order and links. */
+struct frame_info {
+    uint32_t next, prev; /* free-list neighbours (frame indices) while FREE */
+    uint32_t refcount;   /* references to the block while ALLOCATED */
+    uint8_t order;       /* the block is 2^order frames */
+    uint8_t state;       /* enum frame_state */
+    uint16_t unused;
+};
+
+/* The whole allocator. frame_lock guards everything below it. */
+static struct spinlock frame_lock = SPINLOCK_INIT("frame");
+static struct frame_info *frame_infos; /* covers [first_pfn, first_pfn + span) */
+static uint64_t first_pfn;
+static uint64_t span;
+static uint32_t free_heads[FRAME_MAX_ORDER + 1];
+static uint64_t free_frames;
+static uint64_t total_frames;
+static uint64_t init_instructions;
+static struct memmap memory_map;
+
+/* ---- Free lists: doubly linked through frame_infos, by index ---- */
+
+static void list_push(uint32_t index, unsigned order)
+{
+    struct frame_info *info = &frame_infos[index];
+    info->state = FRAME_STATE_FREE;
+    info->order = (uint8_t)order;
+    info->prev = FRAME_NONE;
+    info->next = free_heads[order];
+    if (info->next != FRAME_NONE)
+        frame_infos[info->next].prev = index;
+    free_heads[order] = index;
+}
+
+static void list_remove(uint32_t index, unsigned order)
+{
+    struct frame_info *info = &frame_infos[index];
+    if (info->prev != FRAME_NONE)
+        frame_infos[info->prev].next = info->next;
+    else
+        free_heads[order] = info->next;
+    if (info->next != FRAME_NONE)
+        frame_infos[info->next].prev = info->prev;
+    info->state = FRAME_STATE_NONE;
+}
+
+/* ---- The buddy system ---- */
+
+/* Take a block of 2^order frames; returns its index, or FRAME_NONE. */
+static uint32_t take_block(unsigned order)
+{
+    unsigned found = order;
+    while (found <= FRAME_MAX_ORDER && free_heads[found] == FRAME_NONE)
+        found++;
+    if (found > FRAME_MAX_ORDER)
+        return FRAME_NONE;
+    uint32_t index = free_heads[found];
+    list_remove(index, found);
+    /* Keep the lower half, free the upper half, until the block is the size asked. */
+    while (found > order) {
+        found--;
+        list_push(index + (1u << found), found);
+    }
+    struct frame_info *info = &frame_infos[index];
+    info->state = FRAME_STATE_ALLOCATED;
+    info->order = (uint8_t)order;
+    info->refcount = 1;
+    free_frames -= 1ull << order;
+    return index;
+}
+
+/* Return a block, merging it with its buddy for as long as the buddy is free. */
+static void release_block(uint32_t index, unsigned order)
+{
+    uint64_t pfn = first_pfn + index;
+    frame_infos[index].state = FRAME_STATE_NONE;
+    free_frames += 1ull << order;
+    while (order < FRAME_MAX_ORDER) {
+        uint64_t buddy_pfn = pfn ^ (1ull << order);
+        if (buddy_pfn < first_pfn || buddy_pfn - first_pfn >= span)
+            break;
+        uint32_t buddy = (uint32_t)(buddy_pfn - first_pfn);
+        if (frame_infos[buddy].state != FRAME_STATE_FREE || frame_infos[buddy].order != order)
+            break;
+        list_remove(buddy, order);
+        pfn &= ~(1ull << order); /* the merged block starts at the lower half */
+        order++;
+    }
+    list_push((uint32_t)(pfn - first_pfn), order);
+}
+
+/* Lay out frames [pfn, end) as the largest aligned blocks that fit. */
+static void add_free_range(uint64_t pfn, uint64_t end)
+{
+    while (pfn < end) {
+        unsigned order = 0;
+        while (order < FRAME_MAX_ORDER && (pfn & (1ull << order)) == 0 &&
+               pfn + (2ull << order) <= end)
+            order++;
+        list_push((uint32_t)(pfn - first_pfn), order);
+        free_frames += 1ull << order;
+        total_frames += 1ull << order;
+        pfn += 1ull << order;
+    }
+}
+
+/* ---- Set-up ---- */
+
+static uint64_t image_pa(const char *symbol)
+{
+    return (uint64_t)symbol - KERNEL_OFFSET;
+}
+
+static void reserve_or_panic(struct memmap *map, uint64_t base, uint64_t size, const char *what)
+{
+    if (!memmap_reserve(map, base, size, what))
+        panic("memmap: more than %d reserved ranges; cannot reserve %s at %p", MEMMAP_MAX_RANGES,
+              what, (void *)base);
+}
+
+/* RAM from the device tree, minus everything that is not ours to hand out. */
+static void build_memory_map(struct memmap *map)
+{
+    uint64_t base;
+    uint64_t size;
+    uint64_t kernel_pa = image_pa(kernel_start);
+    memmap_init(map);
+    for (int i = 0; devicetree_memory_range(i, &base, &size); i++) {
+        if (!memmap_add_ram(map, base, size))
+            log_warn("memmap: too many RAM ranges; %p..%p left unused", (void *)base,
+                     (void *)(base + size));
+        /* OpenSBI lives below the kernel in the RAM range the kernel was loaded into. */
+        if (kernel_pa > base && kernel_pa - base < size)
+            reserve_or_panic(map, base, kernel_pa - base, "firmware (OpenSBI)");
+    }
+    reserve_or_panic(map, kernel_pa, image_pa(kernel_end) - kernel_pa, "kernel image");
+    reserve_or_panic(map, devicetree_blob_pa(), devicetree_blob_size(), "device tree blob");
+    for (int i = 0; devicetree_reserved_range(i, &base, &size); i++)
+        reserve_or_panic(map, base, size, "device-tree reservation");
+    uint64_t initrd_end;
+    if (devicetree_initrd(&base, &initrd_end))
+        reserve_or_panic(map, base, initrd_end - base, "initrd");
+    for (int i = 0; i < map->ram_count; i++) {
+        if (map->ram[i].end > KERNEL_WINDOW_END) {
+            reserve_or_panic(map, KERNEL_WINDOW_END, UINT64_MAX - KERNEL_WINDOW_END,
+                             "beyond the kernel window (4 GiB)");
+            break;
+        }
+    }
+}
+
+/* Carve the metadata array out of usable RAM and clear it. */
+static void place_metadata(struct memmap *map)
+{
+    if (map->usable_count == 0)
+        panic("frame: no usable RAM left after reservations (%d RAM ranges)", map->ram_count);
+    first_pfn = map->usable[0].base >> PAGE_SHIFT;
+    span = (map->usable[map->usable_count - 1].end >> PAGE_SHIFT) - first_pfn;
+    if (span >= FRAME_NONE)
+        panic("frame: %lu frames do not fit 32-bit frame indices", span);
+    uint64_t bytes = span * sizeof(struct frame_info);
+    uint64_t pa = memmap_take(map, bytes, "frame metadata");
+    if (pa == 0)
+        panic("frame: no usable range holds the %lu KiB of frame metadata", bytes >> 10);
+    frame_infos = paddr_to_ptr(paddr(pa));
+    /* State 0 (NONE) for every frame: nothing is free until add_free_range says so. */
+    memset(frame_infos, 0, bytes);
+}
+
+static void log_range(const char *kind, const struct memmap_range *r)
+{
+    log_info("memmap: %-8s 0x%09lx..0x%09lx %8lu KiB  %s", kind, r->base, r->end,
+             (r->end - r->base) >> 10, r->what);
+}
+
+static void log_memory_map(const struct memmap *map)
+{
+    for (int i = 0; i < map->ram_count; i++)
+        log_range("ram", &map->ram[i]);
+    for (int i = 0; i < map->reserved_count; i++)
+        log_range("reserved", &map->reserved[i]);
+    for (int i = 0; i < map->usable_count; i++)
+        log_range("usable", &map->usable[i]);
+    log_info("frame: %lu frames free of %lu (%lu MiB)", free_frames, total_frames,
+             (free_frames * PAGE_SIZE) >> 20);
+}
+
+void frame_init(void)
+{
+    uint64_t start = read_instret();
+    build_memory_map(&memory_map);
+    place_metadata(&memory_map);
+    for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+        free_heads[order] = FRAME_NONE;
+    for (int i = 0; i < memory_map.usable_count; i++)
+        add_free_range(memory_map.usable[i].base >> PAGE_SHIFT,
+                       memory_map.usable[i].end >> PAGE_SHIFT);
+    init_instructions = read_instret() - start;
+    log_memory_map(&memory_map);
+}
+
+/* ---- The interface ---- */
+
+static paddr_t index_to_paddr(uint32_t index)
+{
+    return paddr((first_pfn + index) << PAGE_SHIFT);
+}
+
+/*
+ * The index of the allocated block that starts at pa. Anything else is a bug
+ * in the caller, reported with the address: freeing twice, freeing the middle
+ * of a block, or an address the allocator never gave.
+ */
+static uint32_t allocated_block(paddr_t pa, const char *operation)
+{
+    uint64_t pfn = pa.value >> PAGE_SHIFT;
+    if ((pa.value & (PAGE_SIZE - 1)) != 0 || pfn < first_pfn || pfn - first_pfn >= span)
+        panic("%s(%p): not a frame the allocator manages", operation, (void *)pa.value);
+    uint32_t index = (uint32_t)(pfn - first_pfn);
+    if (frame_infos[index].state == FRAME_STATE_FREE)
+        panic("%s(%p): the frame is already free (double free?)", operation, (void *)pa.value);
+    if (frame_infos[index].state != FRAME_STATE_ALLOCATED)
+        panic("%s(%p): not the first frame of an allocated block", operation, (void *)pa.value);
+    return index;
+}
+
+paddr_t frame_alloc_contiguous(unsigned order)
+{
+    if (order > FRAME_MAX_ORDER)
+        return paddr(0);
+    spinlock_acquire(&frame_lock);
+    uint32_t index = take_block(order);
+    spinlock_release(&frame_lock);
+    return index == FRAME_NONE ? paddr(0) : index_to_paddr(index);
+}
+
+paddr_t frame_alloc(void)
+{
+    return frame_alloc_contiguous(0);
+}
+
+paddr_t frame_alloc_zeroed(void)
+{
+    paddr_t pa = frame_alloc_contiguous(0);
+    if (!paddr_is_null(pa))
+        memset(paddr_to_ptr(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+void frame_free(paddr_t pa)
+{
+    spinlock_acquire(&frame_lock);
+    uint32_t index = allocated_block(pa, "frame_free");
+    struct frame_info *info = &frame_infos[index];
+    if (--info->refcount == 0)
+        release_block(index, info->order);
+    spinlock_release(&frame_lock);
+}
+
+void frame_free_contiguous(paddr_t pa, unsigned order)
+{
+    spinlock_acquire(&frame_lock);
+    uint32_t index = allocated_block(pa, "frame_free_contiguous");
+    struct frame_info *info = &frame_infos[index];
+    if (info->order != order)
+        panic("frame_free_contiguous(%p, order %u): the block was allocated with order %u",
+              (void *)pa.value, order, info->order);
+    if (--info->refcount == 0)
+        release_block(index, order);
+    spinlock_release(&frame_lock);
+}
+
+unsigned frame_ref(paddr_t pa)
+{
+    spinlock_acquire(&frame_lock);
+    struct frame_info *info = &frame_infos[allocated_block(pa, "frame_ref")];
+    if (info->refcount == UINT32_MAX)
+        panic("frame_ref(%p): reference count overflow", (void *)pa.value);
+    unsigned count = ++info->refcount;
+    spinlock_release(&frame_lock);
+    return count;
+}
+
+unsigned frame_ref_count(paddr_t pa)
+{
+    uint64_t pfn = pa.value >> PAGE_SHIFT;
+    if (pfn < first_pfn || pfn - first_pfn >= span)
+        panic("frame_ref_count(%p): not a frame the allocator manages", (void *)pa.value);
+    spinlock_acquire(&frame_lock);
+    struct frame_info *info = &frame_infos[pfn - first_pfn];
+    /* Free frames, and frames inside a block, hold no references of their own. */
+    unsigned count = info->state == FRAME_STATE_ALLOCATED ? info->refcount : 0;
+    spinlock_release(&frame_lock);
+    return count;
+}
+
+uint64_t frame_free_count(void)
+{
+    return free_frames;
+}
+
+uint64_t frame_total_count(void)
+{
+    return total_frames;
+}
+
+int frame_largest_free_order(void)
+{
+    spinlock_acquire(&frame_lock);
+    int order = FRAME_MAX_ORDER;
+    while (order >= 0 && free_heads[order] == FRAME_NONE)
+        order--;
+    spinlock_release(&frame_lock);
+    return order;
+}
+
+const struct memmap *frame_memory_map(void)
+{
+    return &memory_map;
+}
+
+uint64_t frame_init_instructions(void)
+{
+    return init_instructions;
+}
