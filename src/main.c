@@ -8,14 +8,23 @@
 #include <stdint.h>
 
 #include "console/console.h"
+#include "console/echo.h"
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "dev/machine.h"
+#include "dev/plic.h"
+#include "dev/uart.h"
 #include "lib/riscv.h"
+#include "lib/string.h"
 #include "main.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
 #include "mm/layout.h"
 #include "proc/cpu.h"
 #include "sbi/sbi.h"
+#include "trap/irq.h"
+#include "trap/timer.h"
+#include "trap/trap.h"
 
 /* Written by entry.S: instret at the kernel's first instruction. */
 extern uint64_t boot_entry_instret;
@@ -46,10 +55,17 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
     boot_hartid = hartid;
     cpu_init(hartid);              /* tp -> this hart's struct cpu; locks work from here */
+    trap_init();                   /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();                    /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);       /* check the device tree OpenSBI handed us */
     machine_init();                /* find the sifive_test device, so exit codes reach QEMU */
     print_banner();                /* hart, SBI version, memory size, kernel range */
+    frame_init();                  /* free frames: RAM minus OpenSBI, kernel image, device tree */
+    heap_init();                   /* kmalloc and kfree (HEAP= picks the design), grown by frames */
+    timer_init();                  /* timebase from the device tree; ticks HZ times a second */
+    plic_init();                   /* device interrupts reach this hart in supervisor mode */
+    uart_init();                   /* UART receive interrupt fills the console input ring */
+    irq_enable();                  /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret();
     kernel_run();                  /* the shell, a demo, or a test image's own code */
@@ -67,5 +83,15 @@ uint64_t kmain_boot_instructions(void)
  */
 __attribute__((weak)) void kernel_run(void)
 {
-    log_info("kernel: nothing more to run yet; powering off");
+    /* mode=NAME on the command line picks a demo; without one, power off. */
+    char mode[16] = "";
+    devicetree_bootarg("mode", mode, sizeof(mode));
+    if (mode[0] == '\0') {
+        log_info("kernel: nothing more to run yet; powering off");
+    } else if (strcmp(mode, "echo") == 0) {
+        echo_run();
+    } else {
+        log_error("kernel: unknown mode=%s on the command line (known: echo)", mode);
+        machine_exit(1);
+    }
 }

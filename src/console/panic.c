@@ -89,7 +89,7 @@ void backtrace_print(uint64_t fp)
     }
 }
 
-void panic_at(const char *file, int line, const char *fmt, ...)
+void panic_begin(void)
 {
     irq_disable();
     struct cpu *cpu = cpu_this();
@@ -100,6 +100,19 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     if (cpu != NULL)
         cpu->panicking = true;
     console_break_lock();
+}
+
+void panic_end(uint64_t fp)
+{
+    backtrace_print(fp);
+    kprintf("panic: machine halted with exit code %d\n", panic_exit_code);
+    machine_exit(panic_exit_code);
+}
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+    panic_begin();
+    struct cpu *cpu = cpu_this();
 
     char message[256];
     va_list args;
@@ -109,7 +122,5 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 
     kprintf("\nPANIC at %s:%d on hart %lu (%s): %s\n", file, line, cpu_hartid(),
             cpu != NULL && cpu->running_name != NULL ? cpu->running_name : "?", message);
-    backtrace_print(read_fp());
-    kprintf("panic: machine halted with exit code %d\n", panic_exit_code);
-    machine_exit(panic_exit_code);
+    panic_end(read_fp());
 }

@@ -30,6 +30,15 @@ __attribute__((noreturn, format(printf, 3, 4))) void panic_at(const char *file, 
  */
 void panic_set_exit_code(int code);
 
+/*
+ * A panic whose report prints more than one message (the trap report):
+ * panic_begin() turns interrupts off and takes the console for the report;
+ * the caller prints its details; panic_end(fp) prints the backtrace that
+ * starts at frame pointer fp and ends the machine.
+ */
+void panic_begin(void);
+__attribute__((noreturn)) void panic_end(uint64_t fp);
+
 /* Print the call chain that starts at frame pointer `fp`. */
 void backtrace_print(uint64_t fp);
 

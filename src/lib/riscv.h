@@ -13,6 +13,7 @@
 #define SSTATUS_SPIE (1UL << 5) /* SIE before the last trap */
 #define SSTATUS_SPP  (1UL << 8) /* privilege before the last trap: 1 = S */
 #define SSTATUS_SUM  (1UL << 18) /* S-mode may touch U pages */
+#define SSTATUS_MXR  (1UL << 19) /* loads may read execute-only pages */
 
 /* sie / sip bits: software, timer and external interrupts for S-mode. */
 #define SIE_SSIE (1UL << 1)
@@ -50,6 +51,16 @@ static inline uint64_t read_time(void)
     uint64_t value;
     asm volatile("rdtime %0" : "=r"(value));
     return value;
+}
+
+/*
+ * stimecmp (CSR 0x14d, Sstc extension): the supervisor timer interrupt is
+ * pending while time >= stimecmp. Named by number, since older assemblers
+ * do not know it.
+ */
+static inline void write_stimecmp(uint64_t value)
+{
+    asm volatile("csrw 0x14d, %0" ::"r"(value));
 }
 
 /* The frame pointer (s0) of the calling function. */

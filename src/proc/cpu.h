@@ -27,6 +27,9 @@ struct cpu {
     uint64_t stack_top;
     /* A short name for what runs: "boot", or a thread's name later. */
     const char *running_name;
+    /* Interrupts: the `time` value of this hart's next timer tick, and its PLIC context. */
+    uint64_t timer_deadline;
+    uint32_t plic_context;
 };
 
 extern struct cpu cpus[MAX_HARTS];

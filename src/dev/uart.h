@@ -1,0 +1,57 @@
+/*
+ * uart.h: the 16550 UART's receive side, driven by its interrupt.
+ *
+ * Each byte the UART receives raises its interrupt (through the PLIC); the
+ * handler moves every waiting byte into a ring buffer, where the console
+ * input layer (console/input.h) picks them up. A full ring drops the new
+ * byte and counts it: input is never lost silently. Kernel output still goes
+ * through the SBI console, which writes to this same UART.
+ */
+#ifndef DEV_UART_H
+#define DEV_UART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Bytes the ring holds; a power of two, so positions wrap with a mask. */
+#define UART_RING_SIZE 256
+
+/*
+ * Find the console UART in the device tree (/chosen stdout-path, else the
+ * first ns16550a), turn on its FIFO and receive interrupt, route that
+ * through the PLIC. Without a UART it says so, and input stays empty.
+ */
+void uart_init(void);
+bool uart_present(void);
+
+/* The oldest received byte, or -1 when the ring is empty. Never waits. */
+int uart_read_byte(void);
+
+/* Bytes waiting in the ring. */
+uint32_t uart_bytes_waiting(void);
+
+/* Counters: bytes dropped because the ring was full, bytes the UART itself lost
+   (overrun: its FIFO was full), bytes received, and receive interrupts taken. */
+uint64_t uart_dropped_bytes(void);
+uint64_t uart_overrun_errors(void);
+uint64_t uart_received_bytes(void);
+uint64_t uart_interrupt_count(void);
+
+/*
+ * What the interrupt handler does with each byte: append it to the ring, or
+ * drop and count it when the ring is full. Public so that the in-kernel
+ * tests can fill the ring.
+ */
+void uart_ring_put(uint8_t byte);
+
+/* Send one byte, waiting until the transmitter has room (polled, no interrupt). */
+void uart_write_byte(uint8_t byte);
+
+/*
+ * The 16550's loopback mode (a self-test): transmitted bytes come back as
+ * received ones, through the receive interrupt, and nothing leaves the chip.
+ * While it is on, nothing printed reaches the console.
+ */
+void uart_set_loopback(bool on);
+
+#endif

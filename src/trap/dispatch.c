@@ -1,0 +1,245 @@
+/*
+ * dispatch.c: trap set-up, the dispatcher trap.S calls, and the trap report.
+ * (Not trap.c: its object file would collide with trap.S's.)
+ *
+ * trap_dispatch() decodes scause. Interrupts go to the timer and the PLIC;
+ * a breakpoint is resumed after its instruction; every other exception in
+ * the kernel is a bug, reported with what a student needs to find it.
+ */
+#include "trap/trap.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "console/console.h"
+#include "console/panic.h"
+#include "dev/plic.h"
+#include "lib/riscv.h"
+#include "proc/cpu.h"
+#include "trap/timer.h"
+
+/* The layout trap.S assumes. */
+_Static_assert(offsetof(struct context, x[31]) == 31 * 8, "x[] must start the context");
+_Static_assert(offsetof(struct context, sstatus) == CONTEXT_SSTATUS, "CONTEXT_SSTATUS is wrong");
+_Static_assert(offsetof(struct context, sepc) == CONTEXT_SEPC, "CONTEXT_SEPC is wrong");
+_Static_assert(sizeof(struct context) == CONTEXT_SIZE, "CONTEXT_SIZE is wrong");
+_Static_assert(CONTEXT_SIZE % 16 == 0, "the stack pointer must stay 16-byte aligned");
+
+extern char trap_entry[];
+
+static uint64_t breakpoints;
+
+void trap_init(void)
+{
+    uint64_t vector = (uint64_t)trap_entry;
+    if ((vector & 3) != 0)
+        panic("trap_init: trap_entry at %p is not 4-byte aligned", trap_entry);
+    /* The hart runs kernel code: sscratch = 0 tells trap.S so (docs/traps.md). */
+    csr_write(sscratch, 0);
+    /* MODE = 0 (direct) in the low two bits: every trap goes to the one entry. */
+    csr_write(stvec, vector);
+}
+
+/* Exception names, indexed by code (privileged spec, scause table). */
+static const char *const exception_names[] = {
+    [EXC_INSTRUCTION_MISALIGNED] = "instruction address misaligned",
+    [EXC_INSTRUCTION_ACCESS] = "instruction access fault",
+    [EXC_ILLEGAL_INSTRUCTION] = "illegal instruction",
+    [EXC_BREAKPOINT] = "breakpoint",
+    [EXC_LOAD_MISALIGNED] = "load address misaligned",
+    [EXC_LOAD_ACCESS] = "load access fault",
+    [EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
+    [EXC_STORE_ACCESS] = "store/AMO access fault",
+    [EXC_ECALL_FROM_U] = "environment call from U-mode",
+    [EXC_ECALL_FROM_S] = "environment call from S-mode",
+    [EXC_INSTRUCTION_PAGE_FAULT] = "instruction page fault",
+    [EXC_LOAD_PAGE_FAULT] = "load page fault",
+    [EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
+};
+
+static const char *const interrupt_names[] = {
+    [IRQ_S_SOFTWARE] = "supervisor software interrupt",
+    [IRQ_S_TIMER] = "supervisor timer interrupt",
+    [IRQ_S_EXTERNAL] = "supervisor external interrupt",
+};
+
+#define ARRAY_LENGTH(array) (sizeof(array) / sizeof((array)[0]))
+
+const char *trap_cause_name(uint64_t scause)
+{
+    uint64_t code = scause & ~SCAUSE_INTERRUPT;
+    const char *name = NULL;
+    if ((scause & SCAUSE_INTERRUPT) != 0 && code < ARRAY_LENGTH(interrupt_names))
+        name = interrupt_names[code];
+    if ((scause & SCAUSE_INTERRUPT) == 0 && code < ARRAY_LENGTH(exception_names))
+        name = exception_names[code];
+    if (name == NULL)
+        return (scause & SCAUSE_INTERRUPT) != 0 ? "unknown interrupt" : "unknown exception";
+    return name;
+}
+
+static bool from_kernel_mode(const struct context *context)
+{
+    return (context->sstatus & SSTATUS_SPP) != 0;
+}
+
+/* ---- The report for an exception the kernel cannot handle ---------------------- */
+
+static const char *const register_names[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+/* What stval means for this cause, so the reader knows what the number is. */
+static const char *stval_meaning(uint64_t scause, uint64_t stval)
+{
+    switch (scause) {
+    case EXC_INSTRUCTION_MISALIGNED:
+    case EXC_INSTRUCTION_ACCESS:
+    case EXC_LOAD_MISALIGNED:
+    case EXC_LOAD_ACCESS:
+    case EXC_STORE_MISALIGNED:
+    case EXC_STORE_ACCESS:
+    case EXC_INSTRUCTION_PAGE_FAULT:
+    case EXC_LOAD_PAGE_FAULT:
+    case EXC_STORE_PAGE_FAULT: return "the faulting address";
+    case EXC_ILLEGAL_INSTRUCTION: return stval != 0 ? "the instruction's bits" : "not given";
+    default: return "not used for this cause";
+    }
+}
+
+static void print_code_address(const char *label, uint64_t address)
+{
+    uint64_t offset = 0;
+    const char *name = ksyms_lookup(address, &offset);
+    if (name != NULL)
+        kprintf("  %-7s 0x%016lx  %s+0x%lx\n", label, address, name, offset);
+    else
+        kprintf("  %-7s 0x%016lx  (not in kernel text)\n", label, address);
+}
+
+static void print_registers(const struct context *context)
+{
+    kprintf("registers:\n");
+    for (int i = 0; i < 32; i++) {
+        /* The x[0] slot is not the zero register's value (see trap/context.h). */
+        uint64_t value = i == 0 ? 0 : context->x[i];
+        kprintf("  %-4s %016lx%s", register_names[i], value, i % 4 == 3 ? "\n" : "");
+    }
+}
+
+/*
+ * Where the backtrace starts: the trapped code's s0. One catch: a function
+ * that calls nothing (a leaf) saves only s0, at fp - 8, where other
+ * functions keep ra. If that slot holds a stack address rather than a code
+ * address, it is the caller's frame pointer; start there (the caller itself
+ * is in ra, printed above the backtrace).
+ */
+static uint64_t backtrace_start(const struct context *context)
+{
+    uint64_t fp = context->x[REG_S0];
+    struct cpu *cpu = cpu_this();
+    if (cpu == NULL || (fp & 7) != 0 || fp - 8 < cpu->stack_bottom || fp > cpu->stack_top)
+        return fp; /* not a kernel frame: backtrace_print refuses it */
+    uint64_t slot = *(const uint64_t *)(fp - 8);
+    if (slot >= cpu->stack_bottom && slot <= cpu->stack_top)
+        return slot;
+    return fp;
+}
+
+__attribute__((noreturn)) static void trap_report(const struct context *context, uint64_t scause,
+                                                  uint64_t stval)
+{
+    const char *name = trap_cause_name(scause);
+    const char *mode = from_kernel_mode(context) ? "kernel" : "user";
+    struct cpu *cpu = cpu_this();
+    panic_begin();
+    kprintf("\nPANIC on hart %lu (%s): %s in %s mode\n", cpu_hartid(),
+            cpu != NULL && cpu->running_name != NULL ? cpu->running_name : "?", name, mode);
+    kprintf("  scause  0x%016lx  %s\n", scause, name);
+    kprintf("  stval   0x%016lx  %s\n", stval, stval_meaning(scause, stval));
+    print_code_address("sepc", context->sepc);
+    print_code_address("ra", context->x[REG_RA]);
+    kprintf("  sstatus 0x%016lx  interrupts were %s\n", context->sstatus,
+            (context->sstatus & SSTATUS_SPIE) != 0 ? "on" : "off");
+    print_registers(context);
+    /* The interrupted code's frames start the chain: its callers, outermost last. */
+    panic_end(backtrace_start(context));
+}
+
+/* ---- Handlers ----------------------------------------------------------------- */
+
+int trap_instruction_length(const struct context *context)
+{
+    /*
+     * The low two bits of an instruction's first halfword are 11 for a 32-bit
+     * instruction and anything else for a 16-bit compressed one ("C" extension).
+     * Instructions are 2-byte aligned, so reading one halfword is always safe.
+     */
+    const volatile uint16_t *pc = (const volatile uint16_t *)context->sepc;
+    uint16_t first;
+    if (from_kernel_mode(context)) {
+        first = *pc;
+    } else {
+        /* S-mode reads user pages only with SUM, and execute-only ones only with MXR. */
+        csr_set(sstatus, SSTATUS_SUM | SSTATUS_MXR);
+        first = *pc;
+        csr_clear(sstatus, SSTATUS_SUM | SSTATUS_MXR);
+    }
+    if ((first & 3) == 3)
+        return 4;
+    return 2;
+}
+
+/* ebreak (4 bytes) or c.ebreak (2 bytes): resume at the next instruction. */
+static void trap_handle_breakpoint(struct context *context)
+{
+    context->sepc += trap_instruction_length(context);
+    __atomic_fetch_add(&breakpoints, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t trap_breakpoint_count(void)
+{
+    return __atomic_load_n(&breakpoints, __ATOMIC_RELAXED);
+}
+
+static void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval)
+{
+    switch (scause & ~SCAUSE_INTERRUPT) {
+    case IRQ_S_TIMER: timer_handle_interrupt(); break;
+    case IRQ_S_EXTERNAL: plic_handle_interrupt(); break;
+    default:
+        /* Software interrupts are not enabled yet (inter-hart messages come later). */
+        trap_report(context, scause, stval);
+    }
+}
+
+/*
+ * Until processes exist, an exception from user mode is reported like a
+ * kernel one. Weak: the process code will take these over (system calls,
+ * ending a faulting program), and a test kernel can take them now.
+ */
+__attribute__((weak)) void trap_user_exception(struct context *context, uint64_t scause,
+                                               uint64_t stval)
+{
+    trap_report(context, scause, stval);
+}
+
+static void trap_handle_exception(struct context *context, uint64_t scause, uint64_t stval)
+{
+    if (scause == EXC_BREAKPOINT)
+        trap_handle_breakpoint(context);
+    else if (!from_kernel_mode(context))
+        trap_user_exception(context, scause, stval);
+    else
+        trap_report(context, scause, stval); /* a fault in the kernel is a bug */
+}
+
+void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval)
+{
+    if ((scause & SCAUSE_INTERRUPT) != 0)
+        trap_handle_interrupt(context, scause, stval);
+    else
+        trap_handle_exception(context, scause, stval);
+}

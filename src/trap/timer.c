@@ -1,0 +1,149 @@
+/*
+ * timer.c: the supervisor timer, ticking HZ times a second.
+ *
+ * Deadlines lie on a fixed grid, origin + k * interval, so ticks never drift:
+ * each interrupt counts every grid point that `time` has passed (more than
+ * one if interrupts were off for long) and programs the next one.
+ */
+#include "trap/timer.h"
+
+#include "console/console.h"
+#include "console/format.h"
+#include "console/panic.h"
+#include "dev/devicetree.h"
+#include "lib/riscv.h"
+#include "lib/string.h"
+#include "proc/cpu.h"
+#include "sbi/sbi.h"
+
+#if HZ <= 0 || HZ > 100000
+#error "HZ must be between 1 and 100000"
+#endif
+
+#define NS_PER_SECOND 1000000000ULL
+
+static uint64_t frequency; /* timebase, Hz */
+static uint64_t interval;  /* time units per tick */
+static uint64_t origin;    /* `time` when the grid of deadlines starts */
+static bool use_sstc;
+/* Counted by the hart that ran timer_init; with more harts, only that one will count. */
+static volatile uint64_t ticks;
+
+bool timer_isa_has_extension(const char *isa, const char *extension)
+{
+    /* Single-letter extensions come first; each multi-letter one follows an underscore. */
+    size_t length = strlen(extension);
+    for (const char *p = strchr(isa, '_'); p != NULL; p = strchr(p + 1, '_')) {
+        const char *name = p + 1;
+        bool ends = name[length] == '_' || name[length] == '\0';
+        if (strncmp(name, extension, length) == 0 && ends)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the device tree says this hart has Sstc (riscv,isa or riscv,isa-extensions). */
+static bool hart_has_sstc(void)
+{
+    const struct fdt *tree = devicetree_get();
+    char path[32];
+    /* A cpu node's unit address is its reg, the hart id, in hex. */
+    ksnprintf(path, sizeof(path), "/cpus/cpu@%lx", cpu_hartid());
+    int node = fdt_path_offset(tree, path);
+    if (node < 0)
+        return false;
+    if (fdt_stringlist_contains(tree, node, "riscv,isa-extensions", "sstc"))
+        return true;
+    const char *isa = fdt_property_string(tree, node, "riscv,isa");
+    return isa != NULL && timer_isa_has_extension(isa, "sstc");
+}
+
+/* Sstc unless the hart lacks it or the command line says timer=sbi. */
+static bool choose_sstc(void)
+{
+    bool has_sstc = hart_has_sstc();
+    char choice[16];
+    if (!devicetree_bootarg("timer", choice, sizeof(choice)))
+        return has_sstc;
+    if (strcmp(choice, "sbi") == 0)
+        return false;
+    if (strcmp(choice, "sstc") != 0)
+        panic("timer: unknown timer=%s on the command line (use timer=sbi or timer=sstc)", choice);
+    if (!has_sstc)
+        panic("timer: timer=sstc, but hart %lu's riscv,isa has no sstc", cpu_hartid());
+    return true;
+}
+
+/* Ask for the timer interrupt when `time` reaches deadline; this also clears a pending one. */
+static void timer_program(uint64_t deadline)
+{
+    cpu_this()->timer_deadline = deadline;
+    if (use_sstc)
+        write_stimecmp(deadline);
+    else
+        sbi_set_timer(deadline);
+}
+
+void timer_init(void)
+{
+    frequency = devicetree_timebase_frequency();
+    if (frequency == 0)
+        panic("timer: the device tree has no /cpus timebase-frequency");
+    interval = frequency / HZ;
+    if (interval == 0)
+        panic("timer: HZ=%d is faster than the %lu Hz timebase", HZ, frequency);
+    use_sstc = choose_sstc();
+    origin = read_time();
+    timer_program(origin + interval);
+    csr_set(sie, SIE_STIE);
+    if (use_sstc)
+        log_info("timer: Sstc (stimecmp), timebase %lu Hz, HZ=%d", frequency, HZ);
+    else
+        log_info("timer: SBI set_timer, timebase %lu Hz, HZ=%d", frequency, HZ);
+}
+
+void timer_handle_interrupt(void)
+{
+    uint64_t now = read_time();
+    uint64_t deadline = cpu_this()->timer_deadline;
+    if (now < deadline) {
+        /* Early (an old deadline was still pending): just ask again. */
+        timer_program(deadline);
+        return;
+    }
+    /* Every grid point in (.., now] is one tick, counted even if it came late. */
+    uint64_t passed = (now - deadline) / interval + 1;
+    ticks += passed;
+    timer_program(deadline + passed * interval);
+}
+
+uint64_t timer_ticks(void)
+{
+    return ticks;
+}
+
+uint64_t timer_uptime_ns(void)
+{
+    if (frequency == 0)
+        return 0;
+    /* Split into whole seconds and the rest, so that nothing overflows 64 bits. */
+    uint64_t now = read_time();
+    uint64_t seconds = now / frequency;
+    uint64_t rest = now % frequency;
+    return seconds * NS_PER_SECOND + rest * NS_PER_SECOND / frequency;
+}
+
+uint64_t timer_frequency(void)
+{
+    return frequency;
+}
+
+uint64_t timer_interval(void)
+{
+    return interval;
+}
+
+bool timer_uses_sstc(void)
+{
+    return use_sstc;
+}

@@ -1,0 +1,42 @@
+/*
+ * timer.h: the periodic timer tick, monotonic ticks and uptime.
+ *
+ * The `time` CSR counts at the timebase frequency the device tree gives.
+ * The timer interrupt fires when `time` reaches a deadline: set through the
+ * stimecmp CSR where the hart has the Sstc extension, through SBI set_timer
+ * otherwise (or when the command line says timer=sbi). A tick comes HZ
+ * times a second; HZ is fixed at build time (make HZ=100).
+ */
+#ifndef TRAP_TIMER_H
+#define TRAP_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifndef HZ
+#define HZ 100
+#endif
+
+/* Read the timebase, choose Sstc or SBI, program the first tick and enable sie.STIE. */
+void timer_init(void);
+
+/* The supervisor timer interrupt: count the ticks that passed, program the next one. */
+void timer_handle_interrupt(void);
+
+/* Ticks since timer_init: never goes back, counts HZ a second. */
+uint64_t timer_ticks(void);
+
+/* Nanoseconds since the `time` counter started (machine reset), from the time CSR. */
+uint64_t timer_uptime_ns(void);
+
+/* The timebase frequency in Hz, and `time` units between two ticks. */
+uint64_t timer_frequency(void);
+uint64_t timer_interval(void);
+
+/* True when ticks are programmed through stimecmp, false through SBI. */
+bool timer_uses_sstc(void);
+
+/* Whether a riscv,isa string ("rv64imac_zicsr_sstc") names a multi-letter extension. */
+bool timer_isa_has_extension(const char *isa, const char *extension);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * timer_test.c: in-kernel tests of the timer tick, checked against the
+ * `time` CSR, which counts at the timebase frequency whatever the kernel does.
+ */
+#include "console/format.h"
+#include "dev/devicetree.h"
+#include "ktest/ktest.h"
+#include "lib/riscv.h"
+#include "lib/string.h"
+#include "proc/cpu.h"
+#include "trap/irq.h"
+#include "trap/timer.h"
+
+/* Sleep until timer_ticks() reaches target, or give up once `time` passes deadline. */
+static bool wait_for_tick(uint64_t target, uint64_t deadline)
+{
+    while (timer_ticks() < target) {
+        if (read_time() > deadline)
+            return false;
+        wfi();
+    }
+    return true;
+}
+
+/* Ticks and time, read together with interrupts off so no tick lands between them. */
+static void read_ticks_and_time(uint64_t *ticks, uint64_t *time)
+{
+    irq_state_t state = irq_save();
+    *ticks = timer_ticks();
+    *time = read_time();
+    irq_restore(state);
+}
+
+static void timer_interval_is_timebase_over_hz(struct ktest *t)
+{
+    EXPECT_EQ(t, timer_frequency(), devicetree_timebase_frequency());
+    EXPECT_EQ(t, timer_interval(), timer_frequency() / HZ);
+}
+
+/*
+ * Over 50 ticks, the ticks counted must match the time CSR's advance
+ * divided by the interval. Both ends are read just after a tick, so each
+ * end is late by the time it took to take the interrupt; the margin of 5
+ * ticks (10%) absorbs a host that delays QEMU by tens of milliseconds,
+ * while a wrong HZ, a lost tick or a double count is far outside it.
+ */
+static void timer_ticks_advance_at_hz(struct ktest *t)
+{
+    const uint64_t span = 50;
+    ASSERT_TRUE(t, irq_enabled());
+    uint64_t give_up = read_time() + 20 * span * timer_interval();
+    uint64_t ticks0;
+    uint64_t time0;
+    uint64_t ticks1;
+    uint64_t time1;
+    ASSERT_TRUE(t, wait_for_tick(timer_ticks() + 1, give_up));
+    read_ticks_and_time(&ticks0, &time0);
+    ASSERT_TRUE(t, wait_for_tick(ticks0 + span, give_up));
+    read_ticks_and_time(&ticks1, &time1);
+
+    /* HZ ticks per second of `time`, at the device tree's frequency (not the module's sums). */
+    uint64_t frequency = devicetree_timebase_frequency();
+    uint64_t counted = ticks1 - ticks0;
+    uint64_t by_time = ((time1 - time0) * HZ + frequency / 2) / frequency;
+    EXPECT_GE(t, counted, span);
+    EXPECT_LE(t, counted, by_time + 5);
+    EXPECT_GE(t, counted + 5, by_time);
+}
+
+/*
+ * With interrupts off no tick is counted; the moment they are back on, the
+ * pending timer interrupt is taken and counts every tick that was missed.
+ */
+static void timer_counts_ticks_missed_with_interrupts_off(struct ktest *t)
+{
+    irq_state_t state = irq_save();
+    uint64_t before = timer_ticks();
+    uint64_t until = read_time() + 5 * timer_interval();
+    while (read_time() < until) {
+    }
+    uint64_t while_off = timer_ticks();
+    irq_restore(state);
+    uint64_t after = timer_ticks();
+    EXPECT_EQ(t, while_off, before);
+    EXPECT_GE(t, after, before + 5);
+}
+
+/* uptime is the time CSR in nanoseconds: between the values before and after. */
+static void timer_uptime_follows_the_time_csr(struct ktest *t)
+{
+    uint64_t frequency = timer_frequency();
+    ASSERT_NE(t, frequency, 0u);
+    uint64_t time0 = read_time();
+    uint64_t uptime = timer_uptime_ns();
+    uint64_t time1 = read_time();
+    /* time0 / frequency seconds, computed the long way for the bounds. */
+    uint64_t low =
+        time0 / frequency * 1000000000ULL + time0 % frequency * 1000000000ULL / frequency;
+    uint64_t high =
+        time1 / frequency * 1000000000ULL + time1 % frequency * 1000000000ULL / frequency;
+    EXPECT_GE(t, uptime, low);
+    EXPECT_LE(t, uptime, high);
+    EXPECT_GT(t, timer_uptime_ns(), 0u);
+    EXPECT_GE(t, timer_uptime_ns(), uptime);
+}
+
+static void timer_isa_string_names_whole_extensions(struct ktest *t)
+{
+    EXPECT_TRUE(t, timer_isa_has_extension("rv64imafdch_zicsr_zifencei_sstc", "sstc"));
+    EXPECT_TRUE(t, timer_isa_has_extension("rv64imac_sstc_zba", "sstc"));
+    EXPECT_FALSE(t, timer_isa_has_extension("rv64imafdch_zicsr_zifencei", "sstc"));
+    EXPECT_FALSE(t, timer_isa_has_extension("rv64imac_sstcx", "sstc"));
+    EXPECT_FALSE(t, timer_isa_has_extension("rv64imac_xsstc", "sstc"));
+    /* Single letters are not multi-letter extensions: "s" in "rv64imacs" is not Sstc. */
+    EXPECT_FALSE(t, timer_isa_has_extension("rv64imacsstc", "sstc"));
+}
+
+/* Sstc when the hart has it, unless timer=sbi; the system tests boot it both ways. */
+static void timer_mode_follows_isa_and_command_line(struct ktest *t)
+{
+    char path[32];
+    ksnprintf(path, sizeof(path), "/cpus/cpu@%lx", cpu_hartid());
+    const struct fdt *tree = devicetree_get();
+    int node = fdt_path_offset(tree, path);
+    ASSERT_GE(t, node, 0);
+    const char *isa = fdt_property_string(tree, node, "riscv,isa");
+    bool has_sstc = isa != NULL && timer_isa_has_extension(isa, "sstc");
+    char choice[16] = "";
+    devicetree_bootarg("timer", choice, sizeof(choice));
+    if (strcmp(choice, "sbi") == 0)
+        EXPECT_FALSE(t, timer_uses_sstc());
+    else
+        EXPECT_EQ(t, timer_uses_sstc(), has_sstc);
+}
+
+static const struct ktest_case timer_cases[] = {
+    KTEST_CASE(timer_interval_is_timebase_over_hz),
+    KTEST_CASE(timer_ticks_advance_at_hz),
+    KTEST_CASE(timer_counts_ticks_missed_with_interrupts_off),
+    KTEST_CASE(timer_uptime_follows_the_time_csr),
+    KTEST_CASE(timer_isa_string_names_whole_extensions),
+    KTEST_CASE(timer_mode_follows_isa_and_command_line),
+    {0},
+};
+KTEST_SUITE(timer, timer_cases);

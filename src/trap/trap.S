@@ -1,0 +1,111 @@
+/*
+ * trap.S: the way into the kernel on every trap, and the way back out.
+ *
+ * stvec points at trap_entry in direct mode, so every interrupt and
+ * exception lands here. trap_entry saves all registers, sstatus and sepc as
+ * a struct context (trap/context.h) on the kernel stack, calls
+ *     trap_dispatch(context, scause, stval)
+ * and then trap_return loads the context back and executes `sret`.
+ *
+ * sscratch tells the entry code where it came from (docs/traps.md):
+ *   0                     the hart was running kernel code: keep using its sp;
+ *   the kernel stack top  the hart was running user code: switch to that stack.
+ */
+#include "trap/context.h"
+
+/* sstatus.SPP (bit 8): the privilege the trap came from, 1 = supervisor. */
+#define SSTATUS_SPP 0x100
+
+    .section .text
+    .globl trap_entry
+    /* stvec's low two bits are its MODE (0 = direct), so the vector is 4-byte aligned. */
+    .balign 4
+trap_entry:
+    /* Swap sp and sscratch: a nonzero value means the trap came from user code. */
+    csrrw   sp, sscratch, sp
+    bnez    sp, trap_from_user
+
+    /*
+     * From kernel code: sp is 0 and sscratch holds the interrupted sp. Swap
+     * back, leaving sscratch 0 before anything is stored, so that a fault
+     * while saving is still seen as a trap from kernel code.
+     *
+     * A kernel-stack overflow check belongs exactly here, before the first
+     * store below sp: if sp lies in the guard page, move to the hart's
+     * emergency stack instead of faulting again on every store.
+     */
+    csrrw   sp, sscratch, zero
+    addi    sp, sp, -CONTEXT_SIZE
+    sd      t0, 5*8(sp)
+    addi    t0, sp, CONTEXT_SIZE
+    sd      t0, 2*8(sp)             /* x[2]: the interrupted sp */
+    sd      tp, 4*8(sp)             /* x[4]: tp, already this hart's struct cpu */
+
+trap_save_registers:
+    /* Both paths meet here: t0, sp and tp are saved; save the rest. */
+    sd      x1, 1*8(sp)
+    sd      x3, 3*8(sp)
+    .irp    n, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    sd      x\n, \n*8(sp)
+    .endr
+    csrr    t0, sstatus
+    sd      t0, CONTEXT_SSTATUS(sp)
+    csrr    t0, sepc
+    sd      t0, CONTEXT_SEPC(sp)
+
+    mv      a0, sp                  /* the struct context */
+    csrr    a1, scause
+    csrr    a2, stval
+    /*
+     * s0 is still the interrupted code's frame pointer, so a backtrace taken
+     * inside the handler walks on into the code that trapped.
+     */
+    call    trap_dispatch
+
+/*
+ * Restore the struct context at sp and return to it. A new thread or user
+ * program can start here too, with sp pointing at a context built for it.
+ */
+    .globl trap_return
+trap_return:
+    ld      t0, CONTEXT_SSTATUS(sp)
+    ld      t1, CONTEXT_SEPC(sp)
+    csrw    sstatus, t0             /* SPP and SPIE decide where sret goes, and SIE after it */
+    csrw    sepc, t1
+    andi    t0, t0, SSTATUS_SPP
+    bnez    t0, trap_restore_registers
+
+    /*
+     * Back to user code: the next trap from it must find this kernel stack
+     * (sscratch = its top) and this hart's tp (kept in the unused x[0] slot).
+     */
+    sd      tp, 0*8(sp)
+    addi    t0, sp, CONTEXT_SIZE
+    csrw    sscratch, t0
+    ld      tp, 4*8(sp)             /* the user's own tp */
+
+trap_restore_registers:
+    /*
+     * tp is not restored for kernel code: it must stay this hart's struct
+     * cpu, even if the thread trapped on another hart. sp comes last.
+     */
+    ld      x1, 1*8(sp)
+    ld      x3, 3*8(sp)
+    .irp    n, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    ld      x\n, \n*8(sp)
+    .endr
+    ld      sp, 2*8(sp)
+    sret
+
+/*
+ * From user code: sp is now the kernel stack top and sscratch the user's sp.
+ * Until user programs exist, only tests/kernel/trap_user.c comes this way.
+ */
+trap_from_user:
+    addi    sp, sp, -CONTEXT_SIZE
+    sd      t0, 5*8(sp)
+    csrrw   t0, sscratch, zero      /* t0 = the user's sp; sscratch = 0: kernel code from now */
+    sd      t0, 2*8(sp)
+    sd      tp, 4*8(sp)             /* the user's tp... */
+    ld      tp, 0*8(sp)             /* ...and this hart's, left here by trap_return */
+    j       trap_save_registers
