@@ -19,6 +19,8 @@
 #include "main.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
+#include "mm/kstack.h"
+#include "mm/memory_set.h"
 #include "mm/layout.h"
 #include "proc/cpu.h"
 #include "sbi/sbi.h"
@@ -51,6 +53,9 @@ static void print_banner(void)
     kprintf("  bootargs    \"%s\"\n", devicetree_bootargs());
 }
 
+static void boot_stack_move(void);
+static void kmain_on_kernel_stack(void);
+
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
     boot_hartid = hartid;
@@ -62,6 +67,23 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     print_banner();                /* hart, SBI version, memory size, kernel range */
     frame_init();                  /* free frames: RAM minus OpenSBI, kernel image, device tree */
     heap_init();                   /* kmalloc and kfree (HEAP= picks the design), grown by frames */
+    memory_set_init_kernel();      /* W^X page tables per section; the boot page table retires */
+    boot_stack_move();             /* to a guarded stack in the kernel stack region; never returns */
+}
+
+/* The boot stack from here on: like every kernel stack, it has a guard page below. */
+static struct kstack boot_kstack;
+
+static void boot_stack_move(void)
+{
+    if (kstack_alloc(&boot_kstack, "boot") != 0)
+        panic("kmain: no memory for the boot kernel stack");
+    kstack_run_on(&boot_kstack, kmain_on_kernel_stack);
+}
+
+/* The rest of the init sequence, on the guarded boot stack. */
+static void kmain_on_kernel_stack(void)
+{
     timer_init();                  /* timebase from the device tree; ticks HZ times a second */
     plic_init();                   /* device interrupts reach this hart in supervisor mode */
     uart_init();                   /* UART receive interrupt fills the console input ring */

@@ -24,12 +24,8 @@
 #include "mm/layout.h"
 #include "sync/spinlock.h"
 
-/*
- * The kernel window maps VA = PA + 0xffff_ffff_0000_0000, and virtual
- * addresses end at 2^64: physical addresses from 4 GiB up have no window
- * address, so RAM there cannot be handed out until a later window grows.
- */
-#define KERNEL_WINDOW_END 0x100000000ull
+/* RAM from PHYS_WINDOW_LIMIT up has no kernel-window address (mm/layout.h). */
+#define KERNEL_WINDOW_END PHYS_WINDOW_LIMIT
 
 #define FRAME_NONE UINT32_MAX
 
@@ -184,7 +180,7 @@ static void build_memory_map(struct memmap *map)
     for (int i = 0; i < map->ram_count; i++) {
         if (map->ram[i].end > KERNEL_WINDOW_END) {
             reserve_or_panic(map, KERNEL_WINDOW_END, UINT64_MAX - KERNEL_WINDOW_END,
-                             "beyond the kernel window (4 GiB)");
+                             "beyond the kernel window (4 GiB - 4 KiB)");
             break;
         }
     }

@@ -3,20 +3,26 @@
  *
  *   virtual address                      what                     physical
  *   0xffff_ffff_ffff_ffff  +-------------------------------+
- *                          |  kernel window, continued     |
+ *                          |  physical window, continued   |
  *   0xffff_ffff_8020_0000  |  kernel image (text..ksyms)   |  0x8020_0000
- *   0xffff_ffff_8000_0000  |  OpenSBI (never touched)      |  0x8000_0000
+ *   0xffff_ffff_8000_0000  |  OpenSBI (not mapped)         |  0x8000_0000
  *                          |  MMIO: UART, PLIC, test dev   |  0x0c00_0000...
  *   0xffff_ffff_0000_0000  +-------------------------------+  0x0
- *                          |  (unmapped, not canonical     |
- *                          |   below 0xffff_ffc0_0000_0000)|
+ *                          |  (unused)                     |
+ *   0xffff_ffc0_0400_0000  +-------------------------------+
+ *                          |  kernel stacks, each with an  |
+ *                          |  unmapped guard (mm/kstack.h) |
+ *   0xffff_ffc0_0000_0000  +-------------------------------+
+ *                          |  (not canonical in Sv39)      |
  *   0x0000_003f_ffff_ffff  +-------------------------------+
  *                          |  user space                   |
  *   0x0000_0000_0000_0000  +-------------------------------+
  *
- * Every physical address P, MMIO included, is visible to the kernel at
- * P + KERNEL_OFFSET. That "kernel window" is how the kernel touches RAM and
- * devices without building a mapping for each.
+ * A physical address P is visible to the kernel at P + KERNEL_OFFSET. That
+ * "kernel window" is how the kernel touches RAM and devices without building
+ * a mapping for each. The boot page table maps all of it with gigapages;
+ * the kernel's MemorySet then keeps only RAM (R+W), its own image (per
+ * section, W^X) and the devices it drives (docs/paging.md).
  */
 #ifndef MM_LAYOUT_H
 #define MM_LAYOUT_H
@@ -26,6 +32,14 @@
 #define RAM_BASE      0x80000000
 #define PAGE_SIZE     4096
 #define PAGE_SHIFT    12
+
+/*
+ * The window's last usable physical address. VA = PA + KERNEL_OFFSET ends at
+ * 2^64, so physical addresses from 4 GiB up have no window address. The very
+ * last page below 4 GiB is left out too: its end, as a virtual address, would
+ * wrap to 0, and a segment [start, 0) is no range at all.
+ */
+#define PHYS_WINDOW_LIMIT 0xfffff000ull
 
 #define BOOT_STACK_SIZE (64 * 1024)
 

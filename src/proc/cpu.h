@@ -7,13 +7,23 @@
 #ifndef PROC_CPU_H
 #define PROC_CPU_H
 
+#define MAX_HARTS 8
+
+/* Offsets into struct cpu that trap.S reads (checked in cpu.c). */
+#define CPU_STACK_BOTTOM        16
+#define CPU_EMERGENCY_STACK_TOP 56
+
+/* Each hart's emergency stack, where a kernel stack overflow is reported. */
+#define EMERGENCY_STACK_SIZE (16 * 1024)
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lib/riscv.h"
 
-#define MAX_HARTS 8
+struct memory_set;
 
 struct cpu {
     uint64_t hartid;
@@ -30,6 +40,10 @@ struct cpu {
     /* Interrupts: the `time` value of this hart's next timer tick, and its PLIC context. */
     uint64_t timer_deadline;
     uint32_t plic_context;
+    /* The top of this hart's emergency stack (see trap.S, docs/paging.md). */
+    uint64_t emergency_stack_top;
+    /* The address space the hart translates with (memory_set_activate sets it). */
+    const struct memory_set *memory_set;
 };
 
 extern struct cpu cpus[MAX_HARTS];
@@ -45,4 +59,5 @@ static inline struct cpu *cpu_this(void)
 /* The hart id, or 0 before cpu_init() ran. */
 uint64_t cpu_hartid(void);
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -105,7 +105,16 @@ void sbi_console_write(const char *buf, uint64_t len)
             sbi_legacy_call(SBI_EXT_LEGACY_PUTCHAR, (unsigned char)buf[i]);
         return;
     }
-    /* DBCN takes a physical address, split into low and high halves. */
+    /*
+     * DBCN takes a physical address, which virt_to_phys() gives only for the
+     * kernel window. A buffer elsewhere (on a kernel stack, in its own region)
+     * goes byte by byte: write_byte takes the byte itself, not an address.
+     */
+    if ((uint64_t)buf < KERNEL_OFFSET) {
+        for (uint64_t i = 0; i < len; i++)
+            sbi_ecall(SBI_EXT_DBCN, 2, (unsigned char)buf[i], 0, 0, 0, 0, 0);
+        return;
+    }
     uint64_t pa = virt_to_phys(buf);
     while (len > 0) {
         struct sbiret ret = sbi_ecall(SBI_EXT_DBCN, 0, (long)len, (long)pa, 0, 0, 0, 0);
@@ -119,7 +128,7 @@ void sbi_console_write(const char *buf, uint64_t len)
 int sbi_console_getchar(void)
 {
     if (has_dbcn) {
-        static char byte;
+        static char byte; /* static: in the kernel window, so virt_to_phys() is right */
         struct sbiret ret = sbi_ecall(SBI_EXT_DBCN, 1, 1, (long)virt_to_phys(&byte), 0, 0, 0, 0);
         if (ret.error != SBI_SUCCESS || ret.value != 1)
             return -1;

@@ -13,8 +13,11 @@
 
 #include "console/console.h"
 #include "console/panic.h"
+#include "dev/machine.h"
 #include "dev/plic.h"
 #include "lib/riscv.h"
+#include "mm/kstack.h"
+#include "mm/memory_set.h"
 #include "proc/cpu.h"
 #include "trap/timer.h"
 
@@ -148,6 +151,48 @@ static uint64_t backtrace_start(const struct context *context)
     return fp;
 }
 
+static bool is_page_fault(uint64_t scause)
+{
+    return scause == EXC_INSTRUCTION_PAGE_FAULT || scause == EXC_LOAD_PAGE_FAULT ||
+           scause == EXC_STORE_PAGE_FAULT;
+}
+
+/*
+ * For a page fault: what was tried on which address, what the page table
+ * says about that page, which segment holds it, and the likely mistake.
+ */
+static void describe_fault_address(uint64_t scause, uint64_t stval)
+{
+    static const char *const kinds[] = {
+        [EXC_INSTRUCTION_PAGE_FAULT] = "execute",
+        [EXC_LOAD_PAGE_FAULT] = "read",
+        [EXC_STORE_PAGE_FAULT] = "write",
+    };
+    kprintf("  access:  %s at 0x%lx\n", kinds[scause], stval);
+    struct cpu *cpu = cpu_this();
+    if (!sv39_canonical(stval)) {
+        kprintf("  page:    not a valid Sv39 address (bits 63..39 must copy bit 38)\n");
+        return;
+    }
+    if (cpu == NULL || cpu->memory_set == NULL) {
+        kprintf("  page:    (the boot page table is active: no segments yet)\n");
+        return;
+    }
+    uint64_t flags = memory_set_describe_address(cpu->memory_set, vaddr(stval));
+    bool in_guard = false;
+    const char *stack = kstack_describe(stval, &in_guard);
+    if (stack != NULL && in_guard)
+        kprintf("  note:    this is the guard page below kernel stack '%s'\n", stack);
+    else if (scause == EXC_STORE_PAGE_FAULT && (flags & PTE_X) != 0)
+        kprintf("  note:    W^X violation: a write to an executable page\n");
+    else if (scause == EXC_STORE_PAGE_FAULT && (flags & PTE_R) != 0 && (flags & PTE_W) == 0)
+        kprintf("  note:    a write to a read-only page\n");
+    else if (scause == EXC_INSTRUCTION_PAGE_FAULT && (flags & PTE_V) != 0 && (flags & PTE_X) == 0)
+        kprintf("  note:    W^X: jumped into a page that is not executable (data, not code)\n");
+    else if ((flags & PTE_U) != 0)
+        kprintf("  note:    a user page touched by the kernel without copy_from_user/SUM\n");
+}
+
 __attribute__((noreturn)) static void trap_report(const struct context *context, uint64_t scause,
                                                   uint64_t stval)
 {
@@ -163,9 +208,40 @@ __attribute__((noreturn)) static void trap_report(const struct context *context,
     print_code_address("ra", context->x[REG_RA]);
     kprintf("  sstatus 0x%016lx  interrupts were %s\n", context->sstatus,
             (context->sstatus & SSTATUS_SPIE) != 0 ? "on" : "off");
+    if (is_page_fault(scause))
+        describe_fault_address(scause, stval);
     print_registers(context);
     /* The interrupted code's frames start the chain: its callers, outermost last. */
     panic_end(backtrace_start(context));
+}
+
+/*
+ * trap.S comes here, on the hart's emergency stack, when a trap in kernel
+ * code finds the stack pointer at or below its stack's bottom: the stack
+ * overflowed into its guard page. cpu->stack_bottom and stack_top still
+ * describe the stack that overflowed, so the backtrace walks its frames.
+ */
+__attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint64_t scause,
+                                                   uint64_t stval)
+{
+    struct cpu *cpu = cpu_this();
+    uint64_t sp = context->x[REG_SP];
+    panic_begin(); /* a second overflow while reporting this one ends the machine here */
+    bool in_guard = false;
+    const char *stack = kstack_describe(sp, &in_guard);
+    kprintf("\nPANIC on hart %lu (%s): kernel stack overflow\n", cpu_hartid(),
+            cpu->running_name != NULL ? cpu->running_name : "?");
+    kprintf("  stack   %s [%p, %p)\n", stack != NULL ? stack : "(not a kernel stack)",
+            (void *)cpu->stack_bottom, (void *)cpu->stack_top);
+    kprintf("  sp      0x%016lx  %ld bytes below the stack's bottom%s\n", sp,
+            (long)(cpu->stack_bottom - sp), in_guard ? ", in its guard page" : "");
+    kprintf("  scause  0x%016lx  %s (the trap that found it)\n", scause, trap_cause_name(scause));
+    kprintf("  stval   0x%016lx  %s\n", stval, stval_meaning(scause, stval));
+    print_code_address("sepc", context->sepc);
+    print_code_address("ra", context->x[REG_RA]);
+    kprintf("  hint: deep or unbounded recursion, or a large local array; a kernel stack is "
+            "%d KiB\n", KSTACK_SIZE / 1024);
+    panic_end(context->x[REG_S0]);
 }
 
 /* ---- Handlers ----------------------------------------------------------------- */

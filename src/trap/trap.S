@@ -11,6 +11,7 @@
  *   0                     the hart was running kernel code: keep using its sp;
  *   the kernel stack top  the hart was running user code: switch to that stack.
  */
+#include "proc/cpu.h"
 #include "trap/context.h"
 
 /* sstatus.SPP (bit 8): the privilege the trap came from, 1 = supervisor. */
@@ -29,20 +30,31 @@ trap_entry:
      * From kernel code: sp is 0 and sscratch holds the interrupted sp. Swap
      * back, leaving sscratch 0 before anything is stored, so that a fault
      * while saving is still seen as a trap from kernel code.
-     *
-     * A kernel-stack overflow check belongs exactly here, before the first
-     * store below sp: if sp lies in the guard page, move to the hart's
-     * emergency stack instead of faulting again on every store.
      */
     csrrw   sp, sscratch, zero
+
+    /*
+     * Kernel stack overflow check, before the first store below sp. If the
+     * context would not fit above the stack's bottom (sp ran into, or past,
+     * the guard page), storing it would fault again, and again: go to the
+     * hart's emergency stack instead. sscratch lends its room to t0 for the
+     * three instructions in between, none of which can fault (tp is always
+     * this hart's struct cpu in kernel code).
+     */
+    csrw    sscratch, t0
+    ld      t0, CPU_STACK_BOTTOM(tp)
+    addi    t0, t0, CONTEXT_SIZE
+    bltu    sp, t0, trap_kernel_stack_overflow
+    csrrw   t0, sscratch, zero      /* t0 back; sscratch = 0 again */
+
     addi    sp, sp, -CONTEXT_SIZE
     sd      t0, 5*8(sp)
     addi    t0, sp, CONTEXT_SIZE
     sd      t0, 2*8(sp)             /* x[2]: the interrupted sp */
     sd      tp, 4*8(sp)             /* x[4]: tp, already this hart's struct cpu */
 
-trap_save_registers:
-    /* Both paths meet here: t0, sp and tp are saved; save the rest. */
+/* Save what is left once t0, sp and tp are in the context at sp. */
+.macro SAVE_REMAINING_REGISTERS
     sd      x1, 1*8(sp)
     sd      x3, 3*8(sp)
     .irp    n, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
@@ -52,6 +64,11 @@ trap_save_registers:
     sd      t0, CONTEXT_SSTATUS(sp)
     csrr    t0, sepc
     sd      t0, CONTEXT_SEPC(sp)
+.endm
+
+trap_save_registers:
+    /* Both paths meet here: t0, sp and tp are saved; save the rest. */
+    SAVE_REMAINING_REGISTERS
 
     mv      a0, sp                  /* the struct context */
     csrr    a1, scause
@@ -109,3 +126,23 @@ trap_from_user:
     sd      tp, 4*8(sp)             /* the user's tp... */
     ld      tp, 0*8(sp)             /* ...and this hart's, left here by trap_return */
     j       trap_save_registers
+
+/*
+ * The kernel stack overflowed: sp is the overflowing stack pointer, and
+ * sscratch holds t0. Build the context on this hart's emergency stack and
+ * report; trap_kernel_stack_overflow() never returns.
+ */
+trap_kernel_stack_overflow:
+    ld      t0, CPU_EMERGENCY_STACK_TOP(tp)
+    addi    t0, t0, -CONTEXT_SIZE
+    sd      sp, 2*8(t0)             /* x[2]: the sp that overflowed */
+    mv      sp, t0
+    csrrw   t0, sscratch, zero      /* t0 back; sscratch = 0: kernel code */
+    sd      t0, 5*8(sp)
+    sd      tp, 4*8(sp)
+    SAVE_REMAINING_REGISTERS
+    mv      a0, sp
+    csrr    a1, scause
+    csrr    a2, stval
+    call    trap_stack_overflow
+1:  j       1b                      /* not reached: the report ends the machine */

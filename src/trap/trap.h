@@ -46,6 +46,10 @@ void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval);
 /* An exception from user mode other than a breakpoint (weak: see dispatch.c). */
 void trap_user_exception(struct context *context, uint64_t scause, uint64_t stval);
 
+/* trap.S calls this on the emergency stack when a kernel stack overflowed. */
+__attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint64_t scause,
+                                                   uint64_t stval);
+
 /* A name for any scause value: "illegal instruction", "supervisor timer interrupt"... */
 const char *trap_cause_name(uint64_t scause);
 

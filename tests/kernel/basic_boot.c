@@ -1,14 +1,16 @@
 /*
  * basic_boot: the smallest test kernel. It boots through the whole init
- * sequence and checks what that sequence promised: the stack is the boot
- * stack, .bss is zero, the device tree gave a memory size, and printing
+ * sequence and checks what that sequence promised: the stack is the guarded
+ * boot stack in the kernel stack region, .bss is zero, the device tree gave a memory size, and printing
  * works. It ends QEMU with 0 only if every check held.
  */
 #include "console/console.h"
 #include "dev/devicetree.h"
 #include "dev/machine.h"
 #include "lib/riscv.h"
+#include "lib/string.h"
 #include "main.h"
+#include "mm/kstack.h"
 #include "mm/layout.h"
 
 static uint64_t must_be_zero[64];
@@ -17,8 +19,10 @@ void kernel_run(void)
 {
     int failures = 0;
     uint64_t sp = read_sp();
-    if (sp < (uint64_t)boot_stack_bottom || sp > (uint64_t)boot_stack_top) {
-        kprintf("basic_boot: sp %p is not on the boot stack\n", (void *)sp);
+    bool in_guard = true;
+    const char *stack = kstack_describe(sp, &in_guard);
+    if (stack == NULL || strcmp(stack, "boot") != 0 || in_guard) {
+        kprintf("basic_boot: sp %p is not on the guarded boot stack\n", (void *)sp);
         failures++;
     }
     for (int i = 0; i < 64; i++) {

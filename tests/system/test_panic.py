@@ -18,5 +18,5 @@ def test_backtrace_names_three_levels_in_order():
     assert "backtrace: deep panic with value 3" in out
     frames = re.findall(r"#\d+ 0x[0-9a-f]+ (\w+)\+0x[0-9a-f]+", out)
     expected = ["backtrace_level_three", "backtrace_level_two", "backtrace_level_one",
-                "kernel_run", "kmain"]
+                "kernel_run", "kmain_on_kernel_stack"]
     assert frames[:5] == expected, out

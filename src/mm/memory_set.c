@@ -1,0 +1,305 @@
+/*
+ * memory_set.c: MemorySets, their Segments, and the kernel's own set.
+ */
+#include "mm/memory_set.h"
+
+#include "console/console.h"
+#include "console/panic.h"
+#include "dev/devicetree.h"
+#include "lib/errno.h"
+#include "lib/riscv.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
+#include "mm/kstack.h"
+#include "proc/cpu.h"
+
+struct memory_set kernel_memory_set;
+
+extern pte_t boot_page_table[PT_ENTRIES];
+
+const char *pte_flags_string(uint64_t flags, char *buf)
+{
+    buf[0] = (flags & PTE_R) ? 'R' : '-';
+    buf[1] = (flags & PTE_W) ? 'W' : '-';
+    buf[2] = (flags & PTE_X) ? 'X' : '-';
+    buf[3] = (flags & PTE_U) ? 'U' : '-';
+    buf[4] = (flags & PTE_G) ? 'G' : '-';
+    buf[5] = '\0';
+    return buf;
+}
+
+static bool ranges_overlap(vaddr_t a_start, vaddr_t a_end, vaddr_t b_start, vaddr_t b_end)
+{
+    return a_start.value < b_end.value && b_start.value < a_end.value;
+}
+
+/* Insert keeping the list sorted by start address. */
+static void insert_sorted(struct memory_set *set, struct segment *segment)
+{
+    struct segment **link = &set->segments;
+    while (*link != NULL && (*link)->start.value < segment->start.value)
+        link = &(*link)->next;
+    segment->next = *link;
+    *link = segment;
+}
+
+/* Map every page of a FRAMED segment to a new zeroed frame, copying in `data`. */
+static int map_framed(struct memory_set *set, const struct segment *segment, const void *data,
+                      size_t data_length)
+{
+    const uint8_t *bytes = data;
+    for (uint64_t va = segment->start.value; va < segment->end.value; va += PAGE_SIZE) {
+        paddr_t frame = frame_alloc_zeroed();
+        if (paddr_is_null(frame))
+            goto out_of_memory;
+        uint64_t offset = va - segment->start.value;
+        if (bytes != NULL && offset < data_length) {
+            size_t chunk = data_length - offset < PAGE_SIZE ? data_length - offset : PAGE_SIZE;
+            memcpy(paddr_to_ptr(frame), bytes + offset, chunk);
+        }
+        /* PTE_OWNED: the mapping frees this frame when the page is unmapped. */
+        int error = pt_map(&set->mapping, vaddr(va), frame, PT_LEVEL_4K, segment->flags | PTE_OWNED);
+        if (error != 0) {
+            frame_free(frame);
+            goto out_of_memory;
+        }
+        continue;
+    out_of_memory:
+        pt_unmap_range(&set->mapping, segment->start, va - segment->start.value);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t start, vaddr_t end,
+                           uint64_t flags, enum map_type type, paddr_t pa_start, const void *data,
+                           size_t data_length)
+{
+    if ((start.value | end.value) & (PAGE_SIZE - 1) || start.value >= end.value)
+        return -EINVAL;
+    if ((flags & PTE_LEAF_BITS) == 0 || ((flags & PTE_W) && (flags & PTE_X)))
+        return -EINVAL; /* every segment is readable or executable, and never W and X */
+    for (struct segment *s = set->segments; s != NULL; s = s->next) {
+        if (ranges_overlap(start, end, s->start, s->end))
+            return -EINVAL;
+    }
+    struct segment *segment = kzalloc(sizeof(*segment));
+    if (segment == NULL)
+        return -ENOMEM;
+    segment->name = name;
+    segment->start = start;
+    segment->end = end;
+    segment->flags = flags;
+    segment->type = type;
+
+    int error;
+    if (type == MAP_LINEAR) {
+        segment->linear_offset = start.value - pa_start.value;
+        error = pt_map_range(&set->mapping, start, pa_start, end.value - start.value, flags);
+    } else {
+        error = map_framed(set, segment, data, data_length);
+    }
+    if (error != 0) {
+        kfree(segment);
+        return error;
+    }
+    insert_sorted(set, segment);
+    return 0;
+}
+
+int memory_set_remove_segment(struct memory_set *set, vaddr_t start)
+{
+    for (struct segment **link = &set->segments; *link != NULL; link = &(*link)->next) {
+        struct segment *segment = *link;
+        if (segment->start.value != start.value)
+            continue;
+        pt_unmap_range(&set->mapping, segment->start, segment->end.value - segment->start.value);
+        *link = segment->next;
+        kfree(segment);
+        return 0;
+    }
+    return -ENOENT;
+}
+
+struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va)
+{
+    for (struct segment *s = set->segments; s != NULL; s = s->next) {
+        if (va.value >= s->start.value && va.value < s->end.value)
+            return s;
+    }
+    return NULL;
+}
+
+void memory_set_activate(const struct memory_set *set)
+{
+    cpu_this()->memory_set = set; /* for fault reports */
+    csr_write(satp, mapping_satp(&set->mapping));
+    /* The new table makes every cached translation suspect. */
+    sfence_vma_all();
+}
+
+void memory_set_destroy(struct memory_set *set)
+{
+    while (set->segments != NULL)
+        memory_set_remove_segment(set, set->segments->start);
+    mapping_destroy(&set->mapping);
+}
+
+int memory_set_init_user(struct memory_set *set)
+{
+    set->segments = NULL;
+    int error = mapping_init(&set->mapping);
+    if (error != 0)
+        return error;
+    mapping_share_kernel_half(&set->mapping, &kernel_memory_set.mapping);
+    return 0;
+}
+
+/* Copy a FRAMED segment's bytes page by page from `original` into `copy`. */
+static void copy_framed_contents(struct memory_set *copy, const struct memory_set *original,
+                                 const struct segment *segment)
+{
+    for (uint64_t va = segment->start.value; va < segment->end.value; va += PAGE_SIZE) {
+        struct pt_lookup from;
+        struct pt_lookup to;
+        if (pt_translate(&original->mapping, vaddr(va), &from) &&
+            pt_translate(&copy->mapping, vaddr(va), &to))
+            memcpy(paddr_to_ptr(to.pa), paddr_to_ptr(from.pa), PAGE_SIZE);
+    }
+}
+
+int memory_set_clone(struct memory_set *copy, const struct memory_set *original)
+{
+    int error = memory_set_init_user(copy);
+    if (error != 0)
+        return error;
+    for (const struct segment *s = original->segments; s != NULL; s = s->next) {
+        paddr_t pa = paddr(s->start.value - s->linear_offset);
+        error = memory_set_add_segment(copy, s->name, s->start, s->end, s->flags, s->type, pa,
+                                       NULL, 0);
+        if (error != 0) {
+            memory_set_destroy(copy);
+            return error;
+        }
+        if (s->type == MAP_FRAMED)
+            copy_framed_contents(copy, original, s);
+    }
+    return 0;
+}
+
+void memory_set_print(const struct memory_set *set)
+{
+    for (const struct segment *s = set->segments; s != NULL; s = s->next) {
+        char flags[8];
+        kprintf("    %p-%p %s %s %s\n", (void *)s->start.value, (void *)s->end.value,
+                pte_flags_string(s->flags, flags), s->type == MAP_LINEAR ? "linear" : "framed",
+                s->name);
+    }
+}
+
+uint64_t memory_set_describe_address(const struct memory_set *set, vaddr_t va)
+{
+    struct pt_lookup lookup;
+    char flags[8];
+    uint64_t leaf_flags = 0;
+    if (pt_translate(&set->mapping, va, &lookup)) {
+        kprintf("  page:    mapped to physical %p, flags %s, %lu KiB page\n",
+                (void *)lookup.pa.value, pte_flags_string(lookup.flags, flags),
+                pt_level_size(lookup.level) >> 10);
+        leaf_flags = lookup.flags | PTE_V;
+    } else {
+        kprintf("  page:    not mapped\n");
+    }
+    const struct segment *segment = memory_set_find_segment(set, va);
+    if (segment != NULL)
+        kprintf("  segment: %s [%p, %p) %s\n", segment->name, (void *)segment->start.value,
+                (void *)segment->end.value, pte_flags_string(segment->flags, flags));
+    else
+        kprintf("  segment: none (the address is in no segment)\n");
+    return leaf_flags;
+}
+
+/* ---- The kernel's own set ---------------------------------------------------- */
+
+static void add_kernel_segment(const char *name, uint64_t start, uint64_t end, uint64_t flags)
+{
+    int error = memory_set_add_segment(&kernel_memory_set, name, vaddr(start), vaddr(end),
+                                       flags | PTE_G, MAP_LINEAR, paddr(start - KERNEL_OFFSET),
+                                       NULL, 0);
+    if (error != 0)
+        panic("kernel memory set: cannot map %s [%p, %p): error %d", name, (void *)start,
+              (void *)end, error);
+}
+
+/*
+ * The physical window: every RAM range, minus the kernel image (mapped per
+ * section above) and the 2 MiB below it where OpenSBI lives (PMP-protected
+ * from S-mode; not mapping it turns a stray access into a clear page fault).
+ */
+static void add_physical_window(void)
+{
+    uint64_t image_start = (uint64_t)kernel_start - KERNEL_OFFSET;
+    uint64_t image_end = (uint64_t)kernel_end - KERNEL_OFFSET;
+    uint64_t base;
+    uint64_t size;
+    for (int i = 0; devicetree_memory_range(i, &base, &size); i++) {
+        uint64_t start = page_round_up(base);
+        uint64_t end = page_round_down(base + size);
+        if (end > PHYS_WINDOW_LIMIT)
+            end = PHYS_WINDOW_LIMIT; /* no window address beyond it (mm/layout.h) */
+        if (image_start >= start && image_start < end) {
+            start = image_end; /* firmware below the image, the image itself: not here */
+        }
+        if (start < end)
+            add_kernel_segment("physical window", start + KERNEL_OFFSET, end + KERNEL_OFFSET,
+                               PTE_R | PTE_W);
+    }
+}
+
+/* Device registers: only for devices the device tree lists and this kernel drives. */
+static void add_devices(void)
+{
+    static const char *const compatibles[] = {
+        "ns16550a", "riscv,plic0", "sifive,plic-1.0.0", "sifive,test0", "virtio,mmio",
+    };
+    const struct fdt *fdt = devicetree_get();
+    for (size_t i = 0; i < sizeof(compatibles) / sizeof(compatibles[0]); i++) {
+        for (int node = fdt_node_by_compatible(fdt, -1, compatibles[i]); node >= 0;
+             node = fdt_node_by_compatible(fdt, node, compatibles[i])) {
+            uint64_t base;
+            uint64_t size;
+            if (fdt_reg(fdt, node, 0, &base, &size) != 0 || size == 0)
+                continue;
+            uint64_t start = page_round_down(base) + KERNEL_OFFSET;
+            uint64_t end = page_round_up(base + size) + KERNEL_OFFSET;
+            if (memory_set_find_segment(&kernel_memory_set, vaddr(start)) != NULL)
+                continue; /* a node listed under two compatibles */
+            add_kernel_segment(fdt_node_name(fdt, node), start, end, PTE_R | PTE_W);
+        }
+    }
+}
+
+void memory_set_init_kernel(void)
+{
+    kernel_memory_set.segments = NULL;
+    if (mapping_init(&kernel_memory_set.mapping) != 0)
+        panic("kernel memory set: no frame for the root page table");
+
+    add_kernel_segment("text", (uint64_t)text_start, (uint64_t)text_end, PTE_R | PTE_X);
+    add_kernel_segment("rodata", (uint64_t)rodata_start, (uint64_t)rodata_end, PTE_R);
+    add_kernel_segment("data+bss", (uint64_t)data_start, (uint64_t)bss_end, PTE_R | PTE_W);
+    add_kernel_segment("ksyms", (uint64_t)ksyms_start, (uint64_t)ksyms_end, PTE_R);
+    add_physical_window();
+    add_devices();
+    kstack_init_region(&kernel_memory_set);
+
+    memory_set_activate(&kernel_memory_set);
+    /* Retired: nothing translates through it any more, and zeroing it proves so. */
+    memset(boot_page_table, 0, sizeof(pte_t) * PT_ENTRIES);
+    sfence_vma_all();
+
+    log_info("mm: kernel memory set active (satp %lx), boot page table retired; segments:",
+             mapping_satp(&kernel_memory_set.mapping));
+    memory_set_print(&kernel_memory_set);
+}

@@ -1,0 +1,94 @@
+/*
+ * memory_set.h: address spaces as the tutorial kernels shape them.
+ *
+ *   MemorySet  = one Mapping (the page table and the frames it owns)
+ *              + a list of Segments, sorted by address
+ *   Segment    = a virtual range [start, end), its flags (R/W/X/U), and how
+ *                it is backed:
+ *                  LINEAR  va maps to va - offset (the kernel's own image,
+ *                          the physical window, device registers)
+ *                  FRAMED  each page gets a fresh frame, owned by the mapping
+ *                          (user memory, kernel stacks)
+ *
+ * The kernel has one MemorySet, kernel_memory_set, built at boot from the
+ * linker's section symbols and the device tree. Every user MemorySet shares
+ * its kernel half, so a trap never needs to switch page tables.
+ */
+#ifndef MM_MEMORY_SET_H
+#define MM_MEMORY_SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/addr.h"
+#include "mm/pagetable.h"
+
+enum map_type { MAP_LINEAR, MAP_FRAMED };
+
+struct segment {
+    struct segment *next; /* the set's list, sorted by start */
+    const char *name;     /* for reports: "text", "user stack", ... */
+    vaddr_t start;        /* page-aligned */
+    vaddr_t end;          /* page-aligned, exclusive */
+    uint64_t flags;       /* PTE_R | PTE_W | PTE_X | PTE_U | PTE_G */
+    enum map_type type;
+    uint64_t linear_offset; /* LINEAR: pa = va - linear_offset */
+};
+
+struct memory_set {
+    struct mapping mapping;
+    struct segment *segments;
+};
+
+/* The kernel's address space, valid after memory_set_init_kernel(). */
+extern struct memory_set kernel_memory_set;
+
+/*
+ * Build the kernel's set (text R+X, rodata R, data and bss R+W, ksyms R,
+ * the rest of RAM R+W as the physical window, device MMIO R+W), switch to it
+ * and retire the boot page table.
+ */
+void memory_set_init_kernel(void);
+
+/* An empty set for a user program: nothing below, the kernel half shared. */
+int memory_set_init_user(struct memory_set *set);
+
+/*
+ * Add a segment and map it. For FRAMED, `data` (if not NULL) fills the first
+ * `data_length` bytes and the rest is zero. For LINEAR, `pa_start` is where
+ * start maps. Returns 0, -EINVAL (unaligned, overlapping, bad flags) or
+ * -ENOMEM; on failure the set is as it was.
+ */
+int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t start, vaddr_t end,
+                           uint64_t flags, enum map_type type, paddr_t pa_start, const void *data,
+                           size_t data_length);
+
+/* Unmap and remove the segment that starts at `start`. -ENOENT if none does. */
+int memory_set_remove_segment(struct memory_set *set, vaddr_t start);
+
+/* The segment that contains va, or NULL. */
+struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va);
+
+/* Load this set's table into satp and flush the TLB. */
+void memory_set_activate(const struct memory_set *set);
+
+/* Unmap everything, free every frame and segment. The set is empty afterwards. */
+void memory_set_destroy(struct memory_set *set);
+
+/* A deep copy: FRAMED segments get new frames with the same bytes (fork). */
+int memory_set_clone(struct memory_set *copy, const struct memory_set *original);
+
+/* Print the segments, one line each (for the boot log and fault reports). */
+void memory_set_print(const struct memory_set *set);
+
+/*
+ * Describe va for a page-fault report: mapped or not, its flags, its segment.
+ * Returns the leaf's flags (PTE_V and the rest), or 0 when nothing maps va.
+ */
+uint64_t memory_set_describe_address(const struct memory_set *set, vaddr_t va);
+
+/* Format PTE flag bits as "RWXUG" letters ('-' for clear bits) into buf (8 bytes). */
+const char *pte_flags_string(uint64_t flags, char *buf);
+
+#endif

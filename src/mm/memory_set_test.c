@@ -1,0 +1,143 @@
+/*
+ * memory_set_test.c: the kernel's MemorySet and user MemorySets.
+ */
+#include "ktest/ktest.h"
+#include "lib/errno.h"
+#include "lib/riscv.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/kstack.h"
+#include "mm/memory_set.h"
+
+static uint64_t free_before;
+
+static void remember_free_frames(struct ktest *t)
+{
+    (void)t;
+    free_before = frame_free_count();
+}
+
+static void expect_free_frames_back(struct ktest *t)
+{
+    EXPECT_EQ(t, frame_free_count(), free_before);
+}
+
+/* Check start, middle and last byte of every kernel segment translate as the segment says. */
+static void memory_set_kernel_segments_translate(struct ktest *t)
+{
+    int segments = 0;
+    for (struct segment *s = kernel_memory_set.segments; s != NULL; s = s->next) {
+        uint64_t probes[3] = {s->start.value, s->start.value + (s->end.value - s->start.value) / 2,
+                              s->end.value - 1};
+        for (int i = 0; i < 3; i++) {
+            struct pt_lookup lookup;
+            bool mapped = pt_translate(&kernel_memory_set.mapping, vaddr(probes[i]), &lookup);
+            EXPECT_TRUE(t, mapped);
+            if (!mapped)
+                continue;
+            if (s->type == MAP_LINEAR)
+                EXPECT_EQ(t, lookup.pa.value, probes[i] - s->linear_offset);
+            EXPECT_EQ(t, lookup.flags & (PTE_R | PTE_W | PTE_X | PTE_U), s->flags & (PTE_R | PTE_W | PTE_X | PTE_U));
+        }
+        segments++;
+    }
+    EXPECT_GE(t, segments, 6); /* text, rodata, data+bss, ksyms, window, devices... */
+}
+
+static void memory_set_kernel_is_w_xor_x(struct ktest *t)
+{
+    for (struct segment *s = kernel_memory_set.segments; s != NULL; s = s->next) {
+        bool writable = (s->flags & PTE_W) != 0;
+        bool executable = (s->flags & PTE_X) != 0;
+        EXPECT_FALSE(t, writable && executable);
+        EXPECT_EQ(t, s->flags & PTE_U, 0ul); /* nothing of the kernel's is user-accessible */
+    }
+    struct segment *text = memory_set_find_segment(&kernel_memory_set, vaddr((uint64_t)text_start));
+    ASSERT_NOT_NULL(t, text);
+    EXPECT_STREQ(t, text->name, "text");
+    EXPECT_EQ(t, text->flags & (PTE_R | PTE_W | PTE_X), (uint64_t)(PTE_R | PTE_X));
+    /* The boot page table's identity gigapage is gone. */
+    struct pt_lookup lookup;
+    EXPECT_FALSE(t, pt_translate(&kernel_memory_set.mapping, vaddr(RAM_BASE + 0x200000), &lookup));
+}
+
+static void memory_set_user_set_destroy_returns_every_frame(struct ktest *t)
+{
+    static char message[] = "initial data that spans into a second page? no, just this";
+    struct memory_set set;
+    ASSERT_EQ(t, memory_set_init_user(&set), 0);
+    EXPECT_EQ(t, memory_set_add_segment(&set, "code", vaddr(0x10000), vaddr(0x13000),
+                                        PTE_R | PTE_X | PTE_U, MAP_FRAMED, paddr(0), message,
+                                        sizeof(message)),
+              0);
+    EXPECT_EQ(t, memory_set_add_segment(&set, "data", vaddr(0x20000), vaddr(0x30000),
+                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+              0);
+    /* Overlapping and W+X segments are refused, and leave the set as it was. */
+    EXPECT_EQ(t, memory_set_add_segment(&set, "overlap", vaddr(0x12000), vaddr(0x21000), PTE_R,
+                                        MAP_FRAMED, paddr(0), NULL, 0),
+              -EINVAL);
+    EXPECT_EQ(t, memory_set_add_segment(&set, "wx", vaddr(0x40000), vaddr(0x41000),
+                                        PTE_R | PTE_W | PTE_X, MAP_FRAMED, paddr(0), NULL, 0),
+              -EINVAL);
+    struct pt_lookup lookup;
+    ASSERT_TRUE(t, pt_translate(&set.mapping, vaddr(0x10000), &lookup));
+    EXPECT_STREQ(t, (char *)paddr_to_ptr(lookup.pa), message);
+    /* The kernel half is shared: kmain translates the same in both. */
+    struct pt_lookup kernel_lookup;
+    EXPECT_TRUE(t, pt_translate(&set.mapping, vaddr((uint64_t)text_start), &kernel_lookup));
+    EXPECT_EQ(t, memory_set_remove_segment(&set, vaddr(0x20000)), 0);
+    EXPECT_EQ(t, memory_set_remove_segment(&set, vaddr(0x20000)), -ENOENT);
+    memory_set_destroy(&set);
+    /* expect_free_frames_back checks every frame (data and tables) came back. */
+}
+
+static void memory_set_clone_copies_contents(struct ktest *t)
+{
+    struct memory_set original;
+    struct memory_set copy;
+    ASSERT_EQ(t, memory_set_init_user(&original), 0);
+    ASSERT_EQ(t, memory_set_add_segment(&original, "data", vaddr(0x20000), vaddr(0x22000),
+                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), "abc", 4),
+              0);
+    ASSERT_EQ(t, memory_set_clone(&copy, &original), 0);
+    struct pt_lookup a;
+    struct pt_lookup b;
+    ASSERT_TRUE(t, pt_translate(&original.mapping, vaddr(0x20000), &a));
+    ASSERT_TRUE(t, pt_translate(&copy.mapping, vaddr(0x20000), &b));
+    EXPECT_NE(t, a.pa.value, b.pa.value); /* its own frame */
+    EXPECT_STREQ(t, (char *)paddr_to_ptr(b.pa), "abc");
+    ((char *)paddr_to_ptr(a.pa))[0] = 'X'; /* a write to one is not seen in the other */
+    EXPECT_STREQ(t, (char *)paddr_to_ptr(b.pa), "abc");
+    memory_set_destroy(&copy);
+    memory_set_destroy(&original);
+}
+
+static void memory_set_kernel_stacks_have_guards(struct ktest *t)
+{
+    struct kstack stack;
+    ASSERT_EQ(t, kstack_alloc(&stack, "test stack"), 0);
+    EXPECT_EQ(t, stack.top.value - stack.bottom.value, (uint64_t)KSTACK_SIZE);
+    /* The stack is usable... */
+    volatile uint64_t *low = (uint64_t *)stack.bottom.value;
+    *low = 42;
+    EXPECT_EQ(t, *low, 42ul);
+    /* ...and the page below it is not mapped. */
+    struct pt_lookup lookup;
+    EXPECT_FALSE(t, pt_translate(&kernel_memory_set.mapping, vaddr(stack.bottom.value - 8), &lookup));
+    bool in_guard = false;
+    EXPECT_STREQ(t, kstack_describe(stack.bottom.value - 8, &in_guard), "test stack");
+    EXPECT_TRUE(t, in_guard);
+    kstack_free(&stack);
+    EXPECT_NULL(t, kstack_describe(stack.bottom.value, &in_guard));
+}
+
+static const struct ktest_case memory_set_cases[] = {
+    KTEST_CASE(memory_set_kernel_segments_translate),
+    KTEST_CASE(memory_set_kernel_is_w_xor_x),
+    KTEST_CASE(memory_set_user_set_destroy_returns_every_frame),
+    KTEST_CASE(memory_set_clone_copies_contents),
+    KTEST_CASE(memory_set_kernel_stacks_have_guards),
+    {0},
+};
+KTEST_SUITE_HOOKS(memory_set, memory_set_cases, remember_free_frames, expect_free_frames_back);

@@ -1,0 +1,168 @@
+/*
+ * pagetable.h: Sv39 page tables.
+ *
+ * A Sv39 virtual address has 39 meaningful bits (bits 63..39 copy bit 38):
+ *
+ *    38        30 29        21 20        12 11           0
+ *   +------------+------------+------------+--------------+
+ *   |  VPN[2]    |  VPN[1]    |  VPN[0]    |  page offset |
+ *   +------------+------------+------------+--------------+
+ *      9 bits       9 bits       9 bits        12 bits
+ *
+ * Each VPN field indexes one level of 512 eight-byte entries (one 4 KiB
+ * page per table). A page-table entry (PTE):
+ *
+ *    63   54 53                    10 9  8 7 6 5 4 3 2 1 0
+ *   +-------+------------------------+----+-+-+-+-+-+-+-+-+
+ *   |  0    |   PPN (44 bits)        |RSW |D|A|G|U|X|W|R|V|
+ *   +-------+------------------------+----+-+-+-+-+-+-+-+-+
+ *
+ * V=0: nothing mapped. R=W=X=0 with V=1: a pointer to the next level.
+ * Any of R/W/X set: a leaf. A leaf at level 2 maps 1 GiB, at level 1 maps
+ * 2 MiB, at level 0 maps 4 KiB. The two RSW bits are the software's own:
+ * this kernel uses bit 8 (PTE_OWNED) to mark a frame the page table owns
+ * and frees when the page is unmapped, and bit 9 (PTE_SHARED) to mark a
+ * pointer to tables that belong to another mapping (the kernel half).
+ */
+#ifndef MM_PAGETABLE_H
+#define MM_PAGETABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mm/addr.h"
+
+typedef uint64_t pte_t;
+
+/* Software bit (RSW): the mapping owns the frame and frees it on unmap. */
+#define PTE_OWNED (1 << 8)
+/* Software bit (RSW) on a pointer entry: the tables below belong to another mapping. */
+#define PTE_SHARED (1 << 9)
+#define PTE_FLAG_MASK 0x3ffull
+#define PTE_LEAF_BITS (PTE_R | PTE_W | PTE_X)
+
+/* Levels: where a leaf sits decides the page size. */
+#define PT_LEVEL_4K 0
+#define PT_LEVEL_2M 1
+#define PT_LEVEL_1G 2
+#define PT_LEVELS   3
+#define PT_ENTRIES  512
+
+/* Bytes mapped by one leaf at `level`: 4 KiB, 2 MiB, 1 GiB. */
+static inline uint64_t pt_level_size(int level)
+{
+    return 1ull << (PAGE_SHIFT + 9 * level);
+}
+
+static inline pte_t pte_make(ppn_t ppn, uint64_t flags)
+{
+    return (ppn.value << 10) | (flags & PTE_FLAG_MASK);
+}
+
+static inline ppn_t pte_ppn(pte_t pte)
+{
+    return (ppn_t){(pte >> 10) & ((1ull << 44) - 1)};
+}
+
+static inline bool pte_valid(pte_t pte)
+{
+    return (pte & PTE_V) != 0;
+}
+
+static inline bool pte_is_leaf(pte_t pte)
+{
+    return pte_valid(pte) && (pte & PTE_LEAF_BITS) != 0;
+}
+
+/* The index into the table at `level` for a virtual address. */
+static inline unsigned pt_index(vaddr_t va, int level)
+{
+    return (va.value >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
+}
+
+/* Is va a canonical Sv39 address (bits 63..39 equal to bit 38)? */
+static inline bool sv39_canonical(uint64_t va)
+{
+    uint64_t upper = va >> 38;
+    return upper == 0 || upper == (1ull << 26) - 1;
+}
+
+/*
+ * A page table and the frames it owns: its own table frames (the root and
+ * every intermediate table it created), and the data frames mapped with
+ * PTE_OWNED. Destroying it gives all of them back.
+ */
+struct mapping {
+    paddr_t root;
+    uint64_t table_frames; /* how many frames hold this table's levels */
+    uint64_t owned_frames; /* how many mapped frames carry PTE_OWNED */
+};
+
+/* What a translation found. */
+struct pt_lookup {
+    paddr_t pa;     /* the physical address va translates to */
+    uint64_t flags; /* the leaf's flag bits */
+    int level;      /* where the leaf sits: PT_LEVEL_4K, _2M or _1G */
+};
+
+/* Allocate an empty root table. Returns 0 or -ENOMEM. */
+int mapping_init(struct mapping *mapping);
+
+/*
+ * Free every owned data frame and every table frame. Entries shared with
+ * another mapping (see mapping_share_kernel_half) are not followed.
+ */
+void mapping_destroy(struct mapping *mapping);
+
+/*
+ * Copy the root entries of the kernel half (indices 256..511) from `kernel`,
+ * so both tables share the kernel's lower levels. Shared entries are marked
+ * as not owned and are never freed by mapping_destroy.
+ */
+void mapping_share_kernel_half(struct mapping *mapping, const struct mapping *kernel);
+
+/*
+ * Make sure there is a level-1 table under every root entry of the kernel half
+ * that [start, end) touches, so later mappings there are seen by every table
+ * that shares the kernel half.
+ */
+int mapping_prepare_kernel_range(struct mapping *mapping, vaddr_t start, vaddr_t end);
+
+/*
+ * The PTE for va at `level`, creating missing intermediate tables when
+ * `create` is true. NULL if a table is missing (and !create), memory ran out,
+ * or a larger leaf already covers va.
+ */
+pte_t *pt_walk(struct mapping *mapping, vaddr_t va, int level, bool create);
+
+/* Map one page of the size `level` names. -EINVAL if unaligned, -EEXIST if mapped, -ENOMEM. */
+int pt_map(struct mapping *mapping, vaddr_t va, paddr_t pa, int level, uint64_t flags);
+
+/*
+ * Map [va, va + size) to [pa, pa + size) using the largest pages whose
+ * alignment allows (1 GiB, 2 MiB, 4 KiB). On failure nothing stays mapped.
+ */
+int pt_map_range(struct mapping *mapping, vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags);
+
+/*
+ * Remove the leaf that maps va (whatever its size). An owned frame is freed.
+ * Returns 0 or -ENOENT; *lookup (if not NULL) gets what was mapped.
+ */
+int pt_unmap(struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup);
+
+/* Remove every leaf in [va, va + size). Returns how many leaves went. */
+uint64_t pt_unmap_range(struct mapping *mapping, vaddr_t va, uint64_t size);
+
+/* Translate va; false if nothing maps it. */
+bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup);
+
+/* Change the R/W/X/U/G bits of the leaf that maps va. -ENOENT if unmapped. */
+int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags);
+
+/* The satp value that selects this table (Sv39 mode, ASID 0). */
+uint64_t mapping_satp(const struct mapping *mapping);
+
+/* Is this table the one the hart translates with now? */
+bool mapping_is_active(const struct mapping *mapping);
+
+#endif
