@@ -70,23 +70,43 @@ static bool frame_pointer_ok(uint64_t fp)
     return fp - 16 >= cpu->stack_bottom && fp <= cpu->stack_top;
 }
 
+/* Say how often the frame printed last repeated, if it did (deep recursion). */
+static void print_repeats(uint64_t repeats)
+{
+    if (repeats > 0)
+        kprintf("  ... the frame above %lu more time%s\n", repeats, repeats == 1 ? "" : "s");
+}
+
 void backtrace_print(uint64_t fp)
 {
     kprintf("backtrace:\n");
-    for (int depth = 0; depth < 32 && frame_pointer_ok(fp); depth++) {
+    uint64_t previous_ra = 0;
+    uint64_t repeats = 0;
+    int printed = 0;
+    /* Walk up to 4096 frames, but print at most 32 distinct lines. */
+    for (int walked = 0; walked < 4096 && printed < 32 && frame_pointer_ok(fp); walked++) {
         uint64_t ra = *(uint64_t *)(fp - 8);
         uint64_t caller_fp = *(uint64_t *)(fp - 16);
         if (ra == 0)
             break;
-        /* ra is the instruction after the call; ra - 1 is still inside the caller. */
-        uint64_t offset = 0;
-        const char *name = ksyms_lookup(ra - 1, &offset);
-        kprintf("  #%d %p %s+0x%lx\n", depth, (void *)ra, name ? name : "??", offset + 1);
+        if (ra == previous_ra) {
+            repeats++; /* recursion: count the frame instead of printing it again */
+        } else {
+            print_repeats(repeats);
+            repeats = 0;
+            /* ra is the instruction after the call; ra - 1 is still inside the caller. */
+            uint64_t offset = 0;
+            const char *name = ksyms_lookup(ra - 1, &offset);
+            kprintf("  #%d %p %s+0x%lx\n", walked, (void *)ra, name ? name : "??", offset + 1);
+            printed++;
+            previous_ra = ra;
+        }
         /* Frames grow downward, so each caller's frame lies above. Anything else is corrupt. */
         if (caller_fp <= fp)
             break;
         fp = caller_fp;
     }
+    print_repeats(repeats);
 }
 
 void panic_begin(void)
