@@ -29,6 +29,19 @@ void machine_exit(int code)
     if (test_device != 0) {
         uint32_t value = code == 0 ? SIFIVE_TEST_PASS : ((uint32_t)code << 16) | SIFIVE_TEST_FAIL;
         mmio_write32(test_device, value);
+    } else if (code != 0) {
+        /*
+         * Too early (before machine_init) or no test device: SBI shutdown
+         * would end QEMU with status 0 whatever the reason, and a failure
+         * must never look like a pass. Stop here instead; a test harness
+         * sees a hang and its timeout reports the failure.
+         */
+        static const char message[] = "machine_exit: no sifive_test device known, so the "
+                                      "failure status cannot reach QEMU; halting\n";
+        sbi_console_write(message, sizeof(message) - 1);
+        csr_clear(sstatus, SSTATUS_SIE);
+        for (;;)
+            wfi();
     }
     sbi_system_reset(SBI_RESET_SHUTDOWN, code == 0 ? SBI_REASON_NONE : SBI_REASON_FAILURE);
     for (;;)

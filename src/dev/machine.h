@@ -11,7 +11,11 @@
 
 #include <stdint.h>
 
-/* Find the test device in the device tree; before this, machine_exit uses SBI. */
+/*
+ * Find the test device in the device tree. Before this (or without one),
+ * machine_exit(0) powers off through SBI, and a failure code halts the hart
+ * instead, because SBI shutdown would make QEMU report success.
+ */
 void machine_init(void);
 
 /* End the machine: 0 for success, 1..255 for a failure code. Never returns. */
