@@ -182,13 +182,13 @@ host-test: $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
 
 system-test: deps
 	$(Q)$(MAKE) --no-print-directory images
-	BUILD=$(BUILD) $(PYTHON) -m pytest
+	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
 
 # The installer runs first (a recursive make keeps that order under -j); then
 # the images, the host tests, and pytest, whose summary is the last line.
 test: deps
 	$(Q)$(MAKE) --no-print-directory images host-test
-	BUILD=$(BUILD) $(PYTHON) -m pytest
+	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src tests user -name '*.[ch]' 2>/dev/null)

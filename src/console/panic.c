@@ -21,6 +21,7 @@
 #include "lib/riscv.h"
 #include "mm/layout.h"
 #include "proc/cpu.h"
+#include "sbi/sbi.h"
 #include "trap/irq.h"
 
 /* The table layout that scripts/gen_ksyms.py writes. */
@@ -114,7 +115,13 @@ void panic_begin(void)
     irq_disable();
     struct cpu *cpu = cpu_this();
     if (cpu != NULL && cpu->panicking) {
-        /* A panic inside the panic report: say so plainly and stop. */
+        /*
+         * A panic inside the panic report: say so plainly and stop. Straight
+         * to SBI: the console lock, the formatter or the stack may be what broke.
+         */
+        static const char message[] = "\nPANIC while panicking: the report above is "
+                                      "incomplete; halting\n";
+        sbi_console_write(message, sizeof(message) - 1);
         machine_exit(panic_exit_code);
     }
     if (cpu != NULL)
