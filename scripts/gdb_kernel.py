@@ -115,9 +115,12 @@ class ContextPrinter:
 
     def to_string(self):
         x = self.value["x"]
+        # The x[0] slot is not the zero register: trap.S parks the hart's tp
+        # there for user code (trap/context.h). The register itself is always 0.
+        values = [0] + [int(x[i]) & (2**64 - 1) for i in range(1, 32)]
         lines = []
         for row in range(0, 32, 4):
-            lines.append("  ".join("%-4s 0x%016x" % (ABI_NAMES[i], int(x[i]) & (2**64 - 1))
+            lines.append("  ".join("%-4s 0x%016x" % (ABI_NAMES[i], values[i])
                                    for i in range(row, row + 4)))
         sepc = int(self.value["sepc"]) & (2**64 - 1)
         sstatus = int(self.value["sstatus"]) & (2**64 - 1)

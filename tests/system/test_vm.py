@@ -114,3 +114,35 @@ def test_gdb_walks_the_page_table_and_lists_the_kernel_memory_set():
     assert names.get("data+bss") == "RW--" and names.get("physical window") == "RW--", out
     assert names.get("boot") == "RW--", out                   # the guarded boot stack
     assert not any("W" in f and "X" in f for f in names.values()), out
+
+
+def test_gdb_prints_a_trap_context_by_register_name():
+    # mode=echo waits for input with the timer ticking, so a trap comes soon.
+    port = free_port()
+    kernel = image("kernel")
+    vm = Qemu(kernel, bootargs="mode=echo", extra=("-S", "-gdb", "tcp:127.0.0.1:%d" % port),
+              timeout=60)
+    try:
+        gdb = subprocess.run(
+            ["gdb-multiarch", "-batch", "-nx", "-q", kernel,
+             "-ex", "target remote 127.0.0.1:%d" % port,
+             "-x", str(ROOT / "scripts" / "gdbinit"),
+             "-ex", "break kernel_run", "-ex", "continue",
+             "-ex", "break trap_dispatch", "-ex", "continue",
+             "-ex", "print *context",
+             "-ex", "print/x scause",
+             "-ex", "kill"],
+            cwd=str(ROOT), capture_output=True, text=True, timeout=60)
+    finally:
+        vm.kill()
+    out = gdb.stdout + gdb.stderr
+    assert re.search(r"Breakpoint 2(\.\d+)?, trap_dispatch", out), out
+    assert "struct context {" in out, out
+    registers = re.findall(r"(\w+)\s+0x([0-9a-f]{16})", out[out.index("struct context {"):])
+    names = [name for name, _ in registers]
+    assert registers[0] == ("zero", "0" * 16), out
+    assert names[:32] == ["zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+                          "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4",
+                          "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"], out
+    # The trap came from kernel code (SPP=S), at an address gdb can name.
+    assert re.search(r"sepc 0x[0-9a-f]{16} <\w+( \+ \d+)?>  sstatus 0x[0-9a-f]+ \(SPP=S", out), out
