@@ -24,6 +24,7 @@
 #define EINVAL  22 /* invalid argument */
 #define ENOSPC  28 /* no space left */
 #define ERANGE  34 /* result out of range */
+#define ENAMETOOLONG 36 /* a name or string too long */
 #define ENOSYS  38 /* no such system call */
 
 #endif

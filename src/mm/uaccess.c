@@ -1,0 +1,87 @@
+/*
+ * uaccess.c: checked copies to and from user memory. See uaccess.h.
+ */
+#include "mm/uaccess.h"
+
+#include "lib/errno.h"
+#include "lib/riscv.h"
+#include "lib/string.h"
+#include "mm/memory_set.h"
+#include "mm/pagetable.h"
+
+/*
+ * Does the page that holds `address` allow a user access of kind `access`?
+ * The page table is what the hardware will use during the copy, so it is
+ * what is checked: valid, U, and R or W as asked.
+ */
+static bool user_page_ok(const struct memory_set *set, uint64_t address, uint64_t access)
+{
+    struct pt_lookup lookup;
+    if (!pt_translate(&set->mapping, vaddr(address), &lookup))
+        return false;
+    return (lookup.flags & PTE_U) != 0 && (lookup.flags & access) == access;
+}
+
+bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access)
+{
+    if (length == 0)
+        return true;
+    /* The whole range below USER_END, without wrapping around. */
+    if (address >= USER_END || length > USER_END - address)
+        return false;
+    for (uint64_t page = page_round_down(address); page < address + length; page += PAGE_SIZE) {
+        if (!user_page_ok(set, page, access))
+            return false;
+    }
+    return true;
+}
+
+int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
+{
+    if (!user_range_ok(set, source, length, PTE_R))
+        return -EFAULT;
+    csr_set(sstatus, SSTATUS_SUM); /* the user half is open for this copy only */
+    memcpy(destination, (const void *)source, length);
+    csr_clear(sstatus, SSTATUS_SUM);
+    return 0;
+}
+
+int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
+                 size_t length)
+{
+    if (!user_range_ok(set, destination, length, PTE_W))
+        return -EFAULT;
+    csr_set(sstatus, SSTATUS_SUM);
+    memcpy((void *)destination, source, length);
+    csr_clear(sstatus, SSTATUS_SUM);
+    return 0;
+}
+
+long string_from_user(const struct memory_set *set, char *destination, uint64_t source,
+                      size_t size)
+{
+    if (size == 0)
+        return -ENAMETOOLONG;
+    /* Page by page: the string may end before a page that is not mapped. */
+    size_t copied = 0;
+    while (copied < size) {
+        uint64_t address = source + copied;
+        if (address < source || !user_range_ok(set, address, 1, PTE_R))
+            return -EFAULT;
+        size_t in_page = PAGE_SIZE - (address & (PAGE_SIZE - 1));
+        size_t chunk = in_page < size - copied ? in_page : size - copied;
+        csr_set(sstatus, SSTATUS_SUM);
+        const char *user = (const char *)address;
+        for (size_t i = 0; i < chunk; i++) {
+            destination[copied + i] = user[i];
+            if (user[i] == '\0') {
+                csr_clear(sstatus, SSTATUS_SUM);
+                return (long)(copied + i);
+            }
+        }
+        csr_clear(sstatus, SSTATUS_SUM);
+        copied += chunk;
+    }
+    destination[size - 1] = '\0';
+    return -ENAMETOOLONG;
+}

@@ -1,0 +1,44 @@
+/*
+ * uaccess.h: copying between the kernel and user memory, safely.
+ *
+ * A system call gets addresses from user code, and user code may pass
+ * anything: NULL, a kernel address, an unmapped page, a read-only page for
+ * read() to fill. The kernel must never fault on such a pointer. So every
+ * user pointer goes through these helpers, which check the whole range
+ * against the address space first (each page mapped, with U and the access
+ * needed), then copy with sstatus.SUM set for exactly the copy's duration.
+ * A bad pointer gives -EFAULT; nothing is copied.
+ *
+ * The set must be the one the hart translates with (the calling process's).
+ */
+#ifndef MM_UACCESS_H
+#define MM_UACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct memory_set;
+
+/* The user half of every address space: [0, USER_END). */
+#define USER_END 0x4000000000ull
+
+/* Is [address, address + length) user memory with every page allowing `access` (PTE_R or PTE_W)? */
+bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access);
+
+/* Copy `length` bytes from user `source` into kernel `destination`. 0 or -EFAULT. */
+int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length);
+
+/* Copy `length` bytes from kernel `source` to user `destination`. 0 or -EFAULT. */
+int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
+                 size_t length);
+
+/*
+ * Copy a NUL-terminated string of at most `size - 1` characters from user
+ * memory into `destination` (always terminated). Returns its length, -EFAULT
+ * for a bad pointer, or -ENAMETOOLONG when no NUL comes within `size` bytes.
+ */
+long string_from_user(const struct memory_set *set, char *destination, uint64_t source,
+                      size_t size);
+
+#endif
