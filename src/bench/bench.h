@@ -24,9 +24,9 @@ struct bench_case {
     void (*run)(void);
 };
 
-#define BENCH_CASE(function)                                                         \
-    static const struct bench_case bench_case_##function = {#function, function};   \
-    static const struct bench_case *const bench_case_ptr_##function                 \
+#define BENCH_CASE(function)                                                                       \
+    static const struct bench_case bench_case_##function = {#function, function};                  \
+    static const struct bench_case *const bench_case_ptr_##function                                \
         __attribute__((used, section(".bench_cases"))) = &bench_case_##function
 
 /* Print one figure in the form scripts/bench.py reads. */

@@ -70,7 +70,8 @@ int kprintf(const char *fmt, ...)
 #endif
 
 static const char *const level_tags[] = {"", "ERROR", "WARN ", "INFO ", "DEBUG", "TRACE"};
-static const char *const level_colors[] = {"", "\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[32m", "\x1b[90m"};
+static const char *const level_colors[] = {"",         "\x1b[31m", "\x1b[33m",
+                                           "\x1b[34m", "\x1b[32m", "\x1b[90m"};
 
 void log_message(int level, const char *fmt, ...)
 {

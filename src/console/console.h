@@ -40,10 +40,10 @@ void console_break_lock(void);
 
 void log_message(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define log_at(level, ...)                     \
-    do {                                       \
-        if ((level) <= LOG_LEVEL)              \
-            log_message((level), __VA_ARGS__); \
+#define log_at(level, ...)                                                                         \
+    do {                                                                                           \
+        if ((level) <= LOG_LEVEL)                                                                  \
+            log_message((level), __VA_ARGS__);                                                     \
     } while (0)
 
 #define log_error(...) log_at(LOG_LEVEL_ERROR, __VA_ARGS__)

@@ -243,8 +243,12 @@ static bool convert(struct format_output *out, struct format_spec *spec, char co
         write_integer(out, spec, magnitude, 10, false, sign);
         return true;
     }
-    case 'u': write_integer(out, spec, next_unsigned(args, spec->length), 10, false, ""); return true;
-    case 'o': write_integer(out, spec, next_unsigned(args, spec->length), 8, false, ""); return true;
+    case 'u':
+        write_integer(out, spec, next_unsigned(args, spec->length), 10, false, "");
+        return true;
+    case 'o':
+        write_integer(out, spec, next_unsigned(args, spec->length), 8, false, "");
+        return true;
     case 'x':
     case 'X': {
         uint64_t value = next_unsigned(args, spec->length);

@@ -15,10 +15,10 @@
 
 #define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
 
-#define assert(condition)                                         \
-    do {                                                          \
-        if (!(condition))                                         \
-            panic_at(__FILE__, __LINE__, "assertion failed: %s", #condition); \
+#define assert(condition)                                                                          \
+    do {                                                                                           \
+        if (!(condition))                                                                          \
+            panic_at(__FILE__, __LINE__, "assertion failed: %s", #condition);                      \
     } while (0)
 
 __attribute__((noreturn, format(printf, 3, 4))) void panic_at(const char *file, int line,

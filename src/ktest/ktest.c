@@ -89,8 +89,8 @@ void ktest_fail_integers(struct ktest *t, const char *file, int line, const char
 }
 
 void ktest_fail_strings(struct ktest *t, const char *file, int line, const char *left_text,
-                        const char *op, const char *right_text, const char *left,
-                        const char *right, bool fatal)
+                        const char *op, const char *right_text, const char *left, const char *right,
+                        bool fatal)
 {
     kprintf("    # %s: %s FAILED at %s:%d\n", t->name, failure_kind(fatal), file, line);
     kprintf("    #   Expected %s %s %s, but\n", left_text, op, right_text);
@@ -171,8 +171,8 @@ struct ktest_totals {
 };
 
 /* Run the matching cases of one suite; returns whether all passed or skipped. */
-static bool run_suite(const struct ktest_suite *suite, const struct ktest_filter *filter,
-                      int cases, struct ktest_totals *totals)
+static bool run_suite(const struct ktest_suite *suite, const struct ktest_filter *filter, int cases,
+                      struct ktest_totals *totals)
 {
     kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n", suite->name, cases);
     struct ktest_totals mine = {0, 0, 0};

@@ -53,82 +53,87 @@ struct ktest_suite {
     void (*after_each)(struct ktest *t);
 };
 
+/* One line, not the four that clang-format would make of it. */
+/* clang-format off */
 #define KTEST_CASE(function) {.name = #function, .run = function}
+/* clang-format on */
 
 /* Register a suite: its address goes into the .ktest_suites linker section. */
-#define KTEST_SUITE(suite_name, case_array)                                              \
-    static const struct ktest_suite ktest_suite_##suite_name = {.name = #suite_name,     \
-                                                               .cases = (case_array)}; \
-    static const struct ktest_suite *const ktest_suite_ptr_##suite_name                 \
+#define KTEST_SUITE(suite_name, case_array)                                                        \
+    static const struct ktest_suite ktest_suite_##suite_name = {.name = #suite_name,               \
+                                                                .cases = (case_array)};            \
+    static const struct ktest_suite *const ktest_suite_ptr_##suite_name                            \
         __attribute__((used, section(".ktest_suites"))) = &ktest_suite_##suite_name
 
 /* The same, with hooks run around every case. */
-#define KTEST_SUITE_HOOKS(suite_name, case_array, before, after)                         \
-    static const struct ktest_suite ktest_suite_##suite_name = {                         \
-        .name = #suite_name, .cases = (case_array), .before_each = (before),              \
-        .after_each = (after)};                                                           \
-    static const struct ktest_suite *const ktest_suite_ptr_##suite_name                 \
+#define KTEST_SUITE_HOOKS(suite_name, case_array, before, after)                                   \
+    static const struct ktest_suite ktest_suite_##suite_name = {.name = #suite_name,               \
+                                                                .cases = (case_array),             \
+                                                                .before_each = (before),           \
+                                                                .after_each = (after)};            \
+    static const struct ktest_suite *const ktest_suite_ptr_##suite_name                            \
         __attribute__((used, section(".ktest_suites"))) = &ktest_suite_##suite_name
 
 /* Failure reporting, used by the macros below. `fatal` ends the case. */
-void ktest_fail_condition(struct ktest *t, const char *file, int line, const char *text, bool fatal);
+void ktest_fail_condition(struct ktest *t, const char *file, int line, const char *text,
+                          bool fatal);
 void ktest_fail_integers(struct ktest *t, const char *file, int line, const char *left_text,
                          const char *op, const char *right_text, int64_t left, int64_t right,
                          bool fatal);
 void ktest_fail_strings(struct ktest *t, const char *file, int line, const char *left_text,
-                        const char *op, const char *right_text, const char *left,
-                        const char *right, bool fatal);
+                        const char *op, const char *right_text, const char *left, const char *right,
+                        bool fatal);
 __attribute__((noreturn)) void ktest_skip(struct ktest *t, const char *reason);
 
-#define KTEST_CHECK_TRUE(t, condition, fatal)                                        \
-    do {                                                                             \
-        if (!(condition))                                                            \
-            ktest_fail_condition((t), __FILE__, __LINE__, #condition, (fatal));     \
+#define KTEST_CHECK_TRUE(t, condition, fatal)                                                      \
+    do {                                                                                           \
+        if (!(condition))                                                                          \
+            ktest_fail_condition((t), __FILE__, __LINE__, #condition, (fatal));                    \
     } while (0)
 
 /* Compare two integers (or pointers) with `op`, keeping their own types. */
-#define KTEST_CHECK_OP(t, left, op, right, fatal)                                          \
-    do {                                                                                   \
-        __typeof__(left) ktest_left = (left);                                              \
-        __typeof__(right) ktest_right = (right);                                           \
-        if (!(ktest_left op ktest_right))                                                  \
-            ktest_fail_integers((t), __FILE__, __LINE__, #left, #op, #right,               \
-                                (int64_t)(ktest_left), (int64_t)(ktest_right), (fatal));   \
+#define KTEST_CHECK_OP(t, left, op, right, fatal)                                                  \
+    do {                                                                                           \
+        __typeof__(left) ktest_left = (left);                                                      \
+        __typeof__(right) ktest_right = (right);                                                   \
+        if (!(ktest_left op ktest_right))                                                          \
+            ktest_fail_integers((t), __FILE__, __LINE__, #left, #op, #right,                       \
+                                (int64_t)(ktest_left), (int64_t)(ktest_right), (fatal));           \
     } while (0)
 
-#define KTEST_CHECK_STR(t, left, op, right, fatal)                                        \
-    do {                                                                                  \
-        const char *ktest_left = (left);                                                  \
-        const char *ktest_right = (right);                                                \
-        if (!(ktest_strcmp(ktest_left, ktest_right) op 0))                                \
-            ktest_fail_strings((t), __FILE__, __LINE__, #left, #op, #right, ktest_left,   \
-                               ktest_right, (fatal));                                     \
+#define KTEST_CHECK_STR(t, left, op, right, fatal)                                                 \
+    do {                                                                                           \
+        const char *ktest_left = (left);                                                           \
+        const char *ktest_right = (right);                                                         \
+        if (!(ktest_strcmp(ktest_left, ktest_right) op 0))                                         \
+            ktest_fail_strings((t), __FILE__, __LINE__, #left, #op, #right, ktest_left,            \
+                               ktest_right, (fatal));                                              \
     } while (0)
 
 /* strcmp that orders NULL before every string, so a NULL never faults a test. */
 int ktest_strcmp(const char *a, const char *b);
 
-#define EXPECT_TRUE(t, c)  KTEST_CHECK_TRUE(t, c, false)
-#define EXPECT_FALSE(t, c) KTEST_CHECK_TRUE(t, !(c), false)
-#define EXPECT_EQ(t, a, b) KTEST_CHECK_OP(t, a, ==, b, false)
-#define EXPECT_NE(t, a, b) KTEST_CHECK_OP(t, a, !=, b, false)
-#define EXPECT_LT(t, a, b) KTEST_CHECK_OP(t, a, <, b, false)
-#define EXPECT_LE(t, a, b) KTEST_CHECK_OP(t, a, <=, b, false)
-#define EXPECT_GT(t, a, b) KTEST_CHECK_OP(t, a, >, b, false)
-#define EXPECT_GE(t, a, b) KTEST_CHECK_OP(t, a, >=, b, false)
+#define EXPECT_TRUE(t, c)     KTEST_CHECK_TRUE(t, c, false)
+#define EXPECT_FALSE(t, c)    KTEST_CHECK_TRUE(t, !(c), false)
+#define EXPECT_EQ(t, a, b)    KTEST_CHECK_OP(t, a, ==, b, false)
+#define EXPECT_NE(t, a, b)    KTEST_CHECK_OP(t, a, !=, b, false)
+#define EXPECT_LT(t, a, b)    KTEST_CHECK_OP(t, a, <, b, false)
+#define EXPECT_LE(t, a, b)    KTEST_CHECK_OP(t, a, <=, b, false)
+#define EXPECT_GT(t, a, b)    KTEST_CHECK_OP(t, a, >, b, false)
+#define EXPECT_GE(t, a, b)    KTEST_CHECK_OP(t, a, >=, b, false)
 #define EXPECT_NULL(t, p)     KTEST_CHECK_OP(t, (const void *)(p), ==, (const void *)0, false)
 #define EXPECT_NOT_NULL(t, p) KTEST_CHECK_OP(t, (const void *)(p), !=, (const void *)0, false)
 #define EXPECT_STREQ(t, a, b) KTEST_CHECK_STR(t, a, ==, b, false)
 #define EXPECT_STRNE(t, a, b) KTEST_CHECK_STR(t, a, !=, b, false)
 
-#define ASSERT_TRUE(t, c)  KTEST_CHECK_TRUE(t, c, true)
-#define ASSERT_FALSE(t, c) KTEST_CHECK_TRUE(t, !(c), true)
-#define ASSERT_EQ(t, a, b) KTEST_CHECK_OP(t, a, ==, b, true)
-#define ASSERT_NE(t, a, b) KTEST_CHECK_OP(t, a, !=, b, true)
-#define ASSERT_LT(t, a, b) KTEST_CHECK_OP(t, a, <, b, true)
-#define ASSERT_LE(t, a, b) KTEST_CHECK_OP(t, a, <=, b, true)
-#define ASSERT_GT(t, a, b) KTEST_CHECK_OP(t, a, >, b, true)
-#define ASSERT_GE(t, a, b) KTEST_CHECK_OP(t, a, >=, b, true)
+#define ASSERT_TRUE(t, c)     KTEST_CHECK_TRUE(t, c, true)
+#define ASSERT_FALSE(t, c)    KTEST_CHECK_TRUE(t, !(c), true)
+#define ASSERT_EQ(t, a, b)    KTEST_CHECK_OP(t, a, ==, b, true)
+#define ASSERT_NE(t, a, b)    KTEST_CHECK_OP(t, a, !=, b, true)
+#define ASSERT_LT(t, a, b)    KTEST_CHECK_OP(t, a, <, b, true)
+#define ASSERT_LE(t, a, b)    KTEST_CHECK_OP(t, a, <=, b, true)
+#define ASSERT_GT(t, a, b)    KTEST_CHECK_OP(t, a, >, b, true)
+#define ASSERT_GE(t, a, b)    KTEST_CHECK_OP(t, a, >=, b, true)
 #define ASSERT_NULL(t, p)     KTEST_CHECK_OP(t, (const void *)(p), ==, (const void *)0, true)
 #define ASSERT_NOT_NULL(t, p) KTEST_CHECK_OP(t, (const void *)(p), !=, (const void *)0, true)
 #define ASSERT_STREQ(t, a, b) KTEST_CHECK_STR(t, a, ==, b, true)

@@ -6,25 +6,25 @@
 #ifndef LIB_ERRNO_H
 #define LIB_ERRNO_H
 
-#define EPERM   1  /* operation not permitted */
-#define ENOENT  2  /* no such file or program */
-#define ESRCH   3  /* no such process */
-#define EINTR   4  /* interrupted */
-#define EIO     5  /* input/output error */
-#define E2BIG   7  /* argument list too long */
-#define ENOEXEC 8  /* not an executable the kernel can load */
-#define EBADF   9  /* bad file descriptor */
-#define ECHILD  10 /* no child to wait for */
-#define EAGAIN  11 /* try again (resource limit) */
-#define ENOMEM  12 /* out of memory */
-#define EACCES  13 /* permission denied */
-#define EFAULT  14 /* bad address */
-#define EBUSY   16 /* resource busy */
-#define EEXIST  17 /* already exists (already mapped) */
-#define EINVAL  22 /* invalid argument */
-#define ENOSPC  28 /* no space left */
-#define ERANGE  34 /* result out of range */
+#define EPERM        1  /* operation not permitted */
+#define ENOENT       2  /* no such file or program */
+#define ESRCH        3  /* no such process */
+#define EINTR        4  /* interrupted */
+#define EIO          5  /* input/output error */
+#define E2BIG        7  /* argument list too long */
+#define ENOEXEC      8  /* not an executable the kernel can load */
+#define EBADF        9  /* bad file descriptor */
+#define ECHILD       10 /* no child to wait for */
+#define EAGAIN       11 /* try again (resource limit) */
+#define ENOMEM       12 /* out of memory */
+#define EACCES       13 /* permission denied */
+#define EFAULT       14 /* bad address */
+#define EBUSY        16 /* resource busy */
+#define EEXIST       17 /* already exists (already mapped) */
+#define EINVAL       22 /* invalid argument */
+#define ENOSPC       28 /* no space left */
+#define ERANGE       34 /* result out of range */
 #define ENAMETOOLONG 36 /* a name or string too long */
-#define ENOSYS  38 /* no such system call */
+#define ENOSYS       38 /* no such system call */
 
 #endif

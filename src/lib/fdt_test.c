@@ -58,11 +58,8 @@ static void fdt_rejects_bad_magic(struct ktest *t)
 }
 
 static const struct ktest_case fdt_cases[] = {
-    KTEST_CASE(fdt_finds_chosen_and_cpus),
-    KTEST_CASE(fdt_memory_matches_unit_address),
-    KTEST_CASE(fdt_finds_devices_by_compatible),
-    KTEST_CASE(fdt_bootarg_parses_key_value),
-    KTEST_CASE(fdt_rejects_bad_magic),
-    {0},
+    KTEST_CASE(fdt_finds_chosen_and_cpus),       KTEST_CASE(fdt_memory_matches_unit_address),
+    KTEST_CASE(fdt_finds_devices_by_compatible), KTEST_CASE(fdt_bootarg_parses_key_value),
+    KTEST_CASE(fdt_rejects_bad_magic),           {0},
 };
 KTEST_SUITE(fdt, fdt_cases);

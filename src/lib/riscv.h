@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 /* sstatus bits. */
-#define SSTATUS_SIE  (1UL << 1) /* supervisor interrupts enabled */
-#define SSTATUS_SPIE (1UL << 5) /* SIE before the last trap */
-#define SSTATUS_SPP  (1UL << 8) /* privilege before the last trap: 1 = S */
+#define SSTATUS_SIE  (1UL << 1)  /* supervisor interrupts enabled */
+#define SSTATUS_SPIE (1UL << 5)  /* SIE before the last trap */
+#define SSTATUS_SPP  (1UL << 8)  /* privilege before the last trap: 1 = S */
 #define SSTATUS_SUM  (1UL << 18) /* S-mode may touch U pages */
 #define SSTATUS_MXR  (1UL << 19) /* loads may read execute-only pages */
 
@@ -21,11 +21,11 @@
 #define SIE_SEIE (1UL << 9)
 
 /* Read a CSR by name: csr_read(sstatus). */
-#define csr_read(csr)                                     \
-    ({                                                    \
-        uint64_t __value;                                 \
-        asm volatile("csrr %0, " #csr : "=r"(__value)); \
-        __value;                                          \
+#define csr_read(csr)                                                                              \
+    ({                                                                                             \
+        uint64_t __value;                                                                          \
+        asm volatile("csrr %0, " #csr : "=r"(__value));                                            \
+        __value;                                                                                   \
     })
 
 /* Write a CSR by name. */

@@ -59,7 +59,8 @@ static int map_framed(struct memory_set *set, const struct segment *segment, con
             memcpy(paddr_to_ptr(frame), bytes + offset, chunk);
         }
         /* PTE_OWNED: the mapping frees this frame when the page is unmapped. */
-        int error = pt_map(&set->mapping, vaddr(va), frame, PT_LEVEL_4K, segment->flags | PTE_OWNED);
+        int error =
+            pt_map(&set->mapping, vaddr(va), frame, PT_LEVEL_4K, segment->flags | PTE_OWNED);
         if (error != 0) {
             frame_free(frame);
             goto out_of_memory;
@@ -176,8 +177,8 @@ int memory_set_clone(struct memory_set *copy, const struct memory_set *original)
         return error;
     for (const struct segment *s = original->segments; s != NULL; s = s->next) {
         paddr_t pa = paddr(s->start.value - s->linear_offset);
-        error = memory_set_add_segment(copy, s->name, s->start, s->end, s->flags, s->type, pa,
-                                       NULL, 0);
+        error =
+            memory_set_add_segment(copy, s->name, s->start, s->end, s->flags, s->type, pa, NULL, 0);
         if (error != 0) {
             memory_set_destroy(copy);
             return error;
@@ -224,9 +225,9 @@ uint64_t memory_set_describe_address(const struct memory_set *set, vaddr_t va)
 
 static void add_kernel_segment(const char *name, uint64_t start, uint64_t end, uint64_t flags)
 {
-    int error = memory_set_add_segment(&kernel_memory_set, name, vaddr(start), vaddr(end),
-                                       flags | PTE_G, MAP_LINEAR, paddr(start - KERNEL_OFFSET),
-                                       NULL, 0);
+    int error =
+        memory_set_add_segment(&kernel_memory_set, name, vaddr(start), vaddr(end), flags | PTE_G,
+                               MAP_LINEAR, paddr(start - KERNEL_OFFSET), NULL, 0);
     if (error != 0)
         panic("kernel memory set: cannot map %s [%p, %p): error %d", name, (void *)start,
               (void *)end, error);

@@ -37,7 +37,8 @@ static void memory_set_kernel_segments_translate(struct ktest *t)
                 continue;
             if (s->type == MAP_LINEAR)
                 EXPECT_EQ(t, lookup.pa.value, probes[i] - s->linear_offset);
-            EXPECT_EQ(t, lookup.flags & (PTE_R | PTE_W | PTE_X | PTE_U), s->flags & (PTE_R | PTE_W | PTE_X | PTE_U));
+            EXPECT_EQ(t, lookup.flags & (PTE_R | PTE_W | PTE_X | PTE_U),
+                      s->flags & (PTE_R | PTE_W | PTE_X | PTE_U));
         }
         segments++;
     }
@@ -66,19 +67,23 @@ static void memory_set_user_set_destroy_returns_every_frame(struct ktest *t)
     static char message[] = "initial data that spans into a second page? no, just this";
     struct memory_set set;
     ASSERT_EQ(t, memory_set_init_user(&set), 0);
-    EXPECT_EQ(t, memory_set_add_segment(&set, "code", vaddr(0x10000), vaddr(0x13000),
-                                        PTE_R | PTE_X | PTE_U, MAP_FRAMED, paddr(0), message,
-                                        sizeof(message)),
+    EXPECT_EQ(t,
+              memory_set_add_segment(&set, "code", vaddr(0x10000), vaddr(0x13000),
+                                     PTE_R | PTE_X | PTE_U, MAP_FRAMED, paddr(0), message,
+                                     sizeof(message)),
               0);
-    EXPECT_EQ(t, memory_set_add_segment(&set, "data", vaddr(0x20000), vaddr(0x30000),
-                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+    EXPECT_EQ(t,
+              memory_set_add_segment(&set, "data", vaddr(0x20000), vaddr(0x30000),
+                                     PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
               0);
     /* Overlapping and W+X segments are refused, and leave the set as it was. */
-    EXPECT_EQ(t, memory_set_add_segment(&set, "overlap", vaddr(0x12000), vaddr(0x21000), PTE_R,
-                                        MAP_FRAMED, paddr(0), NULL, 0),
+    EXPECT_EQ(t,
+              memory_set_add_segment(&set, "overlap", vaddr(0x12000), vaddr(0x21000), PTE_R,
+                                     MAP_FRAMED, paddr(0), NULL, 0),
               -EINVAL);
-    EXPECT_EQ(t, memory_set_add_segment(&set, "wx", vaddr(0x40000), vaddr(0x41000),
-                                        PTE_R | PTE_W | PTE_X, MAP_FRAMED, paddr(0), NULL, 0),
+    EXPECT_EQ(t,
+              memory_set_add_segment(&set, "wx", vaddr(0x40000), vaddr(0x41000),
+                                     PTE_R | PTE_W | PTE_X, MAP_FRAMED, paddr(0), NULL, 0),
               -EINVAL);
     struct pt_lookup lookup;
     ASSERT_TRUE(t, pt_translate(&set.mapping, vaddr(0x10000), &lookup));
@@ -97,8 +102,9 @@ static void memory_set_clone_copies_contents(struct ktest *t)
     struct memory_set original;
     struct memory_set copy;
     ASSERT_EQ(t, memory_set_init_user(&original), 0);
-    ASSERT_EQ(t, memory_set_add_segment(&original, "data", vaddr(0x20000), vaddr(0x22000),
-                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), "abc", 4),
+    ASSERT_EQ(t,
+              memory_set_add_segment(&original, "data", vaddr(0x20000), vaddr(0x22000),
+                                     PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), "abc", 4),
               0);
     ASSERT_EQ(t, memory_set_clone(&copy, &original), 0);
     struct pt_lookup a;
@@ -124,7 +130,8 @@ static void memory_set_kernel_stacks_have_guards(struct ktest *t)
     EXPECT_EQ(t, *low, 42ul);
     /* ...and the page below it is not mapped. */
     struct pt_lookup lookup;
-    EXPECT_FALSE(t, pt_translate(&kernel_memory_set.mapping, vaddr(stack.bottom.value - 8), &lookup));
+    EXPECT_FALSE(t,
+                 pt_translate(&kernel_memory_set.mapping, vaddr(stack.bottom.value - 8), &lookup));
     bool in_guard = false;
     EXPECT_STREQ(t, kstack_describe(stack.bottom.value - 8, &in_guard), "test stack");
     EXPECT_TRUE(t, in_guard);

@@ -37,7 +37,7 @@ typedef uint64_t pte_t;
 /* Software bit (RSW): the mapping owns the frame and frees it on unmap. */
 #define PTE_OWNED (1 << 8)
 /* Software bit (RSW) on a pointer entry: the tables below belong to another mapping. */
-#define PTE_SHARED (1 << 9)
+#define PTE_SHARED    (1 << 9)
 #define PTE_FLAG_MASK 0x3ffull
 #define PTE_LEAF_BITS (PTE_R | PTE_W | PTE_X)
 

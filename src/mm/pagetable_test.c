@@ -89,9 +89,10 @@ static void pagetable_maps_huge_pages(struct ktest *t)
     ASSERT_EQ(t, mapping_init(&mapping), 0);
     /* Linear huge pages onto RAM: 1 GiB at a 1 GiB boundary, 2 MiB at a 2 MiB one. */
     EXPECT_EQ(t, pt_map(&mapping, vaddr(0x40000000), paddr(RAM_BASE), PT_LEVEL_1G, PTE_R), 0);
-    EXPECT_EQ(t, pt_map(&mapping, vaddr(0x200000), paddr(RAM_BASE + 0x400000), PT_LEVEL_2M,
-                        PTE_R | PTE_W),
-              0);
+    EXPECT_EQ(
+        t,
+        pt_map(&mapping, vaddr(0x200000), paddr(RAM_BASE + 0x400000), PT_LEVEL_2M, PTE_R | PTE_W),
+        0);
     EXPECT_EQ(t, pt_map(&mapping, vaddr(0x300000), paddr(RAM_BASE), PT_LEVEL_2M, PTE_R), -EINVAL);
 
     struct pt_lookup lookup;
@@ -136,9 +137,10 @@ static void pagetable_protect_changes_flags(struct ktest *t)
     ASSERT_EQ(t, mapping_init(&mapping), 0);
     paddr_t frame = frame_alloc();
     ASSERT_FALSE(t, paddr_is_null(frame));
-    ASSERT_EQ(t, pt_map(&mapping, vaddr(SCRATCH_VA), frame, PT_LEVEL_4K,
-                        PTE_R | PTE_W | PTE_U | PTE_OWNED),
-              0);
+    ASSERT_EQ(
+        t,
+        pt_map(&mapping, vaddr(SCRATCH_VA), frame, PT_LEVEL_4K, PTE_R | PTE_W | PTE_U | PTE_OWNED),
+        0);
     EXPECT_EQ(t, pt_protect(&mapping, vaddr(SCRATCH_VA), PTE_R | PTE_X | PTE_U), 0);
     struct pt_lookup lookup;
     ASSERT_TRUE(t, pt_translate(&mapping, vaddr(SCRATCH_VA), &lookup));

@@ -57,8 +57,7 @@ int copy_to_user(const struct memory_set *set, uint64_t destination, const void 
     return 0;
 }
 
-long string_from_user(const struct memory_set *set, char *destination, uint64_t source,
-                      size_t size)
+long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)
 {
     if (size == 0)
         return -ENAMETOOLONG;

@@ -22,11 +22,13 @@ static void set_up(struct ktest *t)
     free_before = frame_free_count();
     static const char text[] = "hello";
     ASSERT_EQ(t, memory_set_init_user(&user), 0);
-    ASSERT_EQ(t, memory_set_add_segment(&user, "ro", vaddr(RO_START), vaddr(RO_START + PAGE_SIZE),
-                                        PTE_R | PTE_U, MAP_FRAMED, paddr(0), text, sizeof(text)),
+    ASSERT_EQ(t,
+              memory_set_add_segment(&user, "ro", vaddr(RO_START), vaddr(RO_START + PAGE_SIZE),
+                                     PTE_R | PTE_U, MAP_FRAMED, paddr(0), text, sizeof(text)),
               0);
-    ASSERT_EQ(t, memory_set_add_segment(&user, "rw", vaddr(RW_START), vaddr(RW_END),
-                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+    ASSERT_EQ(t,
+              memory_set_add_segment(&user, "rw", vaddr(RW_START), vaddr(RW_END),
+                                     PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
               0);
     memory_set_activate(&user);
 }
@@ -57,12 +59,12 @@ static void uaccess_rejects_bad_pointers(struct ktest *t)
 {
     char buffer[16];
     memset(buffer, 'x', sizeof(buffer));
-    EXPECT_EQ(t, copy_from_user(&user, buffer, 0, 1), -EFAULT);             /* NULL */
+    EXPECT_EQ(t, copy_from_user(&user, buffer, 0, 1), -EFAULT);                    /* NULL */
     EXPECT_EQ(t, copy_from_user(&user, buffer, RO_START + PAGE_SIZE, 1), -EFAULT); /* unmapped */
     EXPECT_EQ(t, copy_from_user(&user, buffer, (uint64_t)text_start, 4), -EFAULT); /* kernel */
-    EXPECT_EQ(t, copy_from_user(&user, buffer, (uint64_t)buffer, 4), -EFAULT);     /* kernel stack */
-    EXPECT_EQ(t, copy_to_user(&user, RO_START, buffer, 1), -EFAULT);         /* read-only */
-    EXPECT_EQ(t, copy_to_user(&user, RW_END - 4, buffer, 8), -EFAULT);       /* runs off the end */
+    EXPECT_EQ(t, copy_from_user(&user, buffer, (uint64_t)buffer, 4), -EFAULT); /* kernel stack */
+    EXPECT_EQ(t, copy_to_user(&user, RO_START, buffer, 1), -EFAULT);           /* read-only */
+    EXPECT_EQ(t, copy_to_user(&user, RW_END - 4, buffer, 8), -EFAULT); /* runs off the end */
     EXPECT_EQ(t, copy_from_user(&user, buffer, RW_START, UINT64_MAX), -EFAULT); /* wraps */
     EXPECT_EQ(t, copy_from_user(&user, buffer, USER_END - 4, 4), -EFAULT);
     /* A failed copy_to_user wrote nothing: the end of the writable range is still zero. */

@@ -240,7 +240,8 @@ __attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint
     print_code_address("sepc", context->sepc);
     print_code_address("ra", context->x[REG_RA]);
     kprintf("  hint: deep or unbounded recursion, or a large local array; a kernel stack is "
-            "%d KiB\n", KSTACK_SIZE / 1024);
+            "%d KiB\n",
+            KSTACK_SIZE / 1024);
     print_registers(context);
     panic_end(context->x[REG_S0]);
 }

@@ -99,9 +99,24 @@ static uint64_t next_random(uint64_t *state)
 /* Values near the edges matter most: 0, 1, -1, the limits, small and random ones. */
 static uint64_t interesting_value(uint64_t *state)
 {
-    static const uint64_t edges[] = {0, 1, 7, 8, 9, 10, 15, 16, 255, 256, 65535, 65536,
-                                     0x7fffffff, 0x80000000, 0xffffffff, 0x7fffffffffffffff,
-                                     0x8000000000000000, 0xffffffffffffffff};
+    static const uint64_t edges[] = {0,
+                                     1,
+                                     7,
+                                     8,
+                                     9,
+                                     10,
+                                     15,
+                                     16,
+                                     255,
+                                     256,
+                                     65535,
+                                     65536,
+                                     0x7fffffff,
+                                     0x80000000,
+                                     0xffffffff,
+                                     0x7fffffffffffffff,
+                                     0x8000000000000000,
+                                     0xffffffffffffffff};
     uint64_t choice = next_random(state) % 3;
     if (choice == 0)
         return edges[next_random(state) % (sizeof(edges) / sizeof(edges[0]))];
@@ -186,16 +201,16 @@ Test(format, random_specifications_match_libc)
 
         uint64_t raw = interesting_value(&state);
         /* Pass the value as the type the length modifier names, as C requires. */
-#define WITH_STARS(value)                                                                 \
-    do {                                                                                  \
-        if (use_width_star && use_precision_star)                                         \
-            check_same(fmt, width_star, precision_star, value);                           \
-        else if (use_width_star)                                                          \
-            check_same(fmt, width_star, value);                                           \
-        else if (use_precision_star)                                                      \
-            check_same(fmt, precision_star, value);                                       \
-        else                                                                              \
-            check_same(fmt, value);                                                       \
+#define WITH_STARS(value)                                                                          \
+    do {                                                                                           \
+        if (use_width_star && use_precision_star)                                                  \
+            check_same(fmt, width_star, precision_star, value);                                    \
+        else if (use_width_star)                                                                   \
+            check_same(fmt, width_star, value);                                                    \
+        else if (use_precision_star)                                                               \
+            check_same(fmt, precision_star, value);                                                \
+        else                                                                                       \
+            check_same(fmt, value);                                                                \
     } while (0)
 
         if (kind == KIND_STRING) {

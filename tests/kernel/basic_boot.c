@@ -1,8 +1,8 @@
 /*
  * basic_boot: the smallest test kernel. It boots through the whole init
  * sequence and checks what that sequence promised: the stack is the guarded
- * boot stack in the kernel stack region, .bss is zero, the device tree gave a memory size, and printing
- * works. It ends QEMU with 0 only if every check held.
+ * boot stack in the kernel stack region, .bss is zero, the device tree gave a memory size, and
+ * printing works. It ends QEMU with 0 only if every check held.
  */
 #include "console/console.h"
 #include "dev/devicetree.h"
