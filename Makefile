@@ -80,6 +80,13 @@ all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin
 
 images: $(IMAGES)
 
+# ---- User programs -------------------------------------------------------------
+# user/user.mk builds every user/prog/*.c into $(BUILD)/user/NAME.elf and packs
+# them all into $(USER_PROGRAMS_OBJ), which every kernel image links
+# (src/proc/programs.h). It comes after `all`, which stays the default goal.
+include user/user.mk
+KERNEL_OBJS += $(USER_PROGRAMS_OBJ)
+
 # The flags are part of the build: a changed LOG= or HZ= must rebuild everything.
 $(BUILD)/flags: FORCE
 	@mkdir -p $(BUILD)

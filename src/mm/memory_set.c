@@ -189,6 +189,23 @@ int memory_set_clone(struct memory_set *copy, const struct memory_set *original)
     return 0;
 }
 
+int memory_set_write(const struct memory_set *set, uint64_t va, const void *data, size_t length)
+{
+    const uint8_t *bytes = data;
+    while (length > 0) {
+        struct pt_lookup lookup;
+        if (!pt_translate(&set->mapping, vaddr(va), &lookup))
+            return -EFAULT;
+        size_t in_page = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        size_t chunk = length < in_page ? length : in_page;
+        memcpy(paddr_to_ptr(lookup.pa), bytes, chunk);
+        bytes += chunk;
+        va += chunk;
+        length -= chunk;
+    }
+    return 0;
+}
+
 void memory_set_print(const struct memory_set *set)
 {
     for (const struct segment *s = set->segments; s != NULL; s = s->next) {

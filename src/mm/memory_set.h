@@ -79,6 +79,14 @@ void memory_set_destroy(struct memory_set *set);
 /* A deep copy: FRAMED segments get new frames with the same bytes (fork). */
 int memory_set_clone(struct memory_set *copy, const struct memory_set *original);
 
+/*
+ * Copy `length` bytes to virtual address va of `set`, through the kernel's
+ * physical window, so the set need not be active. Every page must be mapped
+ * (any permissions: this is the kernel filling memory, as a loader does).
+ * Returns 0 or -EFAULT.
+ */
+int memory_set_write(const struct memory_set *set, uint64_t va, const void *data, size_t length);
+
 /* Print the segments, one line each (for the boot log and fault reports). */
 void memory_set_print(const struct memory_set *set);
 

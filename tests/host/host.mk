@@ -38,3 +38,16 @@ HEAP_HOST_SRCS := src/mm/heap_design.c src/mm/heap_buddy.c src/mm/heap_bump.c \
 HOST_TESTS += test_heap
 HOST_SRCS_test_heap := $(HEAP_HOST_SRCS)
 $(BUILD)/host/test_heap: $(HEAP_HOST_SRCS) src/mm/heap.h src/mm/heap_design.h tests/host/host_panic.h
+
+# ---- The ELF reader, against the user programs the build makes --------------------
+HOST_TESTS += test_elf
+HOST_SRCS_test_elf := src/proc/elf.c
+$(BUILD)/host/test_elf: src/proc/elf.c src/proc/elf.h | $(USER_ELFS) $(USER_PACKED_ELFS)
+$(BUILD)/host/test_elf: HOST_CFLAGS += -DUSER_ELF_DIR='"$(abspath $(BUILD)/user)"' \
+                                       -DUSER_PROGRAMS='"$(USER_PROGS)"'
+
+# ---- The user library's printf engine, against glibc ------------------------------
+HOST_TESTS += test_user_format
+HOST_SRCS_test_user_format := user/lib/format.c
+$(BUILD)/host/test_user_format: user/lib/format.c user/lib/format.h
+$(BUILD)/host/test_user_format: HOST_CFLAGS += -Iuser/lib
