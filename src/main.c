@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 
+#include "async/demo.h"
 #include "console/console.h"
 #include "console/echo.h"
 #include "console/panic.h"
@@ -112,8 +113,10 @@ __attribute__((weak)) void kernel_run(void)
         log_info("kernel: nothing more to run yet; powering off");
     } else if (strcmp(mode, "echo") == 0) {
         echo_run();
+    } else if (strcmp(mode, "async") == 0) {
+        async_demo_run(); /* the async line editor (docs/async.md) */
     } else {
-        log_error("kernel: unknown mode=%s on the command line (known: echo)", mode);
+        log_error("kernel: unknown mode=%s on the command line (known: echo, async)", mode);
         machine_exit(1);
     }
 }

@@ -17,6 +17,20 @@ int console_input_getc(void);
 /* Up to `size` waiting bytes into buf; returns how many (0 when none). */
 size_t console_input_read(char *buf, size_t size);
 
+/*
+ * Listeners: functions told each time new input has arrived, so that a
+ * reader waiting for it can be woken (the async input stream; a thread
+ * blocked in a read, later). They are called from the UART receive
+ * interrupt, with interrupts off: they must not block, only wake someone.
+ * At most CONSOLE_INPUT_LISTENERS_MAX; adding one more panics.
+ */
+#define CONSOLE_INPUT_LISTENERS_MAX 4
+typedef void (*console_input_listener_t)(void *arg);
+void console_input_add_listener(console_input_listener_t listener, void *arg);
+
+/* Call every listener. The UART interrupt does; a test that fills the ring by hand may too. */
+void console_input_notify_listeners(void);
+
 /* Bytes lost because input was not read fast enough. */
 uint64_t console_input_dropped(void);
 

@@ -63,6 +63,9 @@ static struct {
     uint64_t interrupts;
 } ring = {.lock = SPINLOCK_INIT("uart ring")};
 
+/* Told after an interrupt has put bytes into the ring (see uart_set_receive_hook). */
+static void (*volatile receive_hook)(void);
+
 static uint8_t reg_read(int reg)
 {
     return mmio_read8(uart.base + ((uint64_t)reg << uart.shift));
@@ -103,14 +106,24 @@ static void uart_handle_interrupt(void *arg)
 {
     (void)arg;
     ring.interrupts++;
+    bool received = false;
     for (;;) {
         uint8_t status = reg_read(UART_LSR);
         if ((status & LSR_OVERRUN) != 0)
             ring.overruns++;
         if ((status & LSR_DATA_READY) == 0)
-            return;
+            break;
         uart_ring_put(reg_read(UART_RBR));
+        received = true;
     }
+    void (*hook)(void) = receive_hook;
+    if (received && hook != NULL)
+        hook();
+}
+
+void uart_set_receive_hook(void (*hook)(void))
+{
+    receive_hook = hook;
 }
 
 /* The UART the firmware uses as the console (/chosen stdout-path), else the first ns16550a. */

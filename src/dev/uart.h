@@ -44,6 +44,14 @@ uint64_t uart_interrupt_count(void);
  */
 void uart_ring_put(uint8_t byte);
 
+/*
+ * A function the receive interrupt calls after it has moved new bytes into
+ * the ring (not called when an interrupt brought none). One slot: the
+ * console input layer takes it and passes the news on to its listeners
+ * (console_input_add_listener). Runs in interrupt context; must not block.
+ */
+void uart_set_receive_hook(void (*hook)(void));
+
 /* Send one byte, waiting until the transmitter has room (polled, no interrupt). */
 void uart_write_byte(uint8_t byte);
 

@@ -15,6 +15,7 @@
 #include "lib/string.h"
 #include "proc/cpu.h"
 #include "sbi/sbi.h"
+#include "trap/irq.h"
 
 #if HZ <= 0 || HZ > 100000
 #error "HZ must be between 1 and 100000"
@@ -28,6 +29,9 @@ static uint64_t origin;    /* `time` when the grid of deadlines starts */
 static bool use_sstc;
 /* Counted by the hart that ran timer_init; with more harts, only that one will count. */
 static volatile uint64_t ticks;
+/* Called after each counted tick (see timer_add_tick_hook). */
+static timer_tick_hook_t tick_hooks[TIMER_TICK_HOOKS_MAX];
+static int tick_hook_count;
 
 bool timer_isa_has_extension(const char *isa, const char *extension)
 {
@@ -115,6 +119,22 @@ void timer_handle_interrupt(void)
     uint64_t passed = (now - deadline) / interval + 1;
     ticks += passed;
     timer_program(deadline + passed * interval);
+    /* Acquire pairs with the release in timer_add_tick_hook: a counted slot is a filled slot. */
+    int hook_count = __atomic_load_n(&tick_hook_count, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < hook_count; i++)
+        tick_hooks[i](now);
+}
+
+void timer_add_tick_hook(timer_tick_hook_t hook)
+{
+    /* Interrupts off, so this hart's handler cannot run between the slot and the count. */
+    irq_state_t state = irq_save();
+    if (tick_hook_count == TIMER_TICK_HOOKS_MAX)
+        panic("timer: all %d tick hooks are taken; cannot add %p", TIMER_TICK_HOOKS_MAX,
+              (void *)hook);
+    tick_hooks[tick_hook_count] = hook;
+    __atomic_store_n(&tick_hook_count, tick_hook_count + 1, __ATOMIC_RELEASE);
+    irq_restore(state);
 }
 
 uint64_t timer_ticks(void)

@@ -51,3 +51,12 @@ HOST_TESTS += test_user_format
 HOST_SRCS_test_user_format := user/lib/format.c
 $(BUILD)/host/test_user_format: user/lib/format.c user/lib/format.h
 $(BUILD)/host/test_user_format: HOST_CFLAGS += -Iuser/lib
+
+# ---- The async executor's pure parts: wait lists and the timer queue --------------
+HOST_TESTS += test_async_waitlist
+HOST_SRCS_test_async_waitlist := src/async/waitlist.c tests/host/host_panic.c
+$(BUILD)/host/test_async_waitlist: src/async/waitlist.c src/async/waitlist.h src/async/future.h
+
+HOST_TESTS += test_async_timer_queue
+HOST_SRCS_test_async_timer_queue := src/async/timer_queue.c
+$(BUILD)/host/test_async_timer_queue: src/async/timer_queue.c src/async/timer_queue.h src/async/future.h
