@@ -44,16 +44,19 @@ static void insert_sorted(struct memory_set *set, struct segment *segment)
     *link = segment;
 }
 
-/* Map every page of a FRAMED segment to a new zeroed frame, copying in `data`. */
-static int map_framed(struct memory_set *set, const struct segment *segment, const void *data,
-                      size_t data_length)
+/*
+ * Map every page of [start, end) to a new zeroed frame with the segment's
+ * flags, copying in `data` from `start` on. On failure nothing stays mapped.
+ */
+static int map_framed_range(struct memory_set *set, const struct segment *segment, uint64_t start,
+                            uint64_t end, const void *data, size_t data_length)
 {
     const uint8_t *bytes = data;
-    for (uint64_t va = segment->start.value; va < segment->end.value; va += PAGE_SIZE) {
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
         paddr_t frame = frame_alloc_zeroed();
         if (paddr_is_null(frame))
             goto out_of_memory;
-        uint64_t offset = va - segment->start.value;
+        uint64_t offset = va - start;
         if (bytes != NULL && offset < data_length) {
             size_t chunk = data_length - offset < PAGE_SIZE ? data_length - offset : PAGE_SIZE;
             memcpy(paddr_to_ptr(frame), bytes + offset, chunk);
@@ -67,10 +70,17 @@ static int map_framed(struct memory_set *set, const struct segment *segment, con
         }
         continue;
     out_of_memory:
-        pt_unmap_range(&set->mapping, segment->start, va - segment->start.value);
+        pt_unmap_range(&set->mapping, vaddr(start), va - start);
         return -ENOMEM;
     }
     return 0;
+}
+
+static int map_framed(struct memory_set *set, const struct segment *segment, const void *data,
+                      size_t data_length)
+{
+    return map_framed_range(set, segment, segment->start.value, segment->end.value, data,
+                            data_length);
 }
 
 int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t start, vaddr_t end,
@@ -121,6 +131,58 @@ int memory_set_remove_segment(struct memory_set *set, vaddr_t start)
         return 0;
     }
     return -ENOENT;
+}
+
+int memory_set_extend_segment(struct memory_set *set, struct segment *segment, vaddr_t new_end)
+{
+    if (segment->type != MAP_FRAMED || (new_end.value & (PAGE_SIZE - 1)) != 0 ||
+        new_end.value <= segment->end.value)
+        return -EINVAL;
+    if (segment->next != NULL && segment->next->start.value < new_end.value)
+        return -EINVAL; /* would run into the next segment */
+    int error = map_framed_range(set, segment, segment->end.value, new_end.value, NULL, 0);
+    if (error == 0)
+        segment->end = new_end;
+    return error;
+}
+
+int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
+{
+    if (((start.value | end.value) & (PAGE_SIZE - 1)) != 0 || start.value >= end.value)
+        return -EINVAL;
+    struct segment **link = &set->segments;
+    while (*link != NULL) {
+        struct segment *s = *link;
+        if (!ranges_overlap(start, end, s->start, s->end)) {
+            link = &s->next;
+            continue;
+        }
+        uint64_t cut_start = s->start.value > start.value ? s->start.value : start.value;
+        uint64_t cut_end = s->end.value < end.value ? s->end.value : end.value;
+        if (cut_start > s->start.value && cut_end < s->end.value) {
+            /* A hole in the middle: the part above becomes a segment of its own. */
+            struct segment *upper = kzalloc(sizeof(*upper));
+            if (upper == NULL)
+                return -ENOMEM;
+            *upper = *s;
+            upper->start = vaddr(cut_end);
+            s->end = vaddr(cut_start);
+            upper->next = s->next;
+            s->next = upper;
+        } else if (cut_start > s->start.value) {
+            s->end = vaddr(cut_start); /* the top goes */
+        } else if (cut_end < s->end.value) {
+            s->start = vaddr(cut_end); /* the bottom goes */
+        } else {
+            *link = s->next; /* all of it goes */
+            pt_unmap_range(&set->mapping, vaddr(cut_start), cut_end - cut_start);
+            kfree(s);
+            continue;
+        }
+        pt_unmap_range(&set->mapping, vaddr(cut_start), cut_end - cut_start);
+        link = &(*link)->next;
+    }
+    return 0;
 }
 
 struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va)

@@ -67,6 +67,20 @@ int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t sta
 /* Unmap and remove the segment that starts at `start`. -ENOENT if none does. */
 int memory_set_remove_segment(struct memory_set *set, vaddr_t start);
 
+/*
+ * Grow a FRAMED segment upward to new_end (page-aligned), with fresh zeroed
+ * frames: brk does this. -EINVAL if it would meet the next segment, -ENOMEM.
+ */
+int memory_set_extend_segment(struct memory_set *set, struct segment *segment, vaddr_t new_end);
+
+/*
+ * Unmap every page of [start, end) whatever segments it touches: segments
+ * inside it go, segments that straddle an edge are trimmed, and one that
+ * contains it is split in two (munmap and a shrinking brk do this). Pages
+ * of the range that nothing maps are fine. 0, -EINVAL (unaligned) or -ENOMEM.
+ */
+int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end);
+
 /* The segment that contains va, or NULL. */
 struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va);
 

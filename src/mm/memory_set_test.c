@@ -139,12 +139,85 @@ static void memory_set_kernel_stacks_have_guards(struct ktest *t)
     EXPECT_NULL(t, kstack_describe(stack.bottom.value, &in_guard));
 }
 
+static bool user_page_mapped(struct memory_set *set, uint64_t va)
+{
+    struct pt_lookup lookup;
+    return pt_translate(&set->mapping, vaddr(va), &lookup);
+}
+
+/* munmap's cases: a hole in the middle splits, an edge trims, a cover removes. */
+static void memory_set_unmap_range_splits_trims_and_removes(struct ktest *t)
+{
+    struct memory_set set;
+    ASSERT_EQ(t, memory_set_init_user(&set), 0);
+    uint64_t base = 0x100000;
+    ASSERT_EQ(t, memory_set_add_segment(&set, "anon", vaddr(base), vaddr(base + 8 * PAGE_SIZE),
+                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+              0);
+    uint64_t frames = frame_free_count();
+    /* A hole of two pages in the middle: two segments remain. */
+    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 3 * PAGE_SIZE),
+                                        vaddr(base + 5 * PAGE_SIZE)),
+              0);
+    EXPECT_EQ(t, frame_free_count(), frames + 2);
+    struct segment *low = memory_set_find_segment(&set, vaddr(base));
+    struct segment *high = memory_set_find_segment(&set, vaddr(base + 5 * PAGE_SIZE));
+    ASSERT_NOT_NULL(t, low);
+    ASSERT_NOT_NULL(t, high);
+    EXPECT_NE(t, low, high);
+    EXPECT_EQ(t, low->end.value, base + 3 * PAGE_SIZE);
+    EXPECT_EQ(t, high->start.value, base + 5 * PAGE_SIZE);
+    EXPECT_NULL(t, memory_set_find_segment(&set, vaddr(base + 4 * PAGE_SIZE)));
+    EXPECT_FALSE(t, user_page_mapped(&set, base + 4 * PAGE_SIZE));
+    EXPECT_TRUE(t, user_page_mapped(&set, base + 5 * PAGE_SIZE));
+    /* Trim the top of the low part, then take a range covering the high part and beyond. */
+    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 2 * PAGE_SIZE),
+                                        vaddr(base + 4 * PAGE_SIZE)),
+              0);
+    EXPECT_EQ(t, low->end.value, base + 2 * PAGE_SIZE);
+    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 4 * PAGE_SIZE),
+                                        vaddr(base + 64 * PAGE_SIZE)),
+              0);
+    EXPECT_NULL(t, memory_set_find_segment(&set, vaddr(base + 6 * PAGE_SIZE)));
+    EXPECT_EQ(t, frame_free_count(), frames + 6);
+    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 1), vaddr(base + PAGE_SIZE)), -EINVAL);
+    memory_set_destroy(&set);
+}
+
+/* brk's case: a segment grows upward with zeroed pages, never into its neighbour. */
+static void memory_set_extend_segment_grows_with_zeroed_pages(struct ktest *t)
+{
+    struct memory_set set;
+    ASSERT_EQ(t, memory_set_init_user(&set), 0);
+    uint64_t base = 0x200000;
+    ASSERT_EQ(t, memory_set_add_segment(&set, "heap", vaddr(base), vaddr(base + PAGE_SIZE),
+                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+              0);
+    ASSERT_EQ(t, memory_set_add_segment(&set, "next", vaddr(base + 4 * PAGE_SIZE),
+                                        vaddr(base + 5 * PAGE_SIZE), PTE_R | PTE_U, MAP_FRAMED,
+                                        paddr(0), NULL, 0),
+              0);
+    struct segment *heap = memory_set_find_segment(&set, vaddr(base));
+    ASSERT_NOT_NULL(t, heap);
+    EXPECT_EQ(t, memory_set_extend_segment(&set, heap, vaddr(base + 3 * PAGE_SIZE)), 0);
+    EXPECT_EQ(t, heap->end.value, base + 3 * PAGE_SIZE);
+    struct pt_lookup lookup;
+    ASSERT_TRUE(t, pt_translate(&set.mapping, vaddr(base + 2 * PAGE_SIZE), &lookup));
+    EXPECT_EQ(t, lookup.flags & (PTE_R | PTE_W | PTE_U), (uint64_t)(PTE_R | PTE_W | PTE_U));
+    EXPECT_EQ(t, *(uint64_t *)paddr_to_ptr(lookup.pa), 0ul);
+    EXPECT_EQ(t, memory_set_extend_segment(&set, heap, vaddr(base + 5 * PAGE_SIZE)), -EINVAL);
+    EXPECT_EQ(t, heap->end.value, base + 3 * PAGE_SIZE);
+    memory_set_destroy(&set);
+}
+
 static const struct ktest_case memory_set_cases[] = {
     KTEST_CASE(memory_set_kernel_segments_translate),
     KTEST_CASE(memory_set_kernel_is_w_xor_x),
     KTEST_CASE(memory_set_user_set_destroy_returns_every_frame),
     KTEST_CASE(memory_set_clone_copies_contents),
     KTEST_CASE(memory_set_kernel_stacks_have_guards),
+    KTEST_CASE(memory_set_unmap_range_splits_trims_and_removes),
+    KTEST_CASE(memory_set_extend_segment_grows_with_zeroed_pages),
     {0},
 };
 KTEST_SUITE_HOOKS(memory_set, memory_set_cases, remember_free_frames, expect_free_frames_back);
