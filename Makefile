@@ -7,6 +7,7 @@
 #   make bench    instruction counts under qemu -icount, into build/bench.json
 #
 # Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1 HEAP=buddy
+#          SCHED=fifo|stride SLICE=2
 
 # ---- Tools -----------------------------------------------------------------
 CROSS   ?= riscv64-unknown-elf-
@@ -36,6 +37,12 @@ HEAP     ?= buddy
 ifeq ($(filter $(HEAP),buddy bump list fixed),)
 $(error HEAP=$(HEAP) is not a heap design: use buddy, bump, list or fixed)
 endif
+# The scheduling policy, fifo or stride, and the time slice in ticks (docs/threads.md).
+SCHED    ?= fifo
+SLICE    ?= 2
+ifeq ($(filter $(SCHED),fifo stride),)
+$(error SCHED=$(SCHED) is not a scheduling policy: use fifo or stride)
+endif
 
 BUILD ?= build
 
@@ -53,7 +60,7 @@ CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-tree-loop-distribute-patterns \
           -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP -Isrc \
           -DLOG_LEVEL=LOG_LEVEL_$(LOG) -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
-          -DHEAP_DESIGN=\"$(HEAP)\"
+          -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY_IS_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
 

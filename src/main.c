@@ -24,6 +24,9 @@
 #include "mm/memory_set.h"
 #include "mm/layout.h"
 #include "proc/cpu.h"
+#include "proc/demo.h"
+#include "proc/process.h"
+#include "proc/sched.h"
 #include "sbi/sbi.h"
 #include "trap/irq.h"
 #include "trap/timer.h"
@@ -88,6 +91,8 @@ static void kmain_on_kernel_stack(void)
     timer_init();                  /* timebase from the device tree; ticks HZ times a second */
     plic_init();                   /* device interrupts reach this hart in supervisor mode */
     uart_init();                   /* UART receive interrupt fills the console input ring */
+    process_init();                /* the process table, with process 0 "kernel" in it */
+    sched_init(&boot_kstack);      /* this code becomes thread "boot"; idle thread; time slices */
     irq_enable();                  /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret();
@@ -115,8 +120,11 @@ __attribute__((weak)) void kernel_run(void)
         echo_run();
     } else if (strcmp(mode, "async") == 0) {
         async_demo_run(); /* the async line editor (docs/async.md) */
+    } else if (strcmp(mode, "threads") == 0) {
+        threads_demo_run(); /* eight kernel threads under preemption (docs/threads.md) */
     } else {
-        log_error("kernel: unknown mode=%s on the command line (known: echo, async)", mode);
+        log_error("kernel: unknown mode=%s on the command line (known: echo, async, threads)",
+                  mode);
         machine_exit(1);
     }
 }

@@ -1,6 +1,7 @@
 /*
  * echo.c: echo mode, a small interactive check of the whole input path:
- * UART receive interrupt -> PLIC -> trap -> ring buffer -> console input.
+ * UART receive interrupt -> PLIC -> trap -> ring buffer -> console input,
+ * which wakes the thread that sleeps in a blocking read.
  */
 #include "console/echo.h"
 
@@ -10,7 +11,6 @@
 #include "console/input.h"
 #include "console/panic.h"
 #include "dev/uart.h"
-#include "lib/riscv.h"
 #include "trap/irq.h"
 
 #define CTRL_D 0x04
@@ -20,22 +20,12 @@
 #define FNV_PRIME        0x01000193u
 
 /*
- * Wait for a byte. Interrupts are off between the check and `wfi`, so a
- * byte that arrives in between cannot be missed: wfi wakes up for a pending
- * interrupt even while sstatus.SIE is off, and irq_restore then lets the
- * interrupt in. (Sleeping until input comes needs threads, later.)
+ * Wait for a byte: the thread sleeps on the console's input wait queue
+ * until the UART interrupt brings one (console/input.c).
  */
 static int echo_next_byte(void)
 {
-    for (;;) {
-        irq_state_t state = irq_save();
-        int byte = console_input_getc();
-        if (byte < 0)
-            wfi();
-        irq_restore(state);
-        if (byte >= 0)
-            return byte;
-    }
+    return console_input_getc_blocking();
 }
 
 /* Printable bytes come back as they are, control characters as ^X. */

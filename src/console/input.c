@@ -8,7 +8,10 @@
 
 #include "console/panic.h"
 #include "dev/uart.h"
+#include "proc/thread.h"
 #include "sbi/sbi.h"
+#include "sync/spinlock.h"
+#include "sync/wait_queue.h"
 #include "trap/irq.h"
 
 /* Who to tell when input arrives (console_input_add_listener). */
@@ -62,4 +65,55 @@ void console_input_add_listener(console_input_listener_t listener, void *arg)
     __atomic_store_n(&listener_count, listener_count + 1, __ATOMIC_RELEASE);
     uart_set_receive_hook(console_input_notify_listeners);
     irq_restore(state);
+}
+
+/*
+ * Blocking reads. A reader checks the ring with readers_guard held and, if
+ * it is empty, sleeps on `readers` (the guard is let go only once it is
+ * queued). The UART interrupt puts bytes in the ring first and then calls
+ * wake_readers, which takes the same guard: a byte that arrives between the
+ * check and the sleep still wakes the reader.
+ */
+static struct spinlock readers_guard = SPINLOCK_INIT("console readers");
+static struct wait_queue readers = WAIT_QUEUE_INIT(readers, "console input");
+static bool readers_listening;
+
+/* A console input listener, so it runs in the UART interrupt: wake, never sleep. */
+static void wake_readers(void *unused)
+{
+    (void)unused;
+    spinlock_acquire(&readers_guard);
+    wait_queue_wake_all(&readers);
+    spinlock_release(&readers_guard);
+}
+
+int console_input_getc_blocking(void)
+{
+    if (!uart_present()) {
+        /* No receive interrupt to wait for: ask the SBI console once a tick. */
+        for (;;) {
+            int byte = sbi_console_getchar();
+            if (byte >= 0)
+                return byte;
+            thread_sleep_ticks(1);
+        }
+    }
+    spinlock_acquire(&readers_guard);
+    if (!readers_listening) {
+        readers_listening = true;
+        console_input_add_listener(wake_readers, NULL);
+    }
+    int byte;
+    while ((byte = uart_read_byte()) < 0)
+        wait_queue_sleep(&readers, &readers_guard);
+    spinlock_release(&readers_guard);
+    return byte;
+}
+
+size_t console_input_read_blocking(char *buf, size_t size)
+{
+    if (size == 0)
+        return 0;
+    buf[0] = (char)console_input_getc_blocking();
+    return 1 + console_input_read(buf + 1, size - 1);
 }

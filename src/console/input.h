@@ -2,8 +2,8 @@
  * input.h: console input, what the user types.
  *
  * Bytes arrive through the UART's receive interrupt and wait in its ring
- * (dev/uart.h). These calls never block: they return what is there now.
- * Blocking reads, which sleep until a byte comes, arrive with threads.
+ * (dev/uart.h). The first calls never block: they return what is there
+ * now. The blocking ones put the calling thread to sleep until input comes.
  */
 #ifndef CONSOLE_INPUT_H
 #define CONSOLE_INPUT_H
@@ -16,6 +16,15 @@ int console_input_getc(void);
 
 /* Up to `size` waiting bytes into buf; returns how many (0 when none). */
 size_t console_input_read(char *buf, size_t size);
+
+/*
+ * Blocking reads, for threads: the caller sleeps until the UART interrupt
+ * brings a byte (without a UART, it polls the SBI console once a tick).
+ * getc returns the next byte; read waits for one byte, then adds whatever
+ * else is already waiting, up to `size` (so it returns 1..size when size > 0).
+ */
+int console_input_getc_blocking(void);
+size_t console_input_read_blocking(char *buf, size_t size);
 
 /*
  * Listeners: functions told each time new input has arrived, so that a

@@ -24,6 +24,7 @@
 #include "lib/riscv.h"
 
 struct memory_set;
+struct thread;
 
 struct cpu {
     uint64_t hartid;
@@ -35,7 +36,7 @@ struct cpu {
     /* The stack the hart runs on now, for bounded backtraces. */
     uint64_t stack_bottom;
     uint64_t stack_top;
-    /* A short name for what runs: "boot", or a thread's name later. */
+    /* A short name for what runs: the running thread's name ("boot", "idle", ...). */
     const char *running_name;
     /* Interrupts: the `time` value of this hart's next timer tick, and its PLIC context. */
     uint64_t timer_deadline;
@@ -44,6 +45,17 @@ struct cpu {
     uint64_t emergency_stack_top;
     /* The address space the hart translates with (memory_set_activate sets it). */
     const struct memory_set *memory_set;
+
+    /* Threads (proc/sched.c). New fields go at the end: trap.S uses the offsets above. */
+    /* The thread running on this hart, and the one that runs when no other is ready. */
+    struct thread *current;
+    struct thread *idle;
+    /* Set by the tick when the running thread's slice is used up; acted on as interrupts end. */
+    bool preempt_pending;
+    /* How deep the hart is in interrupt handlers; nonzero means nothing may sleep. */
+    int interrupt_depth;
+    /* A detached thread that has just exited here; the next thread to run frees it. */
+    struct thread *exited_thread;
 };
 
 extern struct cpu cpus[MAX_HARTS];

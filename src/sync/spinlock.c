@@ -5,6 +5,10 @@
  * acquire ordering keeps the critical section's accesses after it. Release
  * stores 0 with release ordering (amoswap.w.rl) so that everything written
  * inside is visible before the lock looks free.
+ *
+ * Acquire and release are on every hot path in the kernel, so their bodies
+ * are short leaf functions (inline in spinlock.h, for the thread switch),
+ * and every report of a misuse is a separate function that never returns.
  */
 #include "sync/spinlock.h"
 
@@ -19,26 +23,41 @@ void spinlock_init(struct spinlock *lock, const char *name)
     lock->owner = 0;
 }
 
-void spinlock_push_irq_off(void)
+/* Interrupts off (one csrrc), and count one more level; the first remembers if they were on. */
+static inline void push_irq_off(void)
 {
-    bool was_enabled = irq_enabled();
-    irq_disable();
+    irq_state_t was_enabled = irq_save();
     struct cpu *cpu = cpu_this();
     if (cpu->lock_depth == 0)
-        cpu->irq_enabled_before_locks = was_enabled;
+        cpu->irq_enabled_before_locks = was_enabled != 0;
     cpu->lock_depth++;
+}
+
+__attribute__((noreturn, noinline, cold)) static void pop_refused(const struct cpu *cpu)
+{
+    if (irq_enabled())
+        panic("spinlock_pop_irq_off: interrupts are on inside a locked section");
+    panic("spinlock_pop_irq_off: lock depth %d, nothing to pop", cpu->lock_depth);
+}
+
+/* One level less; leaving the last one turns interrupts back on if they were on before. */
+static inline void pop_irq_off(struct cpu *cpu)
+{
+    if (__builtin_expect(irq_enabled() || cpu->lock_depth <= 0, 0))
+        pop_refused(cpu);
+    cpu->lock_depth--;
+    if (cpu->lock_depth == 0 && cpu->irq_enabled_before_locks)
+        irq_enable();
+}
+
+void spinlock_push_irq_off(void)
+{
+    push_irq_off();
 }
 
 void spinlock_pop_irq_off(void)
 {
-    struct cpu *cpu = cpu_this();
-    if (irq_enabled())
-        panic("spinlock_pop_irq_off: interrupts are on inside a locked section");
-    if (cpu->lock_depth <= 0)
-        panic("spinlock_pop_irq_off: lock depth %d, nothing to pop", cpu->lock_depth);
-    cpu->lock_depth--;
-    if (cpu->lock_depth == 0 && cpu->irq_enabled_before_locks)
-        irq_enable();
+    pop_irq_off(cpu_this());
 }
 
 bool spinlock_held(const struct spinlock *lock)
@@ -46,25 +65,27 @@ bool spinlock_held(const struct spinlock *lock)
     return lock->locked && lock->owner == cpu_this();
 }
 
+void spinlock_recursive_acquire(const struct spinlock *lock)
+{
+    panic("spinlock_acquire: recursive acquire of lock '%s' on hart %lu (this hart already "
+          "holds it)",
+          lock->name, cpu_hartid());
+}
+
+void spinlock_release_refused(const struct spinlock *lock)
+{
+    const struct cpu *cpu = cpu_this();
+    if (!lock->locked || lock->owner != cpu)
+        panic("spinlock_release: lock '%s' is not held by hart %lu", lock->name, cpu_hartid());
+    pop_refused(cpu);
+}
+
 void spinlock_acquire(struct spinlock *lock)
 {
-    spinlock_push_irq_off();
-    if (spinlock_held(lock))
-        panic("spinlock_acquire: recursive acquire of lock '%s' on hart %lu", lock->name,
-              cpu_hartid());
-    uint32_t old;
-    do {
-        asm volatile("amoswap.w.aq %0, %1, (%2)" : "=r"(old) : "r"(1), "r"(&lock->locked) : "memory");
-    } while (old != 0);
-    lock->owner = cpu_this();
+    spinlock_acquire_inline(lock);
 }
 
 void spinlock_release(struct spinlock *lock)
 {
-    if (!spinlock_held(lock))
-        panic("spinlock_release: lock '%s' is not held by hart %lu", lock->name, cpu_hartid());
-    lock->owner = 0;
-    uint32_t ignored;
-    asm volatile("amoswap.w.rl %0, zero, (%1)" : "=r"(ignored) : "r"(&lock->locked) : "memory");
-    spinlock_pop_irq_off();
+    spinlock_release_inline(lock);
 }

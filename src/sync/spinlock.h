@@ -12,6 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "proc/cpu.h"
+#include "trap/irq.h"
+
+struct cpu;
+
 struct spinlock {
     volatile uint32_t locked;
     const char *name;
@@ -28,5 +33,62 @@ bool spinlock_held(const struct spinlock *lock);
 /* The interrupt half on its own: nesting counted per hart. */
 void spinlock_push_irq_off(void);
 void spinlock_pop_irq_off(void);
+
+/* ---- The same acquire and release, inline --------------------------------------- */
+
+/* The reports of a misuse, out of line (spinlock.c); they panic. */
+__attribute__((noreturn)) void spinlock_recursive_acquire(const struct spinlock *lock);
+__attribute__((noreturn)) void spinlock_release_refused(const struct spinlock *lock);
+
+/*
+ * spinlock_acquire and spinlock_release are the two bodies below. The
+ * thread switch (proc/sched.c), where a call costs a noticeable share of
+ * the whole, builds its own from these parts; everyone else calls the
+ * functions.
+ */
+/* The lock word alone: spin until it is ours, and let it go. */
+static inline void spinlock_take(struct spinlock *lock, struct cpu *cpu)
+{
+    uint32_t old = 0; /* (the asm writes it; cppcheck cannot see that) */
+    do {
+        asm volatile("amoswap.w.aq %0, %1, (%2)"
+                     : "=r"(old)
+                     : "r"(1), "r"(&lock->locked)
+                     : "memory");
+    } while (old != 0);
+    lock->owner = cpu;
+}
+
+static inline void spinlock_give(struct spinlock *lock)
+{
+    lock->owner = 0;
+    uint32_t ignored;
+    asm volatile("amoswap.w.rl %0, zero, (%1)" : "=r"(ignored) : "r"(&lock->locked) : "memory");
+}
+
+static inline void spinlock_acquire_inline(struct spinlock *lock)
+{
+    /* Interrupts off in one csrrc; the outermost lock remembers whether they were on. */
+    irq_state_t was_enabled = irq_save();
+    struct cpu *cpu = cpu_this();
+    if (cpu->lock_depth == 0)
+        cpu->irq_enabled_before_locks = was_enabled != 0;
+    cpu->lock_depth++;
+    if (lock->locked && lock->owner == cpu)
+        spinlock_recursive_acquire(lock);
+    spinlock_take(lock, cpu);
+}
+
+static inline void spinlock_release_inline(struct spinlock *lock)
+{
+    struct cpu *cpu = cpu_this();
+    /* The lock must be ours; interrupts must still be off, and the depth must count it. */
+    if (!lock->locked || lock->owner != cpu || irq_enabled() || cpu->lock_depth <= 0)
+        spinlock_release_refused(lock);
+    spinlock_give(lock);
+    cpu->lock_depth--;
+    if (cpu->lock_depth == 0 && cpu->irq_enabled_before_locks)
+        irq_enable();
+}
 
 #endif

@@ -19,6 +19,7 @@
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
 #include "proc/cpu.h"
+#include "proc/sched.h"
 #include "trap/timer.h"
 
 /* The layout trap.S assumes. */
@@ -284,6 +285,8 @@ uint64_t trap_breakpoint_count(void)
 
 static void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval)
 {
+    struct cpu *cpu = cpu_this();
+    cpu->interrupt_depth++; /* handlers must never sleep; the scheduler checks this */
     switch (scause & ~SCAUSE_INTERRUPT) {
     case IRQ_S_TIMER: timer_handle_interrupt(); break;
     case IRQ_S_EXTERNAL: plic_handle_interrupt(); break;
@@ -291,6 +294,8 @@ static void trap_handle_interrupt(struct context *context, uint64_t scause, uint
         /* Software interrupts are not enabled yet (inter-hart messages come later). */
         trap_report(context, scause, stval);
     }
+    cpu->interrupt_depth--;
+    sched_preempt_if_due(); /* the handler is done: if the tick ended the slice, switch now */
 }
 
 /*

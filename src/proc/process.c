@@ -1,0 +1,301 @@
+/*
+ * process.c: the process table, pids, process 0, exit, zombies and reaping.
+ *
+ * The table is a fixed array of PROCESS_MAX slots; pids count up and wrap,
+ * skipping those in use, so a pid is not reused soon after its process is
+ * gone. Everything here is guarded by process_lock, which is taken before
+ * sched_lock whenever both are needed.
+ */
+#include "proc/process.h"
+
+#include "console/console.h"
+#include "console/panic.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/heap.h"
+#include "mm/memory_set.h"
+#include "proc/sched.h"
+#include "proc/thread.h"
+
+struct spinlock process_lock = SPINLOCK_INIT("process");
+struct process kernel_process;
+
+static struct process *table[PROCESS_MAX];
+static int last_pid;
+
+static void process_init_fields(struct process *process, const char *name)
+{
+    strlcpy(process->name, name, sizeof(process->name));
+    process->state = PROCESS_ALIVE;
+    list_init(&process->threads);
+    list_init(&process->children);
+    list_node_init(&process->sibling_node);
+    wait_queue_init(&process->child_exited, "child exit");
+}
+
+void process_init(void)
+{
+    process_init_fields(&kernel_process, "kernel");
+    kernel_process.pid = 0;
+    kernel_process.memory_set = &kernel_memory_set;
+    kernel_process.owns_memory_set = false;
+    table[0] = &kernel_process;
+}
+
+static struct process *find_locked(int pid)
+{
+    for (int slot = 0; slot < PROCESS_MAX; slot++) {
+        if (table[slot] != NULL && table[slot]->pid == pid)
+            return table[slot];
+    }
+    return NULL;
+}
+
+/* The next pid after the last one handed out that no process holds (1..PID_MAX). */
+static int allocate_pid_locked(void)
+{
+    for (;;) {
+        last_pid = last_pid % PID_MAX + 1;
+        if (find_locked(last_pid) == NULL)
+            return last_pid; /* at most PROCESS_MAX pids are taken, so this ends */
+    }
+}
+
+int process_create(const char *name, struct process *parent, struct memory_set *memory_set,
+                   struct process **out)
+{
+    struct process *process = kzalloc(sizeof(*process));
+    if (process == NULL)
+        return -ENOMEM;
+    process_init_fields(process, name);
+    process->memory_set = memory_set;
+    process->owns_memory_set = true;
+
+    spinlock_acquire(&process_lock);
+    int slot = 0;
+    while (slot < PROCESS_MAX && table[slot] != NULL)
+        slot++;
+    if (slot == PROCESS_MAX) {
+        spinlock_release(&process_lock);
+        kfree(process);
+        return -EAGAIN;
+    }
+    process->pid = allocate_pid_locked();
+    process->parent = parent;
+    list_push_back(&parent->children, &process->sibling_node);
+    table[slot] = process;
+    spinlock_release(&process_lock);
+    *out = process;
+    return 0;
+}
+
+static void remove_from_table_locked(struct process *process)
+{
+    for (int slot = 0; slot < PROCESS_MAX; slot++) {
+        if (table[slot] == process)
+            table[slot] = NULL;
+    }
+    list_remove(&process->sibling_node);
+}
+
+static void free_memory_set(struct process *process)
+{
+    if (process->owns_memory_set) {
+        memory_set_destroy(process->memory_set);
+        kfree(process->memory_set);
+    }
+}
+
+void process_abandon(struct process *process)
+{
+    spinlock_acquire(&process_lock);
+    if (!list_empty(&process->threads))
+        panic("process_abandon: process %d '%s' already has threads", process->pid, process->name);
+    remove_from_table_locked(process);
+    spinlock_release(&process_lock);
+    free_memory_set(process);
+    kfree(process);
+}
+
+struct process *process_current(void)
+{
+    struct thread *thread = thread_current();
+    return thread != NULL ? thread->process : &kernel_process;
+}
+
+struct process *process_find(int pid)
+{
+    spinlock_acquire(&process_lock);
+    struct process *process = find_locked(pid);
+    spinlock_release(&process_lock);
+    return process;
+}
+
+int process_count(void)
+{
+    spinlock_acquire(&process_lock);
+    int count = 0;
+    for (int slot = 0; slot < PROCESS_MAX; slot++) {
+        if (table[slot] != NULL)
+            count++;
+    }
+    spinlock_release(&process_lock);
+    return count;
+}
+
+int process_attach_thread(struct process *process, struct thread *thread)
+{
+    spinlock_acquire(&process_lock);
+    if (process->state == PROCESS_ZOMBIE) {
+        spinlock_release(&process_lock);
+        return -ESRCH;
+    }
+    thread->process = process;
+    list_push_back(&process->threads, &thread->process_node);
+    process->live_threads++;
+    spinlock_release(&process_lock);
+    return 0;
+}
+
+void process_remove_thread(struct thread *thread)
+{
+    spinlock_acquire(&process_lock);
+    list_remove(&thread->process_node);
+    spinlock_release(&process_lock);
+}
+
+/* An orphan goes to process 0; if it is already a zombie, process 0's waiters hear of it. */
+static void reparent_children_locked(struct process *dying)
+{
+    bool zombie_moved = false;
+    list_for_each_safe(node, &dying->children)
+    {
+        struct process *child = list_entry(node, struct process, sibling_node);
+        list_remove(&child->sibling_node);
+        child->parent = &kernel_process;
+        list_push_back(&kernel_process.children, &child->sibling_node);
+        zombie_moved |= child->state == PROCESS_ZOMBIE;
+    }
+    if (zombie_moved)
+        wait_queue_wake_all(&kernel_process.child_exited);
+}
+
+void process_thread_exited(struct thread *thread, int code)
+{
+    struct process *process = thread->process;
+    spinlock_acquire(&process_lock);
+    process->live_threads--;
+    if (process->live_threads == 0 && process != &kernel_process) {
+        if (!process->exit_requested)
+            process->exit_status = code;
+        process->state = PROCESS_ZOMBIE;
+        reparent_children_locked(process);
+        if (process->parent != NULL)
+            wait_queue_wake_all(&process->parent->child_exited);
+    }
+    spinlock_release(&process_lock);
+}
+
+void process_exit(int status)
+{
+    struct process *process = process_current();
+    if (process == &kernel_process)
+        panic("process_exit: process 0 (kernel) cannot exit; thread '%s' tried with status %d",
+              thread_current()->name, status);
+    spinlock_acquire(&process_lock);
+    if (!process->exit_requested) {
+        process->exit_requested = true;
+        process->exit_status = status;
+    }
+    spinlock_release(&process_lock);
+    thread_exit(status);
+}
+
+/*
+ * Free a zombie: its threads (each must be off its hart: EXITED is set under
+ * sched_lock, which is held until the switch away has finished), then its
+ * address space, then the struct. Detached threads are freed by the hart
+ * they exited on; wait for them to leave the list.
+ */
+static void process_free(struct process *zombie)
+{
+    for (;;) {
+        spinlock_acquire(&process_lock);
+        struct list_node *node = list_first(&zombie->threads);
+        spinlock_release(&process_lock);
+        if (node == NULL)
+            break;
+        struct thread *thread = list_entry(node, struct thread, process_node);
+        spinlock_acquire(&sched_lock);
+        bool ready_to_free = thread->state == THREAD_EXITED && !thread->detached;
+        spinlock_release(&sched_lock);
+        if (ready_to_free)
+            thread_free(thread);
+        else
+            thread_yield(); /* with several harts: still switching away, or being freed */
+    }
+    free_memory_set(zombie);
+    kfree(zombie);
+}
+
+int process_wait(int pid, int *status, bool no_hang)
+{
+    struct process *self = process_current();
+    spinlock_acquire(&process_lock);
+    for (;;) {
+        bool have_child = false;
+        struct process *zombie = NULL;
+        list_for_each(node, &self->children)
+        {
+            struct process *child = list_entry(node, struct process, sibling_node);
+            if (pid > 0 && child->pid != pid)
+                continue;
+            have_child = true;
+            if (child->state == PROCESS_ZOMBIE) {
+                zombie = child;
+                break;
+            }
+        }
+        if (!have_child) {
+            spinlock_release(&process_lock);
+            return -ECHILD;
+        }
+        if (zombie != NULL) {
+            remove_from_table_locked(zombie);
+            spinlock_release(&process_lock);
+            int reaped = zombie->pid;
+            if (status != NULL)
+                *status = zombie->exit_status;
+            process_free(zombie);
+            return reaped;
+        }
+        if (no_hang) {
+            spinlock_release(&process_lock);
+            return 0;
+        }
+        wait_queue_sleep(&self->child_exited, &process_lock);
+    }
+}
+
+void process_print_all(void)
+{
+    spinlock_acquire(&process_lock);
+    spinlock_acquire(&sched_lock);
+    for (int slot = 0; slot < PROCESS_MAX; slot++) {
+        struct process *process = table[slot];
+        if (process == NULL)
+            continue;
+        kprintf("  process %d '%s' %s, %d live thread(s)\n", process->pid, process->name,
+                process->state == PROCESS_ZOMBIE ? "zombie" : "alive", process->live_threads);
+        list_for_each(node, &process->threads)
+        {
+            struct thread *thread = list_entry(node, struct thread, process_node);
+            kprintf("    thread %d '%s' %s%s%s%s\n", thread->tid, thread->name,
+                    thread_state_name(thread->state), thread->waiting_on != NULL ? " on '" : "",
+                    thread->waiting_on != NULL ? thread->waiting_on->name : "",
+                    thread->waiting_on != NULL ? "'" : "");
+        }
+    }
+    spinlock_release(&sched_lock);
+    spinlock_release(&process_lock);
+}

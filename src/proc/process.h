@@ -1,0 +1,127 @@
+/*
+ * process.h: processes: an address space, the threads that run in it, and
+ * the family ties (parent, children, exit status) that wait4 needs.
+ *
+ * Process 0, "kernel", is built at boot. It owns every kernel thread and
+ * uses the kernel's MemorySet. User programs get processes of their own
+ * (pids from 1), each with its own MemorySet: when the scheduler switches
+ * to a thread of another process, it activates that process's set (one
+ * satp write and a TLB flush, skipped when the process does not change).
+ *
+ * A process lives until it is reaped:
+ *
+ *     process_create --> ALIVE --(its last thread exits)--> ZOMBIE --(process_wait)--> freed
+ *
+ * A zombie keeps its pid and exit status for its parent. When a process
+ * dies, its children are handed to process 0. The user-program work builds
+ * fork, exec, exit and wait4 on these functions.
+ */
+#ifndef PROC_PROCESS_H
+#define PROC_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/list.h"
+#include "sync/spinlock.h"
+#include "sync/wait_queue.h"
+
+struct memory_set;
+struct thread;
+
+#define PROCESS_MAX      64    /* processes at once, process 0 and zombies included */
+#define PID_MAX          32767 /* pids count up to this, then wrap to 1, skipping those in use */
+#define PROCESS_NAME_MAX 24
+
+enum process_state {
+    PROCESS_ALIVE,  /* has threads that have not exited (or none yet, right after creation) */
+    PROCESS_ZOMBIE, /* every thread has exited; waits for its parent to reap it */
+};
+
+struct process {
+    int pid;
+    char name[PROCESS_NAME_MAX];
+    enum process_state state;
+    /* The address space. Owned (destroyed at reap) unless it is the kernel's. */
+    struct memory_set *memory_set;
+    bool owns_memory_set;
+    /* Its threads, exited ones too until they are freed; live_threads counts the others. */
+    struct list threads;
+    int live_threads;
+    struct process *parent;
+    struct list children;
+    struct list_node sibling_node; /* in parent->children */
+    /* Set by process_exit (the status the parent sees), or by the last thread's exit code. */
+    int exit_status;
+    bool exit_requested;
+    /* process_wait sleeps here until one of this process's children becomes a zombie. */
+    struct wait_queue child_exited;
+    /* The user-program work adds its own fields below (brk, open files, ...). */
+};
+
+/*
+ * The process lock guards the process table, every process's state,
+ * thread list, live count, parent and children, and exit status. It nests
+ * outside sched_lock (take it first) and never around a sleep except as the
+ * guard of process_wait's own wait.
+ */
+extern struct spinlock process_lock;
+
+/* Process 0, "kernel": owns the kernel threads, uses kernel_memory_set. */
+extern struct process kernel_process;
+
+/* Set up the table with process 0 in it (after the kernel MemorySet exists). */
+void process_init(void);
+
+/*
+ * A new ALIVE process with no threads yet, child of `parent`. It takes
+ * ownership of `memory_set` (kmalloc'd, initialised, e.g. by the loader or
+ * memory_set_clone) only on success. Returns 0 and *out, or -EAGAIN (the
+ * table is full) or -ENOMEM.
+ */
+int process_create(const char *name, struct process *parent, struct memory_set *memory_set,
+                   struct process **out);
+
+/* Free a process that never got a thread (an error path in exec/fork), and its MemorySet. */
+void process_abandon(struct process *process);
+
+/* The process of the running thread. */
+struct process *process_current(void);
+
+/* The process with this pid, or NULL. Without a lock the answer may be stale. */
+struct process *process_find(int pid);
+
+/*
+ * End the calling thread's process with `status`. The calling thread exits
+ * at once; other threads of the process see exit_requested and must call
+ * thread_exit when they next leave the kernel (the user trap path checks).
+ * When the last thread has exited the process becomes a zombie and its
+ * parent is woken. Never returns. Process 0 cannot exit.
+ */
+__attribute__((noreturn)) void process_exit(int status);
+
+/*
+ * Wait for a child of the calling thread's process to become a zombie, and
+ * reap it: free its threads, its MemorySet and its pid. `pid` > 0 waits for
+ * that child, -1 for any. Returns the reaped pid and stores its status, or
+ * 0 if `no_hang` and none is a zombie yet, or -ECHILD if there is no such
+ * child.
+ */
+int process_wait(int pid, int *status, bool no_hang);
+
+/*
+ * For thread.c: a new thread joins its process (-ESRCH if the process is
+ * already a zombie); a thread has exited (the last one makes the process a
+ * zombie and wakes its parent); an exited thread is freed and leaves the list.
+ */
+int process_attach_thread(struct process *process, struct thread *thread);
+void process_thread_exited(struct thread *thread, int code);
+void process_remove_thread(struct thread *thread);
+
+/* Print every process and its threads: ids, names, states, what each waits on. */
+void process_print_all(void);
+
+/* How many processes exist (zombies included, process 0 included). */
+int process_count(void);
+
+#endif

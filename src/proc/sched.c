@@ -1,0 +1,464 @@
+/*
+ * sched.c: the scheduler core: the switch, yield, block and wake, the tick
+ * that ends time slices, the timer queue of sleeping threads, and the idle
+ * thread.
+ *
+ * Which ready thread runs next is the policy's business (sched_fifo.c,
+ * sched_stride.c, chosen with SCHED= at build time); everything here is the
+ * same for every policy. All of it runs under sched_lock, with interrupts
+ * off, and a switch happens with that lock held: the thread that switches
+ * away takes it, and the thread that resumes releases it (sched_unlock).
+ */
+#include "proc/sched.h"
+
+#include "console/console.h"
+#include "console/panic.h"
+#include "lib/riscv.h"
+#include "mm/kstack.h"
+#include "mm/memory_set.h"
+#include "proc/cpu.h"
+#include "proc/process.h"
+#include "proc/thread.h"
+#include "trap/irq.h"
+#include "trap/timer.h"
+
+/*
+ * The policy, chosen at build time (make SCHED=...). Its operations are
+ * static inline in its header, so the switch path calls them directly and
+ * the compiler can fold them in; sched_policy_fifo and sched_policy_stride
+ * are the same operations seen through the struct sched_policy interface.
+ */
+#if defined(SCHED_POLICY_IS_stride)
+#include "proc/sched_stride.h"
+#define POLICY           sched_policy_stride
+#define policy_init      stride_init
+#define policy_add       stride_add
+#define policy_pick_next stride_pick_next
+#define policy_remove    stride_remove
+#define policy_tick      stride_tick
+#else
+#include "proc/sched_fifo.h"
+#define POLICY           sched_policy_fifo
+#define policy_init      fifo_init
+#define policy_add       fifo_add
+#define policy_pick_next fifo_pick_next
+#define policy_remove    fifo_remove
+#define policy_tick      fifo_tick
+#endif
+
+#define NS_PER_SECOND 1000000000ULL
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+
+/*
+ * The scheduler's state, all guarded by sched_lock. One struct, so the
+ * switch path reaches every field from one base address.
+ */
+static struct {
+    struct run_queue ready;
+    /* The timer queue: sleeping threads through thread->sleep_node, earliest wake_time first. */
+    struct list sleepers;
+    struct sched_stats stats;
+} sched = {.sleepers = LIST_INIT(sched.sleepers)};
+
+static uint32_t slice_ticks = SCHED_SLICE_TICKS;
+
+/* switch.S */
+void switch_context(struct switch_context *from, struct switch_context *to);
+void sched_thread_begin_kernel(void);
+void sched_thread_begin_user(void);
+
+const struct sched_policy *sched_policy(void)
+{
+    return &POLICY;
+}
+
+uint32_t sched_slice_ticks(void)
+{
+    return slice_ticks;
+}
+
+void sched_set_slice_ticks(uint32_t ticks)
+{
+    slice_ticks = ticks == 0 ? 1 : ticks;
+}
+
+struct thread *thread_current(void)
+{
+    return cpu_this()->current;
+}
+
+/* ---- The switch ------------------------------------------------------------------ */
+
+/* Why a switch is not allowed here; it would corrupt the lock or interrupt bookkeeping. */
+__attribute__((noreturn, noinline, cold)) static void switch_refused(const struct cpu *cpu,
+                                                                     int locks_expected)
+{
+    const char *name = cpu->current != NULL ? cpu->current->name : "?";
+    if (cpu->interrupt_depth != 0)
+        panic("sched: thread '%s' tried to switch threads inside an interrupt handler", name);
+    panic("sched: thread '%s' tried to switch threads holding %d spinlock(s)", name,
+          cpu->lock_depth - locks_expected);
+}
+
+/*
+ * Run `next` on this hart instead of `prev`. sched_lock is held, and
+ * nothing else (the callers check: switch_refused), and this is not an
+ * interrupt handler; prev's state is already READY, BLOCKED or EXITED.
+ * Returns when some hart switches back to prev.
+ */
+static inline __attribute__((always_inline)) void switch_to(struct cpu *cpu, struct thread *prev,
+                                                            struct thread *next)
+{
+    cpu->current = next;
+    next->state = THREAD_RUNNING;
+    next->slice_used = 0;
+    sched.stats.switches++;
+    /*
+     * trap.S compares sp with stack_bottom on every trap from the kernel,
+     * and panics print running_name: both must describe `next` before it
+     * runs. Interrupts are off, so no trap sees them half changed.
+     */
+    cpu->stack_bottom = next->kstack.bottom.value;
+    cpu->stack_top = next->kstack.top.value;
+    cpu->running_name = next->name;
+    /* Another process: its address space. The same one: no satp write, no TLB flush. */
+    const struct memory_set *space = next->process->memory_set;
+    if (space != cpu->memory_set)
+        memory_set_activate(space);
+    /*
+     * Whether interrupts come back on when the last lock goes is the
+     * thread's own state, not the hart's: keep it on this stack while other
+     * threads run.
+     */
+    bool irq_enabled_before = cpu->irq_enabled_before_locks;
+    switch_context(&prev->switch_context, &next->switch_context);
+    /* prev runs again; with several harts, perhaps on another one. */
+    cpu_this()->irq_enabled_before_locks = irq_enabled_before;
+}
+
+/*
+ * sched_lock on the switch path. Every switch happens with sched_lock held
+ * and no other lock (checked before it), so the lock depth goes from 0 to
+ * 1 on the way in and from 1 to 0 on the way out. These two do what
+ * spinlock_acquire and spinlock_release do, minus the steps that this
+ * knowledge makes unnecessary (no nesting, no recursion possible).
+ */
+static inline __attribute__((always_inline)) void lock_for_switch(struct cpu *cpu)
+{
+    irq_state_t was_enabled = irq_save();
+    cpu->irq_enabled_before_locks = was_enabled != 0;
+    cpu->lock_depth = 1;
+    spinlock_take(&sched_lock, cpu);
+}
+
+__attribute__((noreturn, noinline, cold)) static void unlock_refused(const struct cpu *cpu)
+{
+    panic("sched: after a switch, hart %lu holds %d spinlock(s) and sched_lock is %s", cpu->hartid,
+          cpu->lock_depth, sched_lock.owner == cpu ? "its" : "not its");
+}
+
+/* The end of every switch, in whichever thread resumes: see sched_unlock. */
+static inline __attribute__((always_inline)) void unlock_after_switch(void)
+{
+    struct cpu *cpu = cpu_this();
+    if (cpu->lock_depth != 1 || sched_lock.owner != cpu)
+        unlock_refused(cpu);
+    /* A detached thread that exited just before this switch: now nothing runs on its stack. */
+    struct thread *exited = cpu->exited_thread;
+    if (exited != NULL)
+        cpu->exited_thread = NULL; /* taken while interrupts are still off */
+    spinlock_give(&sched_lock);
+    cpu->lock_depth = 0;
+    if (cpu->irq_enabled_before_locks)
+        irq_enable();
+    if (exited != NULL)
+        thread_free(exited);
+}
+
+void sched_unlock(void)
+{
+    unlock_after_switch();
+}
+
+/* What switch.S's start stubs call first: end the switch that brought the new thread here. */
+void sched_thread_begin_kernel(void)
+{
+    cpu_this()->irq_enabled_before_locks = true; /* a kernel thread starts with interrupts on */
+    sched_unlock();
+}
+
+void sched_thread_begin_user(void)
+{
+    cpu_this()->irq_enabled_before_locks = false; /* trap_return's sret turns them on */
+    sched_unlock();
+}
+
+static inline struct thread *pick_next_locked(struct cpu *cpu)
+{
+    struct thread *next = policy_pick_next(&sched.ready);
+    return next != NULL ? next : cpu->idle;
+}
+
+void sched_block_locked(void)
+{
+    struct cpu *cpu = cpu_this();
+    if (cpu->lock_depth != 1 || cpu->interrupt_depth != 0)
+        switch_refused(cpu, 1);
+    struct thread *self = cpu->current;
+    struct thread *next = pick_next_locked(cpu);
+    if (next == self)
+        panic("sched: thread '%s' blocked, but the scheduler picked it again", self->name);
+    switch_to(cpu, self, next);
+}
+
+/*
+ * The caller goes to the back of the ready queue and the next thread runs.
+ * This is the path the thread_switch_insns benchmark measures, so it is
+ * written out in one function, with the policy and the switch inlined.
+ */
+void thread_yield(void)
+{
+    struct cpu *cpu = cpu_this();
+    if ((cpu->lock_depth | cpu->interrupt_depth) != 0)
+        switch_refused(cpu, 0);
+    lock_for_switch(cpu);
+    struct thread *self = cpu->current;
+    if (self != cpu->idle) {
+        self->state = THREAD_READY;
+        policy_add(&sched.ready, self);
+    }
+    struct thread *next = pick_next_locked(cpu);
+    if (next != self) {
+        switch_to(cpu, self, next);
+    } else {
+        /* Picked again (nothing else ready, or the policy chose it): a fresh slice. */
+        self->state = THREAD_RUNNING;
+        self->slice_used = 0;
+    }
+    unlock_after_switch();
+}
+
+void sched_preempt_if_due(void)
+{
+    struct cpu *cpu = cpu_this();
+    if (!cpu->preempt_pending || cpu->interrupt_depth != 0)
+        return;
+    cpu->preempt_pending = false;
+    struct thread *self = cpu->current;
+    if (self != cpu->idle) {
+        /* Counted here, before the yield; the tick asked only because others were waiting. */
+        spinlock_acquire(&sched_lock);
+        sched.stats.preemptions++;
+        self->preemptions++;
+        spinlock_release(&sched_lock);
+    }
+    thread_yield();
+}
+
+void sched_start_thread(struct thread *thread)
+{
+    spinlock_acquire(&sched_lock);
+    thread->state = THREAD_READY;
+    policy_add(&sched.ready, thread);
+    spinlock_release(&sched_lock);
+}
+
+void sched_wake_locked(struct thread *thread)
+{
+    if (thread->state != THREAD_BLOCKED)
+        panic("sched: waking thread '%s', which is %s, not blocked", thread->name,
+              thread_state_name(thread->state));
+    thread->state = THREAD_READY;
+    thread->waiting_on = NULL;
+    sched.stats.wakeups++;
+    policy_add(&sched.ready, thread);
+}
+
+/* ---- Sleeping threads and the tick --------------------------------------------- */
+
+/* The first tick at or after wake_time wakes the thread (with the `time` it read). */
+static void wake_sleepers_locked(uint64_t now)
+{
+    while (!list_empty(&sched.sleepers)) {
+        struct thread *sleeper = list_entry(list_first(&sched.sleepers), struct thread, sleep_node);
+        if (sleeper->wake_time > now)
+            break;
+        list_remove(&sleeper->sleep_node);
+        sleeper->woken_time = now;
+        sched_wake_locked(sleeper);
+    }
+}
+
+/*
+ * A timer tick hook (trap/timer.h), so it runs in the timer interrupt:
+ * wake the sleepers that are due, count the tick against the running
+ * thread's slice, and if the policy says so, ask for a switch. The switch
+ * itself waits until the interrupt handler is done (sched_preempt_if_due).
+ */
+static void sched_tick(uint64_t now)
+{
+    struct cpu *cpu = cpu_this();
+    spinlock_acquire(&sched_lock);
+    sched.stats.ticks++;
+    wake_sleepers_locked(now);
+    struct thread *running = cpu->current;
+    if (running == cpu->idle) {
+        if (!list_empty(&sched.ready.threads))
+            cpu->preempt_pending = true;
+    } else {
+        running->slice_used++;
+        if (policy_tick(&sched.ready, running))
+            cpu->preempt_pending = true;
+    }
+    spinlock_release(&sched_lock);
+}
+
+void thread_sleep_until(uint64_t wake_time)
+{
+    sched_assert_may_sleep("thread_sleep", 0);
+    spinlock_acquire(&sched_lock);
+    struct thread *self = cpu_this()->current;
+    self->wake_time = wake_time;
+    /* Sorted by wake time; a thread goes after those that wake at the same time. */
+    struct list_node *position = &sched.sleepers.head;
+    list_for_each(node, &sched.sleepers)
+    {
+        if (list_entry(node, struct thread, sleep_node)->wake_time > wake_time) {
+            position = node;
+            break;
+        }
+    }
+    list_insert_before(position, &self->sleep_node);
+    self->state = THREAD_BLOCKED;
+    sched_block_locked();
+    sched_unlock();
+}
+
+/* Nanoseconds to `time` units, rounded up so that a sleep is never shorter than asked. */
+static uint64_t nanoseconds_to_time(uint64_t nanoseconds)
+{
+    uint64_t frequency = timer_frequency();
+    uint64_t seconds = nanoseconds / NS_PER_SECOND;
+    uint64_t rest = nanoseconds % NS_PER_SECOND;
+    return seconds * frequency + (rest * frequency + NS_PER_SECOND - 1) / NS_PER_SECOND;
+}
+
+void thread_sleep_ns(uint64_t nanoseconds)
+{
+    if (nanoseconds == 0) {
+        thread_yield();
+        return;
+    }
+    thread_sleep_until(read_time() + nanoseconds_to_time(nanoseconds));
+}
+
+void thread_sleep_ticks(uint64_t ticks)
+{
+    if (ticks == 0) {
+        thread_yield();
+        return;
+    }
+    thread_sleep_until(read_time() + ticks * timer_interval());
+}
+
+/* ---- Priorities ------------------------------------------------------------------- */
+
+void thread_set_priority(struct thread *thread, uint32_t priority)
+{
+    if (priority < THREAD_PRIORITY_MIN)
+        priority = THREAD_PRIORITY_MIN;
+    if (priority > THREAD_PRIORITY_MAX)
+        priority = THREAD_PRIORITY_MAX;
+    spinlock_acquire(&sched_lock);
+    /* A queued thread leaves and re-enters the queue, which may be ordered by priority. */
+    bool queued = thread->state == THREAD_READY && list_node_linked(&thread->run_node);
+    if (queued)
+        policy_remove(&sched.ready, thread);
+    thread->priority = priority;
+    if (queued)
+        policy_add(&sched.ready, thread);
+    spinlock_release(&sched_lock);
+}
+
+/* ---- Rules ------------------------------------------------------------------------- */
+
+void sched_assert_may_sleep(const char *what, int spinlocks_allowed)
+{
+    struct cpu *cpu = cpu_this();
+    struct thread *self = cpu->current;
+    if (self == NULL)
+        panic("%s: there are no threads yet (before sched_init), so nothing can sleep", what);
+    if (cpu->interrupt_depth != 0)
+        panic("%s: sleeping in an interrupt handler (it interrupted thread '%s'); interrupt "
+              "handlers must never sleep",
+              what, self->name);
+    if (self == cpu->idle)
+        panic("%s: the idle thread must never sleep", what);
+    if (cpu->lock_depth != spinlocks_allowed)
+        panic("%s: thread '%s' would sleep holding %d spinlock(s)%s; a spinlock must never be "
+              "held across a sleep",
+              what, self->name, cpu->lock_depth - spinlocks_allowed,
+              spinlocks_allowed > 0 ? " besides the guard" : "");
+}
+
+/* ---- Start-up and the idle thread ------------------------------------------------ */
+
+/*
+ * The idle thread runs when no other thread is ready. Interrupts are off
+ * between its check and `wfi`, so a wake-up cannot slip in between: `wfi`
+ * still wakes for a pending interrupt, and irq_restore lets it in. After
+ * the interrupt (which may have woken someone) it offers the hart away.
+ */
+static int idle_main(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        irq_state_t state = irq_save();
+        if (sched_ready_count() == 0)
+            wfi();
+        irq_restore(state);
+        thread_yield();
+    }
+    return 0;
+}
+
+void sched_init(const struct kstack *boot_stack)
+{
+    struct cpu *cpu = cpu_this();
+    if (irq_enabled())
+        panic("sched_init: interrupts must still be off");
+    policy_init(&sched.ready);
+    cpu->current = thread_adopt_boot(boot_stack);
+    cpu->idle = thread_create_unscheduled(idle_main, NULL, "idle");
+    if (cpu->idle == NULL)
+        panic("sched_init: no memory for the idle thread");
+    timer_add_tick_hook(sched_tick);
+    log_info("sched: %s policy, time slice %u ticks (%u ms); thread 'boot' runs, 'idle' waits",
+             POLICY.name, slice_ticks, (unsigned)(slice_ticks * 1000u / HZ));
+}
+
+/* ---- Figures -------------------------------------------------------------------- */
+
+void sched_get_stats(struct sched_stats *out)
+{
+    spinlock_acquire(&sched_lock);
+    *out = sched.stats;
+    spinlock_release(&sched_lock);
+}
+
+size_t sched_ready_count(void)
+{
+    spinlock_acquire(&sched_lock);
+    size_t count = list_length(&sched.ready.threads);
+    spinlock_release(&sched_lock);
+    return count;
+}
+
+size_t sched_sleeping_count(void)
+{
+    spinlock_acquire(&sched_lock);
+    size_t count = list_length(&sched.sleepers);
+    spinlock_release(&sched_lock);
+    return count;
+}

@@ -1,0 +1,142 @@
+/*
+ * sched.h: the scheduler: which thread runs next, and the switch to it.
+ *
+ * One interface, four operations, several policies:
+ *
+ *     add        a thread became READY (created, woken, or it yielded)
+ *     pick_next  take the thread to run next off the ready queue
+ *     remove     take a READY thread out of the queue (its priority changes)
+ *     tick       a timer tick while `running` runs: should it give the hart up?
+ *
+ * The policy is chosen at build time: `make SCHED=fifo` (the default: one
+ * O(1) first-in, first-out queue, each thread running for at most SLICE
+ * ticks before the timer preempts it) or `make SCHED=stride` (stride
+ * scheduling: each thread gets a share of the hart in proportion to its
+ * priority). `make SLICE=n` sets the time slice in ticks (default 2).
+ *
+ * The rest of this file is the scheduler core (proc/sched.c), shared by
+ * every policy: the switch, blocking and waking, the tick, the timer queue.
+ */
+#ifndef PROC_SCHED_H
+#define PROC_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/list.h"
+#include "proc/cpu.h"
+#include "sync/spinlock.h"
+
+struct kstack;
+struct thread;
+
+#ifndef SCHED_SLICE_TICKS
+#define SCHED_SLICE_TICKS 2
+#endif
+
+/* The ready threads, in whatever order the policy keeps them. */
+struct run_queue {
+    struct list threads; /* linked through thread->run_node */
+    uint64_t pass_floor; /* stride: the pass of the thread picked last */
+};
+
+struct sched_policy {
+    const char *name;
+    void (*init)(struct run_queue *queue);
+    void (*add)(struct run_queue *queue, struct thread *thread);
+    struct thread *(*pick_next)(struct run_queue *queue); /* NULL when the queue is empty */
+    void (*remove)(struct run_queue *queue, struct thread *thread);
+    /* running->slice_used has just counted this tick; true means preempt it now. */
+    bool (*tick)(struct run_queue *queue, struct thread *running);
+};
+
+extern const struct sched_policy sched_policy_fifo;
+extern const struct sched_policy sched_policy_stride;
+
+/* The policy this kernel was built with (SCHED=). */
+const struct sched_policy *sched_policy(void);
+
+/*
+ * The scheduler lock guards the ready queue, every thread's state and
+ * scheduling fields, the timer queue, and every wait queue's list. It is
+ * the innermost lock: take any other lock first. A thread switch happens
+ * with it held and no other lock (sched.c checks).
+ */
+extern struct spinlock sched_lock;
+
+/*
+ * Start scheduling on this hart: the code running now, on the boot kernel
+ * stack, becomes thread "boot" of process 0; an idle thread is created; the
+ * timer tick starts counting time slices and waking sleepers. Called once,
+ * with interrupts off, after timer_init and process_init.
+ */
+void sched_init(const struct kstack *boot_stack);
+
+/* The time slice in ticks (SLICE= at build time); tests may change it for a while. */
+uint32_t sched_slice_ticks(void);
+void sched_set_slice_ticks(uint32_t ticks);
+
+/* Make a new thread READY (thread_create does). */
+void sched_start_thread(struct thread *thread);
+
+/*
+ * Called by the trap dispatcher when an interrupt handler has finished: if
+ * the tick found the running thread's slice used up, switch to the next
+ * thread now. The interrupted thread's trap context stays on its own stack,
+ * so this is an ordinary switch; it resumes here later and returns from the
+ * trap as if nothing had happened.
+ */
+void sched_preempt_if_due(void);
+
+/*
+ * Panic, naming the culprit, unless the calling thread may sleep here: not
+ * in an interrupt handler, not the idle thread, holding exactly
+ * `spinlocks_allowed` spinlocks (the guard a wait queue releases, or none).
+ */
+void sched_assert_may_sleep(const char *what, int spinlocks_allowed);
+
+/*
+ * The cheap form that mutex_lock and semaphore_down run on every call, even
+ * when they will not have to sleep: taking a sleeping lock where sleeping is
+ * forbidden is a bug whether or not this particular call would have slept.
+ */
+static inline void sched_might_sleep(const char *what)
+{
+    struct cpu *cpu = cpu_this();
+    if (cpu->interrupt_depth != 0 || cpu->lock_depth != 0 || cpu->current == NULL ||
+        cpu->current == cpu->idle)
+        sched_assert_may_sleep(what, 0);
+}
+
+/* ---- With sched_lock held: the building blocks of wait queues and sleeps -------- */
+
+/*
+ * The running thread has put itself on some queue and set its state to
+ * BLOCKED: switch away. Returns once it has been woken and picked again,
+ * still holding sched_lock.
+ */
+void sched_block_locked(void);
+
+/* Make a BLOCKED thread READY (it must already be off its wait queue). */
+void sched_wake_locked(struct thread *thread);
+
+/* Release sched_lock after a switch, and free a detached thread that just exited here. */
+void sched_unlock(void);
+
+/* ---- Figures for tests, the demo and the benchmarks ------------------------------- */
+
+struct sched_stats {
+    uint64_t switches;    /* switch_context calls */
+    uint64_t preemptions; /* switches forced by the end of a time slice */
+    uint64_t wakeups;     /* BLOCKED -> READY */
+    uint64_t ticks;       /* ticks the scheduler has seen */
+};
+
+void sched_get_stats(struct sched_stats *stats);
+
+/* How many threads wait in the ready queue, and how many sleep in the timer queue. */
+size_t sched_ready_count(void);
+size_t sched_sleeping_count(void);
+
+#endif

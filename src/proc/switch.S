@@ -1,0 +1,78 @@
+/*
+ * switch.S: the thread switch, and where a new thread starts.
+ *
+ *     switch_context(struct switch_context *from, struct switch_context *to)
+ *
+ * saves the callee-saved registers of the calling thread into *from and
+ * loads those of another thread from *to. Its `ret` then returns into the
+ * other thread, to the place where that one called switch_context, or, the
+ * first time, into one of the start stubs below.
+ *
+ * Why only ra, sp and s0..s11: switch_context is called like any function,
+ * and the calling convention lets a function clobber every other register
+ * (a0..a7, t0..t6, ra itself). The C code around the call has already saved
+ * whatever of those it needs, on the thread's own stack. The stack pointer
+ * is the thread: once sp points at the other stack, everything the other
+ * thread had in progress is back. gp is never changed by the kernel, and tp
+ * stays this hart's struct cpu. The offsets match struct switch_context
+ * (proc/thread.h): ra at 0, sp at 8, s0..s11 from 16.
+ */
+    .text
+    .globl switch_context
+switch_context:
+    sd      ra, 0(a0)
+    sd      sp, 8(a0)
+    sd      s0, 16(a0)
+    sd      s1, 24(a0)
+    sd      s2, 32(a0)
+    sd      s3, 40(a0)
+    sd      s4, 48(a0)
+    sd      s5, 56(a0)
+    sd      s6, 64(a0)
+    sd      s7, 72(a0)
+    sd      s8, 80(a0)
+    sd      s9, 88(a0)
+    sd      s10, 96(a0)
+    sd      s11, 104(a0)
+
+    ld      ra, 0(a1)
+    ld      sp, 8(a1)
+    ld      s0, 16(a1)
+    ld      s1, 24(a1)
+    ld      s2, 32(a1)
+    ld      s3, 40(a1)
+    ld      s4, 48(a1)
+    ld      s5, 56(a1)
+    ld      s6, 64(a1)
+    ld      s7, 72(a1)
+    ld      s8, 80(a1)
+    ld      s9, 88(a1)
+    ld      s10, 96(a1)
+    ld      s11, 104(a1)
+    ret
+
+/*
+ * A new kernel thread's first instructions. thread_create set its switch
+ * context to: ra = here, sp = the top of its stack, s0 = 0 (a backtrace
+ * ends here), s1 = its function, s2 = the argument. The scheduler lock is
+ * still held from the switch; sched_thread_begin_kernel releases it, which
+ * turns interrupts on. What the function returns is the exit code.
+ */
+    .globl thread_start_kernel
+thread_start_kernel:
+    call    sched_thread_begin_kernel
+    mv      a0, s2
+    jalr    s1
+    call    thread_exit             /* a0 = the function's return value; never returns */
+1:  j       1b
+
+/*
+ * A new user thread's first instructions: sp points at the struct context
+ * that thread_create_user copied to the top of its stack. Interrupts stay
+ * off after the lock is released; trap_return loads that context and its
+ * sret enters user mode, where SPIE turns them on.
+ */
+    .globl thread_start_user
+thread_start_user:
+    call    sched_thread_begin_user
+    j       trap_return

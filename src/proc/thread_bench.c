@@ -1,0 +1,128 @@
+/*
+ * thread_bench.c: what a thread switch, a mutex and a semaphore hand-off
+ * cost, in guest instructions (make bench runs this under qemu -icount).
+ *
+ * Every figure comes from a ping-pong between the benchmark thread and one
+ * partner, both with interrupts off, so no timer tick lands inside a
+ * sample: a yield or a blocking semaphore_down then switches straight to
+ * the partner, which does its half and switches straight back. One sample
+ * is therefore a round trip of two switches, and the figure is half the
+ * median of SAMPLES round trips.
+ */
+#include "bench/bench.h"
+#include "console/console.h"
+#include "lib/riscv.h"
+#include "proc/thread.h"
+#include "sync/mutex.h"
+#include "sync/semaphore.h"
+#include "trap/irq.h"
+
+#define SAMPLES 1000
+
+static uint64_t samples[SAMPLES];
+static volatile bool partner_stop;
+
+/* The pair of instret reads with nothing between: what the measurement itself adds. */
+static uint64_t instret_overhead(void)
+{
+    uint64_t before;
+    uint64_t after;
+    asm volatile("rdinstret %0\n"
+                 "rdinstret %1\n"
+                 : "=&r"(before), "=r"(after));
+    return after - before;
+}
+
+static int yield_partner(void *unused)
+{
+    (void)unused;
+    irq_disable(); /* this thread's own interrupt state: off, like the benchmark thread's */
+    while (!partner_stop)
+        thread_yield();
+    irq_enable();
+    return 0;
+}
+
+static void bench_thread_switch(void)
+{
+    partner_stop = false;
+    struct thread *partner = thread_create(yield_partner, NULL, "bench-yield");
+    if (partner == NULL)
+        return; /* reported as BENCH-ERROR: no figure */
+    irq_state_t state = irq_save();
+    thread_yield(); /* let the partner start and turn its interrupts off */
+    uint64_t overhead = instret_overhead();
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t start = read_instret();
+        thread_yield();
+        samples[i] = read_instret() - start - overhead;
+    }
+    partner_stop = true;
+    irq_restore(state);
+    thread_join(partner, NULL);
+    bench_report("thread_switch_insns", bench_percentile(samples, SAMPLES, 50) / 2, "insns",
+                 "thread_yield ping-pong between two threads, interrupts off: half the median "
+                 "round trip of 1000 (a yield call, the FIFO queue, switch.S, and the return)");
+}
+BENCH_CASE(bench_thread_switch);
+
+static void bench_mutex_uncontended(void)
+{
+    static struct mutex mutex = MUTEX_INIT(mutex, "bench");
+    uint64_t overhead = instret_overhead();
+    irq_state_t state = irq_save();
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t start = read_instret();
+        mutex_lock(&mutex);
+        mutex_unlock(&mutex);
+        samples[i] = read_instret() - start - overhead;
+    }
+    irq_restore(state);
+    bench_report("mutex_uncontended_insns", bench_percentile(samples, SAMPLES, 50), "insns",
+                 "mutex_lock plus mutex_unlock of a free mutex, median of 1000");
+}
+BENCH_CASE(bench_mutex_uncontended);
+
+static struct semaphore ping;
+static struct semaphore pong;
+
+static int semaphore_partner(void *unused)
+{
+    (void)unused;
+    irq_disable();
+    for (;;) {
+        semaphore_down(&ping);
+        if (partner_stop)
+            break;
+        semaphore_up(&pong);
+    }
+    irq_enable();
+    return 0;
+}
+
+static void bench_semaphore_handoff(void)
+{
+    semaphore_init(&ping, 0, "bench ping");
+    semaphore_init(&pong, 0, "bench pong");
+    partner_stop = false;
+    struct thread *partner = thread_create(semaphore_partner, NULL, "bench-semaphore");
+    if (partner == NULL)
+        return;
+    irq_state_t state = irq_save();
+    thread_yield(); /* the partner starts and sleeps in semaphore_down(&ping) */
+    uint64_t overhead = instret_overhead();
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t start = read_instret();
+        semaphore_up(&ping);
+        semaphore_down(&pong);
+        samples[i] = read_instret() - start - overhead;
+    }
+    partner_stop = true;
+    semaphore_up(&ping);
+    irq_restore(state);
+    thread_join(partner, NULL);
+    bench_report("semaphore_handoff_insns", bench_percentile(samples, SAMPLES, 50) / 2, "insns",
+                 "semaphore_up in one thread until the semaphore_down it wakes returns in "
+                 "another (one switch included): half the median ping-pong round trip of 1000");
+}
+BENCH_CASE(bench_semaphore_handoff);

@@ -1,0 +1,94 @@
+/*
+ * sync_misuse: a test kernel whose success is a panic that names the
+ * mistake. The command line picks it (case=...):
+ *
+ *   recursive_spinlock   a hart takes a spinlock it already holds
+ *   recursive_mutex      a thread locks a mutex it already holds
+ *   unlock_not_owner     a thread unlocks a mutex another thread holds
+ *   unlock_unlocked      a thread unlocks a mutex nobody holds
+ *   deadlock             two threads each wait for the mutex the other holds
+ *   sleep_in_interrupt   a timer interrupt handler tries to take a mutex
+ *   sleep_with_spinlock  a thread sleeps while it holds a spinlock
+ *
+ * tests/system/test_threads.py checks each panic message and status 101.
+ * Coming back from the mistake is a failure (status 1).
+ */
+#include "console/console.h"
+#include "dev/devicetree.h"
+#include "dev/machine.h"
+#include "lib/string.h"
+#include "main.h"
+#include "proc/thread.h"
+#include "sync/mutex.h"
+#include "sync/spinlock.h"
+#include "trap/timer.h"
+
+static struct spinlock lock = SPINLOCK_INIT("misuse");
+static struct mutex first = MUTEX_INIT(first, "first");
+static struct mutex second = MUTEX_INIT(second, "second");
+
+static int lock_first_then_second(void *unused)
+{
+    (void)unused;
+    mutex_lock(&first);
+    thread_yield(); /* let the other thread take `second` */
+    mutex_lock(&second);
+    return 0;
+}
+
+static int lock_second_then_first(void *unused)
+{
+    (void)unused;
+    mutex_lock(&second);
+    thread_yield();
+    mutex_lock(&first); /* closes the cycle: the check panics here */
+    return 0;
+}
+
+static int hold_first(void *unused)
+{
+    (void)unused;
+    mutex_lock(&first);
+    return 0; /* exits still holding it */
+}
+
+static void lock_in_a_tick(uint64_t now)
+{
+    (void)now;
+    mutex_lock(&first);
+}
+
+void kernel_run(void)
+{
+    char which[32] = "";
+    devicetree_bootarg("case", which, sizeof(which));
+    kprintf("sync_misuse: case %s\n", which);
+    if (strcmp(which, "recursive_spinlock") == 0) {
+        spinlock_acquire(&lock);
+        spinlock_acquire(&lock);
+    } else if (strcmp(which, "recursive_mutex") == 0) {
+        mutex_lock(&first);
+        mutex_lock(&first);
+    } else if (strcmp(which, "unlock_not_owner") == 0) {
+        struct thread *holder = thread_create(hold_first, NULL, "holder");
+        thread_join(holder, NULL);
+        mutex_unlock(&first);
+    } else if (strcmp(which, "unlock_unlocked") == 0) {
+        mutex_unlock(&second);
+    } else if (strcmp(which, "deadlock") == 0) {
+        struct thread *a = thread_create(lock_first_then_second, NULL, "deadlock-a");
+        struct thread *b = thread_create(lock_second_then_first, NULL, "deadlock-b");
+        thread_join(a, NULL);
+        thread_join(b, NULL);
+    } else if (strcmp(which, "sleep_in_interrupt") == 0) {
+        timer_add_tick_hook(lock_in_a_tick);
+        thread_sleep_ticks(5); /* the next tick's hook panics */
+    } else if (strcmp(which, "sleep_with_spinlock") == 0) {
+        spinlock_acquire(&lock);
+        thread_sleep_ticks(1);
+    } else {
+        kprintf("sync_misuse: unknown case=%s\n", which);
+    }
+    kprintf("sync_misuse: the mistake went unnoticed\n");
+    machine_exit(1);
+}
