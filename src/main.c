@@ -24,6 +24,7 @@
 #include "mm/memory_set.h"
 #include "mm/layout.h"
 #include "proc/cpu.h"
+#include "proc/user.h"
 #include "proc/demo.h"
 #include "proc/process.h"
 #include "proc/sched.h"
@@ -111,11 +112,13 @@ uint64_t kmain_boot_instructions(void)
  */
 __attribute__((weak)) void kernel_run(void)
 {
-    /* mode=NAME on the command line picks a demo; without one, power off. */
+    /* mode=NAME on the command line picks a demo; without one, the shell. */
     char mode[16] = "";
     devicetree_bootarg("mode", mode, sizeof(mode));
-    if (mode[0] == '\0') {
-        log_info("kernel: nothing more to run yet; powering off");
+    if (mode[0] == '\0' || strcmp(mode, "shell") == 0) {
+        user_run(); /* init (pid 1) in user mode, which starts the shell */
+    } else if (strcmp(mode, "halt") == 0) {
+        log_info("kernel: mode=halt: booted; powering off");
     } else if (strcmp(mode, "echo") == 0) {
         echo_run();
     } else if (strcmp(mode, "async") == 0) {
@@ -123,7 +126,7 @@ __attribute__((weak)) void kernel_run(void)
     } else if (strcmp(mode, "threads") == 0) {
         threads_demo_run(); /* eight kernel threads under preemption (docs/threads.md) */
     } else {
-        log_error("kernel: unknown mode=%s on the command line (known: echo, async, threads)",
+        log_error("kernel: unknown mode=%s on the command line (known: shell, halt, echo, async, threads)",
                   mode);
         machine_exit(1);
     }

@@ -123,6 +123,11 @@ struct process *process_current(void)
     return thread != NULL ? thread->process : &kernel_process;
 }
 
+struct process *process_find_locked(int pid)
+{
+    return find_locked(pid);
+}
+
 struct process *process_find(int pid)
 {
     spinlock_acquire(&process_lock);
@@ -164,20 +169,27 @@ void process_remove_thread(struct thread *thread)
     spinlock_release(&process_lock);
 }
 
-/* An orphan goes to process 0; if it is already a zombie, process 0's waiters hear of it. */
+/*
+ * Orphans go to init (pid 1), which reaps them, as on Unix; to process 0
+ * when init is not there (or is the one dying). If one is already a
+ * zombie, the adopter's waiters hear of it.
+ */
 static void reparent_children_locked(struct process *dying)
 {
+    struct process *adopter = find_locked(1);
+    if (adopter == NULL || adopter == dying || adopter->state != PROCESS_ALIVE)
+        adopter = &kernel_process;
     bool zombie_moved = false;
     list_for_each_safe(node, &dying->children)
     {
         struct process *child = list_entry(node, struct process, sibling_node);
         list_remove(&child->sibling_node);
-        child->parent = &kernel_process;
-        list_push_back(&kernel_process.children, &child->sibling_node);
+        child->parent = adopter;
+        list_push_back(&adopter->children, &child->sibling_node);
         zombie_moved |= child->state == PROCESS_ZOMBIE;
     }
     if (zombie_moved)
-        wait_queue_wake_all(&kernel_process.child_exited);
+        wait_queue_wake_all(&adopter->child_exited);
 }
 
 void process_thread_exited(struct thread *thread, int code)

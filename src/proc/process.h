@@ -56,7 +56,9 @@ struct process {
     bool exit_requested;
     /* process_wait sleeps here until one of this process's children becomes a zombie. */
     struct wait_queue child_exited;
-    /* The user-program work adds its own fields below (brk, open files, ...). */
+    /* A user program's heap: [brk_start, brk) (proc/sys_memory.c). */
+    uint64_t brk_start;
+    uint64_t brk;
 };
 
 /*
@@ -90,6 +92,8 @@ struct process *process_current(void);
 
 /* The process with this pid, or NULL. Without a lock the answer may be stale. */
 struct process *process_find(int pid);
+/* The same, for a caller that holds process_lock (the answer then stays true). */
+struct process *process_find_locked(int pid);
 
 /*
  * End the calling thread's process with `status`. The calling thread exits

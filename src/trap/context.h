@@ -33,6 +33,7 @@ struct context {
 #define REG_TP 4
 #define REG_S0 8
 #define REG_A0 10
+#define REG_A7 17
 #endif
 
 #endif

@@ -298,17 +298,6 @@ static void trap_handle_interrupt(struct context *context, uint64_t scause, uint
     sched_preempt_if_due(); /* the handler is done: if the tick ended the slice, switch now */
 }
 
-/*
- * Until processes exist, an exception from user mode is reported like a
- * kernel one. Weak: the process code will take these over (system calls,
- * ending a faulting program), and a test kernel can take them now.
- */
-__attribute__((weak)) void trap_user_exception(struct context *context, uint64_t scause,
-                                               uint64_t stval)
-{
-    trap_report(context, scause, stval);
-}
-
 static void trap_handle_exception(struct context *context, uint64_t scause, uint64_t stval)
 {
     if (scause == EXC_BREAKPOINT)
@@ -325,4 +314,6 @@ void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval)
         trap_handle_interrupt(context, scause, stval);
     else
         trap_handle_exception(context, scause, stval);
+    if (!from_kernel_mode(context))
+        trap_user_return(context);
 }

@@ -43,8 +43,14 @@ void trap_init(void);
 /* Called by trap.S with the saved context; returning resumes it. */
 void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval);
 
-/* An exception from user mode other than a breakpoint (weak: see dispatch.c). */
+/*
+ * An exception from user mode other than a breakpoint: a system call or a
+ * fault (proc/syscall.c; weak there, so a test kernel can take them over).
+ */
 void trap_user_exception(struct context *context, uint64_t scause, uint64_t stval);
+
+/* Called after every trap from user mode, before the return to it (weak; proc/syscall.c). */
+void trap_user_return(struct context *context);
 
 /* trap.S calls this on the emergency stack when a kernel stack overflowed. */
 __attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint64_t scause,

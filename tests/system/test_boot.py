@@ -7,25 +7,25 @@ from qemu import Hang, Qemu, image, run
 
 
 def test_banner_shows_hart_sbi_memory_and_high_kmain():
-    status, out = run("kernel", bootargs="console=test")
+    status, out = run("kernel", bootargs="mode=halt console=test")
     assert status == 0, out
     assert re.search(r"hart\s+0\b", out), out
     assert re.search(r"SBI\s+OpenSBI \d+\.\d+, spec \d+\.\d+", out), out
     assert re.search(r"memory\s+128 MiB", out), out
     match = re.search(r"kmain at (0x[0-9a-f]+)", out)
     assert match and match.group(1).startswith("0xffffffff8"), out
-    assert 'bootargs    "console=test"' in out
+    assert 'bootargs    "mode=halt console=test"' in out
 
 
 @pytest.mark.parametrize("mem,mib", [("64M", 64), ("512M", 512), ("2G", 2048)])
 def test_memory_size_comes_from_the_device_tree(mem, mib):
-    status, out = run("kernel", mem=mem)
+    status, out = run("kernel", bootargs="mode=halt", mem=mem)
     assert status == 0, out
     assert re.search(r"memory\s+%d MiB" % mib, out), out
 
 
 def test_boots_with_several_harts():
-    status, out = run("kernel", smp=4)
+    status, out = run("kernel", bootargs="mode=halt", smp=4)
     assert status == 0, out
     assert "RISC-V Sv39 teaching kernel" in out
 

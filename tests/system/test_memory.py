@@ -32,7 +32,7 @@ def overlaps(a, b):
 
 @pytest.mark.parametrize("mem,smp", [("64M", 1), ("128M", 1), ("512M", 4), ("2G", 8)])
 def test_memory_map_leaves_out_firmware_kernel_and_device_tree(mem, smp):
-    status, out = run("kernel", mem=mem, smp=smp)
+    status, out = run("kernel", bootargs="mode=halt", mem=mem, smp=smp)
     assert status == 0, out
     ranges = memory_map(out)
     mib = int(mem[:-1]) << (10 if mem.endswith("G") else 0)

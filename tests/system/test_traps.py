@@ -84,7 +84,7 @@ def test_traps_from_user_mode_take_the_sscratch_path_and_return():
     ("", NO_SSTC, "SBI set_timer"),
 ], ids=["sstc", "sbi-forced", "sbi-no-sstc"])
 def test_boot_log_says_how_the_timer_is_programmed(bootargs, extra, method):
-    status, out = run("kernel", bootargs=bootargs, extra=extra, timeout=60)
+    status, out = run("kernel", bootargs=("mode=halt " + bootargs).strip(), extra=extra, timeout=60)
     assert status == 0, out
     assert re.search(r"timer: %s, timebase 10000000 Hz, HZ=100" % re.escape(method), out), out
 
@@ -108,7 +108,7 @@ def test_ticks_advance_at_hz_either_way(bootargs, extra):
     ("timer=sstc", NO_SSTC, "timer: timer=sstc, but hart 0's riscv,isa has no sstc"),
 ], ids=["unknown", "sstc-missing"])
 def test_a_bad_timer_choice_is_a_clear_error(bootargs, extra, message):
-    status, out = run("kernel", bootargs=bootargs, extra=extra, timeout=60)
+    status, out = run("kernel", bootargs=("mode=halt " + bootargs).strip(), extra=extra, timeout=60)
     assert message in out, out
     assert status == PANIC_STATUS, out
 
@@ -116,7 +116,7 @@ def test_a_bad_timer_choice_is_a_clear_error(bootargs, extra, message):
 def test_the_plic_context_comes_from_the_device_tree_on_any_boot_hart():
     # With four harts OpenSBI may boot the kernel on any of them; on QEMU's virt
     # hart N's supervisor context is 2N + 1, which the device tree must yield.
-    status, out = run("kernel", smp=4, timeout=60)
+    status, out = run("kernel", bootargs="mode=halt", smp=4, timeout=60)
     assert status == 0, out
     match = re.search(r"plic: \d+ sources at 0xc000000, hart (\d+) uses context (\d+)", out)
     assert match, out

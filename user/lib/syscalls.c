@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +86,11 @@ pid_t wait(int *status)
 int kill(pid_t pid, int signal)
 {
     return (int)posix_result(syscall2(SYS_kill, pid, signal));
+}
+
+int sysinfo(struct sysinfo *info)
+{
+    return (int)posix_result(syscall1(SYS_sysinfo, (long)info));
 }
 
 int sched_yield(void)

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <time.h>
@@ -176,8 +177,21 @@ static void test_kill_a_child(void)
     CHECK(kill(pid, SIGKILL) < 0 && errno == ESRCH); /* reaped: no such process now */
 }
 
+/* Free physical frames, from sysinfo: what the kernel must get back. */
+static unsigned long free_frames(void)
+{
+    struct sysinfo info;
+    return sysinfo(&info) == 0 ? info.freeram : 0;
+}
+
 static void test_fork_exit_wait_1000_times(void)
 {
+    /* One cycle first: the kernel heap may take frames once, and keeps them. */
+    pid_t first = fork();
+    if (first == 0)
+        _exit(0);
+    waitpid(first, NULL, 0);
+    unsigned long frames_before = free_frames();
     int good = 0;
     for (int i = 0; i < 1000; i++) {
         pid_t pid = fork();
@@ -189,6 +203,32 @@ static void test_fork_exit_wait_1000_times(void)
             good++;
     }
     CHECK(good == 1000);
+    unsigned long frames_after = free_frames();
+    if (frames_after != frames_before)
+        printf("    # free frames: %lu before, %lu after\n", frames_before, frames_after);
+    CHECK(frames_before > 0 && frames_after == frames_before);
+}
+
+/* The kernel survives a fork bomb, and gets every frame back once it is reaped. */
+static void test_fork_bomb_returns_every_frame(void)
+{
+    pid_t warm = fork(); /* as above: let the kernel heap take what it keeps */
+    if (warm == 0)
+        _exit(0);
+    waitpid(warm, NULL, 0);
+    unsigned long frames_before = free_frames();
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {"forkbomb", NULL};
+        execv("forkbomb", argv);
+        _exit(127);
+    }
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    unsigned long frames_after = free_frames();
+    if (frames_after != frames_before)
+        printf("    # free frames: %lu before, %lu after\n", frames_before, frames_after);
+    CHECK(frames_after == frames_before);
 }
 
 static void test_exec_missing_program(void)
@@ -298,6 +338,7 @@ static const struct usertest tests[] = {
     FUNCTION_TEST(fork_copies_memory),
     FUNCTION_TEST(kill_a_child),
     FUNCTION_TEST(fork_exit_wait_1000_times),
+    FUNCTION_TEST(fork_bomb_returns_every_frame),
     FUNCTION_TEST(exec_missing_program),
     FUNCTION_TEST(unknown_syscall_is_enosys),
     FUNCTION_TEST(bad_file_descriptors),

@@ -24,6 +24,7 @@
 #define SYS_kill          129 /* kill(pid, signal) */
 #define SYS_getpid        172 /* getpid() */
 #define SYS_getppid       173 /* getppid() */
+#define SYS_sysinfo       179 /* sysinfo(info): memory figures (free frames) */
 #define SYS_brk           214 /* brk(address): returns the new break, or the old one on failure */
 #define SYS_munmap        215 /* munmap(address, length) */
 #define SYS_clone         220 /* clone(flags, stack, parent_tid, tls, child_tid) */

@@ -1,0 +1,105 @@
+"""User mode: the usertests suite, one pytest test per case, and the shell
+driven through pexpect, as a student types into `make qemu`.
+
+usertests runs as pid 1 (the init= bootarg), so its exit status, which is
+the number of failed tests, becomes QEMU's.
+"""
+import functools
+import re
+
+import pytest
+
+import ktap
+from qemu import Hang, run
+
+PROMPT = r"\$ "
+
+
+@functools.lru_cache(maxsize=None)
+def usertests_run():
+    try:
+        return run("kernel", bootargs="init=usertests", timeout=300)
+    except Hang as hang:
+        return None, str(hang)
+
+
+def pytest_generate_tests(metafunc):
+    if "usertest" in metafunc.fixturenames:
+        _, out = usertests_run()
+        cases = ktap.parse(out).cases
+        metafunc.parametrize("usertest", cases, ids=[c.id for c in cases])
+
+
+def test_usertest(usertest):
+    if not usertest.ok:
+        pytest.fail("\n".join(usertest.diagnostics) or "usertest failed", pytrace=False)
+
+
+def test_usertests_ran_completely_and_status_counts_failures():
+    status, out = usertests_run()
+    assert status is not None, out
+    report = ktap.parse(out)
+    assert report.complete, "incomplete KTAP: %s\n%s" % (report.problems, out)
+    assert len(report.cases) >= 25, out
+    assert status == min(len(report.failed), 255), out
+    # The faulting programs were killed with a line that names them.
+    assert re.search(r"\[pid \d+ fault_load\] killed by SIGSEGV: load page fault at stval 0x0, "
+                     r"sepc 0x[0-9a-f]+", out), out
+    assert re.search(r"\[pid \d+ fault_illegal\] killed by SIGILL: illegal instruction", out), out
+    assert "PANIC" not in out, out
+
+
+def shell(qemu):
+    vm = qemu("kernel", timeout=60)
+    vm.expect(r"kernel: started init as pid 1")
+    vm.expect(PROMPT)
+    return vm
+
+
+def type_line(vm, line):
+    vm.send(line + "\r")
+
+
+def test_shell_runs_programs_with_arguments(qemu):
+    vm = shell(qemu)
+    type_line(vm, "hello one two")
+    vm.expect(r"Hello from user mode! I am hello, pid (\d+), with 2 arguments\.")
+    vm.expect(PROMPT)
+    type_line(vm, "echo a  b c")
+    vm.expect(r"\r?\na b c\r*\n")
+    vm.expect(PROMPT)
+
+
+def test_shell_reports_exit_status_signals_and_unknown_programs(qemu):
+    vm = shell(qemu)
+    type_line(vm, "exit_code 42")
+    vm.expect(r"sh: exit_code: exit status 42")
+    vm.expect(PROMPT)
+    type_line(vm, "fault_store")
+    vm.expect(r"\[pid (\d+) fault_store\] killed by SIGSEGV: store/AMO page fault at stval "
+              r"0x([0-9a-f]+), sepc 0x([0-9a-f]+)")
+    vm.expect(r"sh: fault_store: killed by signal 11")
+    vm.expect(PROMPT)
+    type_line(vm, "no_such_program")
+    vm.expect(r"sh: no_such_program: No such file or directory")
+    vm.expect(PROMPT)
+
+
+def test_shell_lists_programs_and_edits_with_backspace(qemu):
+    vm = shell(qemu)
+    type_line(vm, "help")
+    match = vm.expect(r"programs:([ a-z_]+)\r*\n")
+    programs = match.group(1).split()
+    assert {"init", "sh", "hello", "usertests"} <= set(programs), programs
+    vm.expect(PROMPT)
+    # "helxo" with the x rubbed out by Backspace (DEL) becomes "hello".
+    vm.send("hellx\x7fo edited\r")
+    vm.expect(r"I am hello, pid \d+, with 1 arguments?\.")
+    vm.expect(PROMPT)
+
+
+def test_exit_from_the_shell_powers_off_with_its_status(qemu):
+    vm = shell(qemu)
+    type_line(vm, "exit 7")
+    vm.expect(r"init: the shell ended with status 7")
+    assert vm.wait() == 7, vm.output
