@@ -117,12 +117,6 @@ void process_abandon(struct process *process)
     kfree(process);
 }
 
-struct process *process_current(void)
-{
-    struct thread *thread = thread_current();
-    return thread != NULL ? thread->process : &kernel_process;
-}
-
 struct process *process_find_locked(int pid)
 {
     return find_locked(pid);

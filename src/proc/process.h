@@ -24,6 +24,7 @@
 
 #include "lib/list.h"
 #include "sync/spinlock.h"
+#include "proc/thread.h"
 #include "sync/wait_queue.h"
 
 struct memory_set;
@@ -87,8 +88,12 @@ int process_create(const char *name, struct process *parent, struct memory_set *
 /* Free a process that never got a thread (an error path in exec/fork), and its MemorySet. */
 void process_abandon(struct process *process);
 
-/* The process of the running thread. */
-struct process *process_current(void);
+/* The process of the running thread (process 0 before threads exist). */
+static inline struct process *process_current(void)
+{
+    struct thread *thread = thread_current();
+    return thread != NULL ? thread->process : &kernel_process;
+}
 
 /* The process with this pid, or NULL. Without a lock the answer may be stale. */
 struct process *process_find(int pid);

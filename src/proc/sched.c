@@ -83,11 +83,6 @@ void sched_set_slice_ticks(uint32_t ticks)
     slice_ticks = ticks == 0 ? 1 : ticks;
 }
 
-struct thread *thread_current(void)
-{
-    return cpu_this()->current;
-}
-
 /* ---- The switch ------------------------------------------------------------------ */
 
 /* Why a switch is not allowed here; it would corrupt the lock or interrupt bookkeeping. */

@@ -40,7 +40,8 @@ const char *syscall_name(uint64_t number)
     return number < SYSCALL_COUNT ? syscall_table[number].name : NULL;
 }
 
-void syscall_handle(struct context *context)
+/* Weak, like trap_user_exception below: a test kernel may take system calls over. */
+__attribute__((weak)) void syscall_handle(struct context *context)
 {
     uint64_t number = context->x[REG_A7];
     /* Back to the instruction after the ecall (always 4 bytes: there is no c.ecall). */
@@ -55,6 +56,7 @@ void syscall_handle(struct context *context)
         irq_disable();
     }
     context->x[REG_A0] = (uint64_t)result;
+    trap_user_return(context); /* a kill (of this process, by itself or another) ends it here */
 }
 
 /* The signal Linux sends for an exception a user program caused. */
@@ -83,9 +85,8 @@ static const char *signal_name(int signal)
 __attribute__((weak)) void trap_user_exception(struct context *context, uint64_t scause,
                                                uint64_t stval)
 {
-    if (scause == EXC_ECALL_FROM_U) {
+    if (scause == EXC_ECALL_FROM_U) { /* trap.S sends these straight to syscall_handle */
         syscall_handle(context);
-        user_check_kill();
         return;
     }
     struct process *process = process_current();
@@ -98,5 +99,7 @@ __attribute__((weak)) void trap_user_exception(struct context *context, uint64_t
 __attribute__((weak)) void trap_user_return(struct context *context)
 {
     (void)context;
-    user_check_kill(); /* after an interrupt from user mode: a kill takes effect here */
+    /* On every way back to user mode: a kill takes effect here. */
+    if (__builtin_expect(process_current()->exit_requested, 0))
+        user_check_kill();
 }

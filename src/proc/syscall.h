@@ -4,11 +4,12 @@
  * A user program executes `ecall` with the call's number in a7 and up to
  * six arguments in a0..a5 (user/lib/syscalls.c). The hart traps to trap.S,
  * which saves the user registers in the thread's struct context at the top
- * of its kernel stack; trap_dispatch sees "environment call from U-mode" and
- * calls syscall_handle(), which looks the number up in a table and puts the
+ * of its kernel stack and, seeing "environment call from U-mode", calls
+ * syscall_handle(), which looks the number up in a table and puts the
  * handler's result in the context's a0. trap_return then restores the user
  * registers, that a0 included, and `sret` goes back to the instruction after
- * the ecall. A negative result is -errno, as on Linux.
+ * the ecall. (trap.S calls syscall_handle directly for scause 8, without
+ * trap_dispatch: it is the hot path.) A negative result is -errno, as on Linux.
  *
  * The numbers are Linux's for RISC-V (user/include/sys/syscall_nr.h, one
  * header shared with the user side). docs/syscalls.md tells how to add one.

@@ -35,6 +35,7 @@
 
 #include "lib/list.h"
 #include "mm/kstack.h"
+#include "proc/cpu.h"
 #include "sync/wait_queue.h"
 #include "trap/context.h"
 
@@ -142,8 +143,11 @@ int thread_join(struct thread *thread, int *exit_code);
 /* Nobody will join it: it is freed as soon as it exits (at once if it already has). */
 void thread_detach(struct thread *thread);
 
-/* The running thread. */
-struct thread *thread_current(void);
+/* The running thread (NULL before sched_init): one load through tp. */
+static inline struct thread *thread_current(void)
+{
+    return cpu_this()->current;
+}
 
 /* Give the hart to the next ready thread, if any; the caller goes to the back of the queue. */
 void thread_yield(void);

@@ -18,6 +18,9 @@
 
 #include "../user/include/sys/abi.h"
 
+/* The first program user_run started: when it ends, the machine does. */
+static int init_pid = -1;
+
 uint64_t user_memory_bytes(const struct memory_set *set)
 {
     uint64_t bytes = 0;
@@ -36,7 +39,7 @@ void user_initial_context(struct context *context, const struct user_image *imag
     context->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
 }
 
-int user_spawn_init(const char *name, int argc, const char *const argv[])
+int user_spawn(const char *name, int argc, const char *const argv[])
 {
     /*
      * Let user code read cycle, time and instret (rdcycle, rdtime, rdinstret):
@@ -76,7 +79,7 @@ int user_spawn_init(const char *name, int argc, const char *const argv[])
 void user_process_end(int wait_status)
 {
     struct process *process = process_current();
-    if (process->pid == 1) {
+    if (process->pid == init_pid) {
         /* init is the session: its end is the machine's. */
         int code = (wait_status & 0x7f) == 0 ? (wait_status >> 8) & 0xff
                                               : 128 + (wait_status & 0x7f);
@@ -99,11 +102,12 @@ void user_run(void)
     char program[32] = "init";
     devicetree_bootarg("init", program, sizeof(program));
     const char *argv[] = {program};
-    int pid = user_spawn_init(program, 1, argv);
+    int pid = user_spawn(program, 1, argv);
     if (pid < 0) {
         log_error("kernel: cannot start the first program '%s': error %d", program, pid);
         machine_exit(1);
     }
+    init_pid = pid;
     log_info("kernel: started %s as pid %d", program, pid);
     /*
      * The boot thread's last job: reap what is handed to process 0 (orphans,

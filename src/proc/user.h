@@ -16,10 +16,12 @@
 #define USER_MMAP_BASE 0x2000000000ull           /* anonymous mmap looks for room from here */
 
 /*
- * Load `name` (a packed program) as pid 1 with argv = {name, arg...} and
- * make its thread ready. Returns its pid, or a negative errno.
+ * Load `name` (a packed program) into a new process, a child of process 0,
+ * with argc strings from argv, and make its thread ready. Returns its pid,
+ * or a negative errno. user_run uses it for init; benchmarks and tests may
+ * start programs with it too, and reap them with process_wait.
  */
-int user_spawn_init(const char *name, int argc, const char *const argv[]);
+int user_spawn(const char *name, int argc, const char *const argv[]);
 
 /* Start pid 1 (init, or the init= bootarg's program) and reap orphans forever. */
 __attribute__((noreturn)) void user_run(void);

@@ -14,6 +14,9 @@
 #include "proc/cpu.h"
 #include "trap/context.h"
 
+/* scause for an ecall from user mode: a system call (trap.h has the full list). */
+#define EXC_ECALL_FROM_U 8
+
 /* sstatus.SPP (bit 8): the privilege the trap came from, 1 = supervisor. */
 #define SSTATUS_SPP 0x100
 
@@ -116,7 +119,8 @@ trap_restore_registers:
 
 /*
  * From user code: sp is now the kernel stack top and sscratch the user's sp.
- * Until user programs exist, only tests/kernel/trap_user.c comes this way.
+ * A system call (ecall from U-mode, scause 8) goes straight to
+ * syscall_handle: the most frequent trap skips trap_dispatch's decoding.
  */
 trap_from_user:
     addi    sp, sp, -CONTEXT_SIZE
@@ -125,7 +129,16 @@ trap_from_user:
     sd      t0, 2*8(sp)
     sd      tp, 4*8(sp)             /* the user's tp... */
     ld      tp, 0*8(sp)             /* ...and this hart's, left here by trap_return */
-    j       trap_save_registers
+    SAVE_REMAINING_REGISTERS
+    mv      a0, sp                  /* the struct context */
+    csrr    a1, scause
+    li      t0, EXC_ECALL_FROM_U
+    bne     a1, t0, 1f
+    call    syscall_handle          /* proc/syscall.c: the call, then back to the user */
+    j       trap_return
+1:  csrr    a2, stval
+    call    trap_dispatch
+    j       trap_return
 
 /*
  * The kernel stack overflowed: sp is the overflowing stack pointer, and

@@ -1,0 +1,99 @@
+/*
+ * bench_syscall: what system calls cost, in guest instructions.
+ *
+ * Run by `make bench` (src/proc/user_bench.c starts it) under
+ * `qemu -icount shift=0`, where the instret counter counts every guest
+ * instruction exactly, kernel ones included. rdinstret is readable in user
+ * mode because the kernel sets scounteren. Each figure is a median, so the
+ * few samples that a timer tick lands in do not move it. It prints lines
+ * that scripts/bench.py collects:
+ *
+ *     BENCH <key> <value> insns <how it was measured>
+ *
+ * and exits 0 only if every figure was measured.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SAMPLES      1001
+#define FORK_SAMPLES 101
+
+static uint64_t samples[SAMPLES];
+
+static inline uint64_t instret(void)
+{
+    uint64_t value;
+    asm volatile("rdinstret %0" : "=r"(value));
+    return value;
+}
+
+static uint64_t median(uint64_t *values, int count)
+{
+    /* Insertion sort: small arrays, and no library sort to trust. */
+    for (int i = 1; i < count; i++) {
+        uint64_t value = values[i];
+        int j = i - 1;
+        for (; j >= 0 && values[j] > value; j--)
+            values[j + 1] = values[j];
+        values[j + 1] = value;
+    }
+    return values[count / 2];
+}
+
+/* One getpid round trip: user stub, ecall, trap entry, dispatch, handler, sret. */
+static uint64_t measure_getpid(void)
+{
+    uint64_t empty = instret();
+    empty = instret() - empty; /* what two back-to-back reads add */
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t before = instret();
+        syscall0(SYS_getpid);
+        samples[i] = instret() - before - empty;
+    }
+    return median(samples, SAMPLES);
+}
+
+/* fork, the child's exit, and the parent's wait4 that reaps it: a whole process's life. */
+static uint64_t measure_fork_exit_wait(const char *program)
+{
+    for (int i = 0; i < FORK_SAMPLES; i++) {
+        uint64_t before = instret();
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (program != NULL) {
+                char *argv[] = {(char *)program, "0", NULL};
+                execv(program, argv);
+            }
+            _exit(0);
+        }
+        int status;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0)
+            return 0;
+        samples[i] = instret() - before;
+    }
+    return median(samples, FORK_SAMPLES);
+}
+
+int main(void)
+{
+    uint64_t getpid_cost = measure_getpid();
+    uint64_t fork_cost = measure_fork_exit_wait(NULL);
+    uint64_t exec_cost = measure_fork_exit_wait("exit_code");
+    if (getpid_cost == 0 || fork_cost == 0 || exec_cost <= fork_cost) {
+        printf("bench_syscall: a measurement failed\n");
+        return 1;
+    }
+    printf("BENCH syscall_getpid_insns %lu insns user-mode getpid round trip, rdinstret around "
+           "the ecall, median of %d\n",
+           getpid_cost, SAMPLES);
+    printf("BENCH fork_exit_wait_insns %lu insns fork + child _exit + parent wait4, median of "
+           "%d\n",
+           fork_cost, FORK_SAMPLES);
+    printf("BENCH execve_insns %lu insns execve of exit_code (a small program) to its exit: "
+           "median of fork+execve+exit+wait4 minus median of fork+exit+wait4, %d each\n",
+           exec_cost - fork_cost, FORK_SAMPLES);
+    return 0;
+}
