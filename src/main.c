@@ -122,7 +122,7 @@ __attribute__((weak)) void kernel_run(void)
     } else if (strcmp(mode, "echo") == 0) {
         echo_run();
     } else if (strcmp(mode, "async") == 0) {
-        async_demo_run(); /* the async line editor (docs/async.md) */
+        async_demo_run_in_thread(); /* the async line editor, its executor in a thread (docs/async.md) */
     } else if (strcmp(mode, "threads") == 0) {
         threads_demo_run(); /* eight kernel threads under preemption (docs/threads.md) */
     } else {

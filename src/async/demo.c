@@ -19,6 +19,8 @@
 #include "async/executor.h"
 #include "async/input_stream.h"
 #include "async/timer_future.h"
+#include "proc/thread.h"
+#include "sync/semaphore.h"
 #include "console/console.h"
 #include "console/panic.h"
 #include "dev/devicetree.h"
@@ -237,19 +239,75 @@ static void demo_setup(void)
     async_task_init(&printer_task, "printer", &printer.future);
 }
 
-void async_demo_run(void)
+/* Run the demo on the calling context, idling with `idle` (NULL: the executor's wfi idle). */
+static void demo_run(const struct async_executor_idle *idle, void *idle_arg)
 {
     if (!irq_enabled())
         panic("async: interrupts are off, so no input can arrive");
     demo_setup();
+    async_executor_set_idle(&executor, idle, idle_arg);
     async_spawn(&executor, &editor_task);
     async_spawn(&executor, &printer_task);
     kprintf("async: line editor ready; type, Backspace edits, Ctrl-U clears, Enter ends a "
             "line, Ctrl-D quits\n> ");
     async_executor_run(&executor);
-    const struct async_idle_stats *idle = &executor.idle_stats;
+    const struct async_idle_stats *stats = &executor.idle_stats;
     kprintf("async: done: %u lines, %lu bytes typed; %lu polls, %lu wakeups (%lu merged), "
             "%lu sleeps, %lu interrupts caught between check and wfi\n",
             printer.printed, editor.bytes, executor.polls, executor.wakes_queued,
-            executor.wakes_merged, idle->sleeps, idle->interrupt_in_window);
+            executor.wakes_merged, stats->sleeps, stats->interrupt_in_window);
+}
+
+void async_demo_run(void)
+{
+    demo_run(NULL, NULL);
+}
+
+/*
+ * Inside a thread, the executor must not stop the whole hart with wfi when
+ * it has nothing to do: other threads may be ready. So it sleeps on a
+ * semaphore, and every wake that queues a task posts it (from an interrupt
+ * handler too: semaphore_up never sleeps). The semaphore's count closes the
+ * sleep race in scheduler terms: a post that comes between the executor's
+ * last look at its queue and semaphore_down leaves a unit behind, and the
+ * down returns at once.
+ */
+static struct semaphore executor_ready;
+
+static void thread_idle_wait(struct async_executor *ex)
+{
+    (void)ex;
+    semaphore_down(&executor_ready);
+    executor.idle_stats.sleeps++; /* under the executor's thread only: no lock needed */
+}
+
+static void thread_idle_notify(struct async_executor *ex)
+{
+    (void)ex;
+    semaphore_up(&executor_ready);
+}
+
+static const struct async_executor_idle thread_idle = {
+    .wait = thread_idle_wait,
+    .notify = thread_idle_notify,
+};
+
+static int demo_thread(void *unused)
+{
+    (void)unused;
+    demo_run(&thread_idle, NULL);
+    return 0;
+}
+
+void async_demo_run_in_thread(void)
+{
+    semaphore_init(&executor_ready, 0, "async executor");
+    struct thread *thread = thread_create(demo_thread, NULL, "async executor");
+    if (thread == NULL)
+        panic("async: no memory for the executor's thread");
+    kprintf("async: the executor runs in kernel thread '%s' (tid %d), beside the scheduler's "
+            "other threads\n",
+            thread->name, thread->tid);
+    int code;
+    thread_join(thread, &code);
 }

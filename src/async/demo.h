@@ -12,4 +12,7 @@
  */
 void async_demo_run(void);
 
+/* The same, with the executor in a kernel thread of its own that sleeps on a semaphore (mode=async). */
+void async_demo_run_in_thread(void);
+
 #endif

@@ -26,6 +26,8 @@ def expect(vm, pattern, **kwargs):
 
 def start_editor(qemu, bootargs=""):
     vm = qemu("kernel", bootargs=("mode=async " + bootargs).strip(), timeout=TIMEOUT)
+    # The executor is a kernel thread beside the scheduler's others, not the boot code itself.
+    expect(vm, r"async: the executor runs in kernel thread 'async executor' \(tid \d+\)")
     expect(vm, r"async: line editor ready.*\n> ")
     return vm
 
