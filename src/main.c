@@ -64,16 +64,16 @@ static void kmain_on_kernel_stack(void);
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
     boot_hartid = hartid;
-    cpu_init(hartid);              /* tp -> this hart's struct cpu; locks work from here */
-    trap_init();                   /* stvec -> trap.S: a fault from here on is a full report */
-    sbi_init();                    /* probe SBI extensions: console, timer, reset */
-    devicetree_init(dtb_pa);       /* check the device tree OpenSBI handed us */
-    machine_init();                /* find the sifive_test device, so exit codes reach QEMU */
-    print_banner();                /* hart, SBI version, memory size, kernel range */
-    frame_init();                  /* free frames: RAM minus OpenSBI, kernel image, device tree */
-    heap_init();                   /* kmalloc and kfree (HEAP= picks the design), grown by frames */
-    memory_set_init_kernel();      /* W^X page tables per section; the boot page table retires */
-    boot_stack_move();             /* to a guarded stack in the kernel stack region; never returns */
+    cpu_init(hartid);         /* tp -> this hart's struct cpu; locks work from here */
+    trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
+    sbi_init();               /* probe SBI extensions: console, timer, reset */
+    devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
+    machine_init();           /* find the sifive_test device, so exit codes reach QEMU */
+    print_banner();           /* hart, SBI version, memory size, kernel range */
+    frame_init();             /* free frames: RAM minus OpenSBI, kernel image, device tree */
+    heap_init();              /* kmalloc and kfree (HEAP= picks the design), grown by frames */
+    memory_set_init_kernel(); /* W^X page tables per section; the boot page table retires */
+    boot_stack_move();        /* to a guarded stack in the kernel stack region; never returns */
 }
 
 /* The boot stack from here on: like every kernel stack, it has a guard page below. */
@@ -89,15 +89,15 @@ static void boot_stack_move(void)
 /* The rest of the init sequence, on the guarded boot stack. */
 static void kmain_on_kernel_stack(void)
 {
-    timer_init();                  /* timebase from the device tree; ticks HZ times a second */
-    plic_init();                   /* device interrupts reach this hart in supervisor mode */
-    uart_init();                   /* UART receive interrupt fills the console input ring */
-    process_init();                /* the process table, with process 0 "kernel" in it */
-    sched_init(&boot_kstack);      /* this code becomes thread "boot"; idle thread; time slices */
-    irq_enable();                  /* interrupts on: timer ticks and typed input from here */
+    timer_init();             /* timebase from the device tree; ticks HZ times a second */
+    plic_init();              /* device interrupts reach this hart in supervisor mode */
+    uart_init();              /* UART receive interrupt fills the console input ring */
+    process_init();           /* the process table, with process 0 "kernel" in it */
+    sched_init(&boot_kstack); /* this code becomes thread "boot"; idle thread; time slices */
+    irq_enable();             /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret();
-    kernel_run();                  /* the shell, a demo, or a test image's own code */
+    kernel_run(); /* the shell, a demo, or a test image's own code */
     machine_exit(0);
 }
 
@@ -122,11 +122,13 @@ __attribute__((weak)) void kernel_run(void)
     } else if (strcmp(mode, "echo") == 0) {
         echo_run();
     } else if (strcmp(mode, "async") == 0) {
-        async_demo_run_in_thread(); /* the async line editor, its executor in a thread (docs/async.md) */
+        async_demo_run_in_thread(); /* the async line editor, its executor in a thread
+                                       (docs/async.md) */
     } else if (strcmp(mode, "threads") == 0) {
         threads_demo_run(); /* eight kernel threads under preemption (docs/threads.md) */
     } else {
-        log_error("kernel: unknown mode=%s on the command line (known: shell, halt, echo, async, threads)",
+        log_error("kernel: unknown mode=%s on the command line (known: shell, halt, echo, async, "
+                  "threads)",
                   mode);
         machine_exit(1);
     }

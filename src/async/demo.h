@@ -12,7 +12,8 @@
  */
 void async_demo_run(void);
 
-/* The same, with the executor in a kernel thread of its own that sleeps on a semaphore (mode=async). */
+/* The same, with the executor in a kernel thread of its own that sleeps on a semaphore
+ * (mode=async). */
 void async_demo_run_in_thread(void);
 
 #endif

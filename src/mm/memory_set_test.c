@@ -151,14 +151,15 @@ static void memory_set_unmap_range_splits_trims_and_removes(struct ktest *t)
     struct memory_set set;
     ASSERT_EQ(t, memory_set_init_user(&set), 0);
     uint64_t base = 0x100000;
-    ASSERT_EQ(t, memory_set_add_segment(&set, "anon", vaddr(base), vaddr(base + 8 * PAGE_SIZE),
-                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+    ASSERT_EQ(t,
+              memory_set_add_segment(&set, "anon", vaddr(base), vaddr(base + 8 * PAGE_SIZE),
+                                     PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
               0);
     uint64_t frames = frame_free_count();
     /* A hole of two pages in the middle: two segments remain. */
-    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 3 * PAGE_SIZE),
-                                        vaddr(base + 5 * PAGE_SIZE)),
-              0);
+    EXPECT_EQ(
+        t, memory_set_unmap_range(&set, vaddr(base + 3 * PAGE_SIZE), vaddr(base + 5 * PAGE_SIZE)),
+        0);
     EXPECT_EQ(t, frame_free_count(), frames + 2);
     struct segment *low = memory_set_find_segment(&set, vaddr(base));
     struct segment *high = memory_set_find_segment(&set, vaddr(base + 5 * PAGE_SIZE));
@@ -171,13 +172,13 @@ static void memory_set_unmap_range_splits_trims_and_removes(struct ktest *t)
     EXPECT_FALSE(t, user_page_mapped(&set, base + 4 * PAGE_SIZE));
     EXPECT_TRUE(t, user_page_mapped(&set, base + 5 * PAGE_SIZE));
     /* Trim the top of the low part, then take a range covering the high part and beyond. */
-    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 2 * PAGE_SIZE),
-                                        vaddr(base + 4 * PAGE_SIZE)),
-              0);
+    EXPECT_EQ(
+        t, memory_set_unmap_range(&set, vaddr(base + 2 * PAGE_SIZE), vaddr(base + 4 * PAGE_SIZE)),
+        0);
     EXPECT_EQ(t, low->end.value, base + 2 * PAGE_SIZE);
-    EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 4 * PAGE_SIZE),
-                                        vaddr(base + 64 * PAGE_SIZE)),
-              0);
+    EXPECT_EQ(
+        t, memory_set_unmap_range(&set, vaddr(base + 4 * PAGE_SIZE), vaddr(base + 64 * PAGE_SIZE)),
+        0);
     EXPECT_NULL(t, memory_set_find_segment(&set, vaddr(base + 6 * PAGE_SIZE)));
     EXPECT_EQ(t, frame_free_count(), frames + 6);
     EXPECT_EQ(t, memory_set_unmap_range(&set, vaddr(base + 1), vaddr(base + PAGE_SIZE)), -EINVAL);
@@ -190,12 +191,14 @@ static void memory_set_extend_segment_grows_with_zeroed_pages(struct ktest *t)
     struct memory_set set;
     ASSERT_EQ(t, memory_set_init_user(&set), 0);
     uint64_t base = 0x200000;
-    ASSERT_EQ(t, memory_set_add_segment(&set, "heap", vaddr(base), vaddr(base + PAGE_SIZE),
-                                        PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
+    ASSERT_EQ(t,
+              memory_set_add_segment(&set, "heap", vaddr(base), vaddr(base + PAGE_SIZE),
+                                     PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0),
               0);
-    ASSERT_EQ(t, memory_set_add_segment(&set, "next", vaddr(base + 4 * PAGE_SIZE),
-                                        vaddr(base + 5 * PAGE_SIZE), PTE_R | PTE_U, MAP_FRAMED,
-                                        paddr(0), NULL, 0),
+    ASSERT_EQ(t,
+              memory_set_add_segment(&set, "next", vaddr(base + 4 * PAGE_SIZE),
+                                     vaddr(base + 5 * PAGE_SIZE), PTE_R | PTE_U, MAP_FRAMED,
+                                     paddr(0), NULL, 0),
               0);
     struct segment *heap = memory_set_find_segment(&set, vaddr(base));
     ASSERT_NOT_NULL(t, heap);

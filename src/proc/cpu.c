@@ -24,7 +24,8 @@ void cpu_init(uint64_t hartid)
     cpu->stack_bottom = (uint64_t)boot_stack_bottom;
     cpu->stack_top = (uint64_t)boot_stack_top;
     cpu->running_name = "boot";
-    cpu->emergency_stack_top = (uint64_t)&emergency_stacks[hartid % MAX_HARTS][EMERGENCY_STACK_SIZE];
+    cpu->emergency_stack_top =
+        (uint64_t)&emergency_stacks[hartid % MAX_HARTS][EMERGENCY_STACK_SIZE];
     write_tp((uint64_t)cpu);
 }
 

@@ -40,7 +40,7 @@
 struct user_image {
     uint64_t entry;
     uint64_t stack_pointer;
-    uint64_t brk_start; /* page-aligned, just above the highest segment */
+    uint64_t brk_start;    /* page-aligned, just above the highest segment */
     uint64_t stack_bottom; /* lowest mapped stack byte; the guard page is below */
 };
 

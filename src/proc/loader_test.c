@@ -38,9 +38,9 @@ static void loader_loads_every_packed_program(struct ktest *t)
         const char *argv[] = {program->name};
         struct memory_set set;
         struct user_image image;
-        ASSERT_EQ(t, user_image_load(&set, program->name, program->elf, program->size, 1, argv,
-                                     &image),
-                  0);
+        ASSERT_EQ(
+            t, user_image_load(&set, program->name, program->elf, program->size, 1, argv, &image),
+            0);
         uint64_t entry = flags_at(&set, image.entry);
         EXPECT_EQ(t, entry & (PTE_V | PTE_R | PTE_X | PTE_U | PTE_W),
                   (uint64_t)(PTE_V | PTE_R | PTE_X | PTE_U));
@@ -101,9 +101,9 @@ static void loader_refuses_bad_input_and_leaks_nothing(struct ktest *t)
     static const char *many[USER_ARGC_MAX + 1];
     for (int i = 0; i <= USER_ARGC_MAX; i++)
         many[i] = "x";
-    EXPECT_EQ(t, user_image_load(&set, "hello", hello->elf, hello->size, USER_ARGC_MAX + 1, many,
-                                 &image),
-              -E2BIG);
+    EXPECT_EQ(
+        t, user_image_load(&set, "hello", hello->elf, hello->size, USER_ARGC_MAX + 1, many, &image),
+        -E2BIG);
     heap_kernel_stats(&stats);
     EXPECT_EQ(t, stats.live_blocks, heap_before);
 }

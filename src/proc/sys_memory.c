@@ -80,7 +80,7 @@ long sys_mmap(uint64_t address, uint64_t length, uint64_t prot, uint64_t flags, 
         (int64_t)fd != -1 || offset != 0)
         return -EINVAL; /* no files: only anonymous private memory */
     if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-        return -EACCES; /* W^X holds in user space too */
+        return -EACCES;           /* W^X holds in user space too */
     uint64_t pte = PTE_U | PTE_R; /* RISC-V has no write-only pages; every mapping reads */
     if (prot & PROT_WRITE)
         pte |= PTE_W;

@@ -135,7 +135,8 @@ static int copy_arguments(const struct memory_set *set, uint64_t user_argv, char
     size_t total = 0;
     for (;; argc++) {
         uint64_t pointer = 0;
-        if (user_argv != 0 && copy_from_user(set, &pointer, user_argv + 8 * (uint64_t)argc, 8) != 0) {
+        if (user_argv != 0 &&
+            copy_from_user(set, &pointer, user_argv + 8 * (uint64_t)argc, 8) != 0) {
             free_arguments(argv, argc);
             return -EFAULT;
         }

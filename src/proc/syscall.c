@@ -25,10 +25,21 @@ static const struct {
     syscall_handler_t handler;
     const char *name;
 } syscall_table[] = {
-    ENTRY(read),       ENTRY(write),         ENTRY(nanosleep), ENTRY(clock_gettime),
-    ENTRY(sched_yield), ENTRY(kill),         ENTRY(getpid),    ENTRY(getppid),
-    ENTRY(sysinfo),    ENTRY(brk),           ENTRY(munmap),    ENTRY(clone),
-    ENTRY(execve),     ENTRY(mmap),          ENTRY(wait4),
+    ENTRY(read),
+    ENTRY(write),
+    ENTRY(nanosleep),
+    ENTRY(clock_gettime),
+    ENTRY(sched_yield),
+    ENTRY(kill),
+    ENTRY(getpid),
+    ENTRY(getppid),
+    ENTRY(sysinfo),
+    ENTRY(brk),
+    ENTRY(munmap),
+    ENTRY(clone),
+    ENTRY(execve),
+    ENTRY(mmap),
+    ENTRY(wait4),
     [SYS_exit] = {sys_exit, "exit"},
     [SYS_exit_group] = {sys_exit, "exit_group"},
 };

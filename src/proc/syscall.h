@@ -28,8 +28,8 @@ void syscall_handle(struct context *context);
 const char *syscall_name(uint64_t number);
 
 /* One handler per call: its arguments are a0..a5, as the user passed them. */
-typedef long (*syscall_handler_t)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-                                  uint64_t a4, uint64_t a5);
+typedef long (*syscall_handler_t)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                  uint64_t a5);
 
 /* The handlers, by file: sys_io.c, sys_time.c, sys_memory.c, sys_process.c. */
 long sys_read(uint64_t fd, uint64_t buffer, uint64_t count, uint64_t, uint64_t, uint64_t);

@@ -81,8 +81,8 @@ void user_process_end(int wait_status)
     struct process *process = process_current();
     if (process->pid == init_pid) {
         /* init is the session: its end is the machine's. */
-        int code = (wait_status & 0x7f) == 0 ? (wait_status >> 8) & 0xff
-                                              : 128 + (wait_status & 0x7f);
+        int code =
+            (wait_status & 0x7f) == 0 ? (wait_status >> 8) & 0xff : 128 + (wait_status & 0x7f);
         log_info("init exited with status %d; powering off", code);
         machine_exit(code);
     }

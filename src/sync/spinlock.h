@@ -23,7 +23,10 @@ struct spinlock {
     struct cpu *owner; /* the holding hart, for the recursion check */
 };
 
-#define SPINLOCK_INIT(lock_name) {.locked = 0, .name = (lock_name), .owner = 0}
+#define SPINLOCK_INIT(lock_name)                                                                   \
+    {                                                                                              \
+        .locked = 0, .name = (lock_name), .owner = 0                                               \
+    }
 
 void spinlock_init(struct spinlock *lock, const char *name);
 void spinlock_acquire(struct spinlock *lock);

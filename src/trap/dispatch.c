@@ -284,7 +284,8 @@ uint64_t trap_breakpoint_count(void)
 }
 
 /* Out of line: trap_dispatch's own prologue stays small for the paths that need speed. */
-__attribute__((noinline)) static void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval)
+__attribute__((noinline)) static void trap_handle_interrupt(struct context *context,
+                                                            uint64_t scause, uint64_t stval)
 {
     struct cpu *cpu = cpu_this();
     cpu->interrupt_depth++; /* handlers must never sleep; the scheduler checks this */
