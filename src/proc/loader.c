@@ -30,9 +30,12 @@ static int load_segments(struct memory_set *set, const struct elf_info *info)
         uint64_t start = page_round_down(segment.vaddr);
         uint64_t end = page_round_up(segment.vaddr + segment.memsz);
         /* elf_check guarantees the pages do not overlap and W and X never meet. */
-        int error = memory_set_add_segment(set, segment.writable ? "data" : "text", vaddr(start),
-                                           vaddr(end), segment_flags(&segment), MAP_FRAMED,
-                                           paddr(0), NULL, 0);
+        int error = memory_set_add_segment(set,
+                                           segment.writable     ? "data"
+                                           : segment.executable ? "text"
+                                                                : "rodata",
+                                           vaddr(start), vaddr(end), segment_flags(&segment),
+                                           MAP_FRAMED, paddr(0), NULL, 0);
         if (error != 0)
             return error;
         /* Frames come zeroed, so only the file's bytes need copying. */

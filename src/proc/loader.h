@@ -8,8 +8,8 @@
  * arguments on that stack as crt0 expects them (user/lib/crt0.S):
  *
  *     USER_STACK_TOP  +----------------------------+
- *                     | argument strings           |
  *                     | (padding to 16 bytes)      |
+ *                     | argument strings           |
  *                     | auxv: AT_NULL, 0           |
  *                     | envp: NULL                 |
  *                     | argv[argc] = NULL          |

@@ -13,7 +13,8 @@
  *     process_create --> ALIVE --(its last thread exits)--> ZOMBIE --(process_wait)--> freed
  *
  * A zombie keeps its pid and exit status for its parent. When a process
- * dies, its children are handed to process 0. The user-program work builds
+ * dies, its children are handed to init (pid 1), or to process 0 when init
+ * is gone. The user-program work builds
  * fork, exec, exit and wait4 on these functions.
  */
 #ifndef PROC_PROCESS_H

@@ -127,6 +127,12 @@ static inline __attribute__((always_inline)) void switch_to(struct cpu *cpu, str
      * threads run.
      */
     bool irq_enabled_before = cpu->irq_enabled_before_locks;
+    /*
+     * sstatus.SUM belongs to the copy that set it (mm/uaccess.c), not to the
+     * hart: a thread preempted mid-copy gets it back from its trap context,
+     * and the next thread must not inherit an open user half.
+     */
+    csr_clear(sstatus, SSTATUS_SUM);
     switch_context(&prev->switch_context, &next->switch_context);
     /* prev runs again; with several harts, perhaps on another one. */
     cpu_this()->irq_enabled_before_locks = irq_enabled_before;

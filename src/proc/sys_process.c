@@ -167,7 +167,7 @@ static int copy_arguments(const struct memory_set *set, uint64_t user_argv, char
 long sys_execve(uint64_t path, uint64_t user_argv, uint64_t envp, uint64_t a3, uint64_t a4,
                 uint64_t a5)
 {
-    (void)envp, (void)a3, (void)a4, (void)a5; /* there is no environment to pass on */
+    (void)a3, (void)a4, (void)a5;
     struct thread *thread = thread_current();
     struct process *process = thread->process;
     char name[PATH_MAX_BYTES];
@@ -182,6 +182,15 @@ long sys_execve(uint64_t path, uint64_t user_argv, uint64_t envp, uint64_t a3, u
     const struct user_program *program = user_program_find(base);
     if (program == NULL)
         return -ENOENT;
+    /*
+     * There is no environment to pass on, but a bad envp is still the
+     * caller's mistake, and Linux reports it: check it as strictly as argv.
+     */
+    char **envv = NULL;
+    int envc = copy_arguments(process->memory_set, envp, &envv);
+    if (envc < 0)
+        return envc;
+    free_arguments(envv, envc);
     char **argv = NULL;
     int argc = copy_arguments(process->memory_set, user_argv, &argv);
     if (argc < 0)

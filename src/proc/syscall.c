@@ -75,7 +75,6 @@ static int signal_for(uint64_t scause)
 {
     switch (scause) {
     case EXC_ILLEGAL_INSTRUCTION: return SIGILL;
-    case EXC_BREAKPOINT: return SIGTRAP;
     case EXC_INSTRUCTION_MISALIGNED:
     case EXC_LOAD_MISALIGNED:
     case EXC_STORE_MISALIGNED: return SIGBUS;
@@ -87,7 +86,6 @@ static const char *signal_name(int signal)
 {
     switch (signal) {
     case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
     case SIGBUS: return "SIGBUS";
     default: return "SIGSEGV";
     }

@@ -304,12 +304,18 @@ __attribute__((noinline)) static void trap_handle_interrupt(struct context *cont
 
 static void trap_handle_exception(struct context *context, uint64_t scause, uint64_t stval)
 {
-    if (scause == EXC_BREAKPOINT)
+    if (from_kernel_mode(context)) {
+        if (scause == EXC_BREAKPOINT)
+            trap_handle_breakpoint(context);
+        else
+            trap_report(context, scause, stval); /* a fault in the kernel is a bug */
+    } else if (scause == EXC_BREAKPOINT) {
+        /* Resumed in user mode too (no debugger to stop for); a kill still takes effect. */
         trap_handle_breakpoint(context);
-    else if (!from_kernel_mode(context))
+        trap_user_return(context);
+    } else {
         trap_user_exception(context, scause, stval);
-    else
-        trap_report(context, scause, stval); /* a fault in the kernel is a bug */
+    }
 }
 
 void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval)

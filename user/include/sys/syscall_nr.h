@@ -14,9 +14,10 @@
 #ifndef SYS_SYSCALL_NR_H
 #define SYS_SYSCALL_NR_H
 
-#define SYS_read          63  /* read(fd, buf, count) */
-#define SYS_write         64  /* write(fd, buf, count) */
-#define SYS_exit          93  /* exit(status): ends the calling thread */
+#define SYS_read  63 /* read(fd, buf, count) */
+#define SYS_write 64 /* write(fd, buf, count) */
+#define SYS_exit                                                                                   \
+    93 /* exit(status): ends the calling thread (here: its process, which has one thread) */
 #define SYS_exit_group    94  /* exit_group(status): ends the whole process */
 #define SYS_nanosleep     101 /* nanosleep(request, remaining) */
 #define SYS_clock_gettime 113 /* clock_gettime(clock_id, timespec) */
