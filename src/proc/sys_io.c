@@ -16,11 +16,6 @@
 
 #define CHUNK 256
 
-static const struct memory_set *current_set(void)
-{
-    return process_current()->memory_set;
-}
-
 long sys_read(uint64_t fd, uint64_t buffer, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)a3, (void)a4, (void)a5;
@@ -29,11 +24,11 @@ long sys_read(uint64_t fd, uint64_t buffer, uint64_t count, uint64_t a3, uint64_
     if (count == 0)
         return 0;
     /* Check before waiting: a bad buffer must not sit waiting for a key first. */
-    if (!user_range_ok(current_set(), buffer, count, PTE_W))
+    if (!user_range_ok(process_current()->memory_set, buffer, count, PTE_W))
         return -EFAULT;
     char chunk[CHUNK];
     size_t got = console_input_read_blocking(chunk, count < CHUNK ? count : CHUNK);
-    if (copy_to_user(current_set(), buffer, chunk, got) != 0)
+    if (copy_to_user(process_current()->memory_set, buffer, chunk, got) != 0)
         return -EFAULT; /* unmapped meanwhile */
     return (long)got;
 }
@@ -43,12 +38,12 @@ long sys_write(uint64_t fd, uint64_t buffer, uint64_t count, uint64_t a3, uint64
     (void)a3, (void)a4, (void)a5;
     if (fd != 1 && fd != 2)
         return -EBADF;
-    if (!user_range_ok(current_set(), buffer, count, PTE_R))
+    if (!user_range_ok(process_current()->memory_set, buffer, count, PTE_R))
         return -EFAULT; /* nothing printed: all of it is checked first */
     char chunk[CHUNK];
     for (uint64_t done = 0; done < count;) {
         size_t length = count - done < CHUNK ? count - done : CHUNK;
-        if (copy_from_user(current_set(), chunk, buffer + done, length) != 0)
+        if (copy_from_user(process_current()->memory_set, chunk, buffer + done, length) != 0)
             return done > 0 ? (long)done : -EFAULT;
         console_write(chunk, length);
         done += length;

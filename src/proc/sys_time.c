@@ -38,11 +38,6 @@ struct user_sysinfo {
 };
 _Static_assert(sizeof(struct user_sysinfo) == 112, "struct sysinfo is Linux's");
 
-static const struct memory_set *current_set(void)
-{
-    return process_current()->memory_set;
-}
-
 long sys_clock_gettime(uint64_t clock, uint64_t timespec, uint64_t a2, uint64_t a3, uint64_t a4,
                        uint64_t a5)
 {
@@ -51,7 +46,7 @@ long sys_clock_gettime(uint64_t clock, uint64_t timespec, uint64_t a2, uint64_t 
         return -EINVAL;
     uint64_t now = timer_uptime_ns();
     struct user_timespec value = {(int64_t)(now / NS_PER_SECOND), (int64_t)(now % NS_PER_SECOND)};
-    return copy_to_user(current_set(), timespec, &value, sizeof(value));
+    return copy_to_user(process_current()->memory_set, timespec, &value, sizeof(value));
 }
 
 long sys_nanosleep(uint64_t request, uint64_t remaining, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -59,7 +54,7 @@ long sys_nanosleep(uint64_t request, uint64_t remaining, uint64_t a2, uint64_t a
 {
     (void)remaining, (void)a2, (void)a3, (void)a4, (void)a5;
     struct user_timespec value;
-    if (copy_from_user(current_set(), &value, request, sizeof(value)) != 0)
+    if (copy_from_user(process_current()->memory_set, &value, request, sizeof(value)) != 0)
         return -EFAULT;
     if (value.seconds < 0 || value.nanoseconds < 0 || (uint64_t)value.nanoseconds >= NS_PER_SECOND)
         return -EINVAL;
@@ -77,5 +72,5 @@ long sys_sysinfo(uint64_t info, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
     value.freeram = frame_free_count(); /* in frames: mem_unit is the frame size */
     value.procs = (uint16_t)process_count();
     value.mem_unit = PAGE_SIZE;
-    return copy_to_user(current_set(), info, &value, sizeof(value));
+    return copy_to_user(process_current()->memory_set, info, &value, sizeof(value));
 }

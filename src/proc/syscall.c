@@ -1,10 +1,12 @@
 /*
  * syscall.c: the system-call table and the trap from user mode.
  *
- * trap_user_exception() (declared weak in trap/dispatch.c) is defined here:
- * every exception from user mode comes here. An ecall is a system call; any
- * other exception is the program's fault, and it ends the process with the
- * signal Linux would send, after one line that says what happened.
+ * trap.S sends an ecall from user mode (a system call) straight to
+ * syscall_handle(). Every other exception from user mode reaches
+ * trap_user_exception() through trap_dispatch: it is the program's fault,
+ * and it ends the process with the signal Linux would send, after one line
+ * that says what happened. trap_user_return() runs on every way back to
+ * user mode. All three are weak, so a test kernel can take them over.
  */
 #include "proc/syscall.h"
 
@@ -94,10 +96,6 @@ static const char *signal_name(int signal)
 __attribute__((weak)) void trap_user_exception(struct context *context, uint64_t scause,
                                                uint64_t stval)
 {
-    if (scause == EXC_ECALL_FROM_U) { /* trap.S sends these straight to syscall_handle */
-        syscall_handle(context);
-        return;
-    }
     struct process *process = process_current();
     int signal = signal_for(scause);
     kprintf("[pid %d %s] killed by %s: %s at stval 0x%lx, sepc 0x%lx\n", process->pid,
@@ -108,7 +106,8 @@ __attribute__((weak)) void trap_user_exception(struct context *context, uint64_t
 __attribute__((weak)) void trap_user_return(struct context *context)
 {
     (void)context;
-    /* On every way back to user mode: a kill takes effect here. */
-    if (__builtin_expect(process_current()->exit_requested, 0))
-        user_check_kill();
+    /* On every way back to user mode: a kill (sys_kill set exit_status) takes effect here. */
+    struct process *process = process_current();
+    if (__builtin_expect(process->exit_requested, 0) && process->pid > 0)
+        user_process_end(process->exit_status);
 }

@@ -89,13 +89,6 @@ void user_process_end(int wait_status)
     process_exit(wait_status);
 }
 
-void user_check_kill(void)
-{
-    struct process *process = process_current();
-    if (process->exit_requested && process->pid > 0)
-        user_process_end(process->exit_status);
-}
-
 void user_run(void)
 {
     /* init=NAME on the command line picks pid 1's program: usertests, for instance. */

@@ -29,9 +29,6 @@ __attribute__((noreturn)) void user_run(void);
 /* End the calling user process with a Linux wait status. init's end powers off. */
 __attribute__((noreturn)) void user_process_end(int wait_status);
 
-/* If another process killed this one, end it now (called on the way back to user mode). */
-void user_check_kill(void);
-
 /* How many bytes of user memory `set` maps (segments' sizes added up). */
 struct memory_set;
 uint64_t user_memory_bytes(const struct memory_set *set);
