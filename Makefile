@@ -58,9 +58,9 @@ CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-builtin -fno-stack-protector -fno-pie \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls \
           -fno-tree-loop-distribute-patterns \
-          -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP -Isrc \
+          -std=gnu11 $(OPT) -g -Wall -Wextra -Wno-unused-parameter -Werror -MMD -MP -Isrc -Iinclude \
           -DLOG_LEVEL=LOG_LEVEL_$(LOG) -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
-          -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY_IS_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
+          -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
 
@@ -181,7 +181,7 @@ bench: deps $(BUILD)/bench.elf
 
 # ---- Tests ---------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -fno-omit-frame-pointer -Isrc -Itests/host -DHOST_TEST
+               -fno-sanitize-recover=all -fno-omit-frame-pointer -Isrc -Iinclude -Itests/host -DHOST_TEST
 HOST_TESTS :=
 include tests/host/host.mk
 
@@ -205,7 +205,7 @@ test: deps
 	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
 
 # ---- Housekeeping --------------------------------------------------------------
-FORMAT_FILES = $(shell find src tests user -name '*.[ch]' 2>/dev/null)
+FORMAT_FILES = $(shell find src include tests user -name '*.[ch]' 2>/dev/null)
 # Walking a linker section compares two symbols' addresses (start <= p < end),
 # which cppcheck takes for pointers into different objects.
 CPPCHECK_SUPPRESS = --suppress=comparePointers
@@ -214,9 +214,10 @@ format:
 	clang-format -i $(FORMAT_FILES)
 
 lint:
+	$(PYTHON) scripts/check_layers.py
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		--suppress=missingIncludeSystem $(CPPCHECK_SUPPRESS) -Isrc $(shell find src -name '*.c')
+		--suppress=missingIncludeSystem $(CPPCHECK_SUPPRESS) -U__ASSEMBLER__ -D__CPPCHECK__ -Isrc -Iinclude $(shell find src -name '*.c')
 
 clean:
 	rm -rf $(BUILD)

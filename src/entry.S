@@ -7,7 +7,8 @@
  * to the kernel's link address in the high half, clears .bss, and calls
  * kmain(hartid, dtb_pa) on the boot stack. kmain never returns.
  */
-#include "mm/layout.h"
+#include "arch/layout.h"
+#include "arch/sv39.h"
 
     .section .text.entry, "ax"
     .globl _start

@@ -7,29 +7,26 @@
  */
 #include <stdint.h>
 
-#include "async/demo.h"
+#include "arch/hart.h"
+#include "arch/irq.h"
+#include "arch/layout.h"
+#include "arch/riscv.h"
 #include "console/console.h"
-#include "console/echo.h"
 #include "console/panic.h"
+#include "demo/demo.h"
 #include "dev/devicetree.h"
 #include "dev/machine.h"
 #include "dev/plic.h"
 #include "dev/uart.h"
-#include "lib/riscv.h"
-#include "lib/string.h"
 #include "main.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
-#include "mm/layout.h"
-#include "proc/cpu.h"
-#include "proc/user.h"
-#include "proc/demo.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "sbi/sbi.h"
-#include "trap/irq.h"
+#include "syscall/syscall.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
 
@@ -37,7 +34,6 @@
 extern uint64_t boot_entry_instret;
 
 static uint64_t boot_instret_at_end;
-static uint64_t boot_hartid;
 
 static void print_banner(void)
 {
@@ -48,7 +44,7 @@ static void print_banner(void)
 
     kprintf("\n");
     kprintf("RISC-V Sv39 teaching kernel\n");
-    kprintf("  hart        %lu\n", boot_hartid);
+    kprintf("  hart        %lu\n", hart_id());
     kprintf("  SBI         %s %ld.%ld, spec %ld.%ld (console: %s)\n", sbi_impl_name(impl_id),
             impl_version >> 16, impl_version & 0xffff, (spec >> 24) & 0x7f, spec & 0xffffff,
             sbi_has_dbcn() ? "DBCN" : "legacy");
@@ -63,8 +59,7 @@ static void kmain_on_kernel_stack(void);
 
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
-    boot_hartid = hartid;
-    cpu_init(hartid);         /* tp -> this hart's struct cpu; locks work from here */
+    hart_init(hartid);        /* tp -> this hart's per-hart block; locks work from here */
     trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();               /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
@@ -94,6 +89,7 @@ static void kmain_on_kernel_stack(void)
     uart_init();              /* UART receive interrupt fills the console input ring */
     process_init();           /* the process table, with process 0 "kernel" in it */
     sched_init(&boot_kstack); /* this code becomes thread "boot"; idle thread; time slices */
+    syscall_init();           /* traps from user mode go to the system-call layer */
     irq_enable();             /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret();
@@ -112,24 +108,5 @@ uint64_t kmain_boot_instructions(void)
  */
 __attribute__((weak)) void kernel_run(void)
 {
-    /* mode=NAME on the command line picks a demo; without one, the shell. */
-    char mode[16] = "";
-    devicetree_bootarg("mode", mode, sizeof(mode));
-    if (mode[0] == '\0' || strcmp(mode, "shell") == 0) {
-        user_run(); /* init (pid 1) in user mode, which starts the shell */
-    } else if (strcmp(mode, "halt") == 0) {
-        log_info("kernel: mode=halt: booted; powering off");
-    } else if (strcmp(mode, "echo") == 0) {
-        echo_run();
-    } else if (strcmp(mode, "async") == 0) {
-        async_demo_run_in_thread(); /* the async line editor, its executor in a thread
-                                       (docs/async.md) */
-    } else if (strcmp(mode, "threads") == 0) {
-        threads_demo_run(); /* eight kernel threads under preemption (docs/threads.md) */
-    } else {
-        log_error("kernel: unknown mode=%s on the command line (known: shell, halt, echo, async, "
-                  "threads)",
-                  mode);
-        machine_exit(1);
-    }
+    demo_run_mode(); /* mode= on the command line: the shell (default), or a demo */
 }

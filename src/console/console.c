@@ -2,15 +2,38 @@
  * console.c: kprintf and the log functions, on top of the SBI console.
  *
  * kprintf formats into a small buffer and hands it to the SBI in pieces,
- * all under the console lock. The lock is a spinlock, so printing is safe
- * with interrupts on or off, from any hart.
+ * all under the console lock, so printing is safe with interrupts on or
+ * off, from any hart, and lines from two harts never mix.
  */
 #include "console/console.h"
 
-#include "sbi/sbi.h"
-#include "sync/spinlock.h"
+#include <stdint.h>
 
-static struct spinlock console_lock = SPINLOCK_INIT("console");
+#include "arch/irq.h"
+#include "sbi/sbi.h"
+
+/*
+ * The console lock. It is not a sync/ spinlock, on purpose: a spinlock
+ * panics when it is misused, and a panic prints through this console, so
+ * the console's lock must be one that never panics (and the console layer
+ * sits below sync/). It is the spinlock idea in its plainest form:
+ * interrupts off on this hart, then an atomic swap until the word was 0.
+ */
+static volatile uint32_t console_locked;
+
+static irq_state_t console_lock(void)
+{
+    irq_state_t state = irq_save();
+    while (__atomic_exchange_n(&console_locked, 1, __ATOMIC_ACQUIRE) != 0)
+        ;
+    return state;
+}
+
+static void console_unlock(irq_state_t state)
+{
+    __atomic_store_n(&console_locked, 0, __ATOMIC_RELEASE);
+    irq_restore(state);
+}
 
 /* Characters are gathered here and written in runs. */
 struct console_buffer {
@@ -34,24 +57,24 @@ static void console_emit(void *context, char c)
 
 void console_write(const char *buf, size_t len)
 {
-    spinlock_acquire(&console_lock);
+    irq_state_t state = console_lock();
     sbi_console_write(buf, len);
-    spinlock_release(&console_lock);
+    console_unlock(state);
 }
 
 void console_break_lock(void)
 {
     /* Only panic calls this: the hart that held the lock will never release it. */
-    spinlock_init(&console_lock, "console");
+    __atomic_store_n(&console_locked, 0, __ATOMIC_RELEASE);
 }
 
 int kvprintf(const char *fmt, va_list args)
 {
     struct console_buffer buffer = {.used = 0};
-    spinlock_acquire(&console_lock);
+    irq_state_t state = console_lock();
     int count = format_emit(console_emit, &buffer, fmt, args);
     console_flush(&buffer);
-    spinlock_release(&console_lock);
+    console_unlock(state);
     return count;
 }
 
@@ -80,7 +103,7 @@ void log_message(int level, const char *fmt, ...)
     char line[256];
     va_list args;
     va_start(args, fmt);
-    kvsnprintf(line, sizeof(line), fmt, args);
+    vsnprintf(line, sizeof(line), fmt, args);
     va_end(args);
     if (CONSOLE_COLOR)
         kprintf("%s[%s]\x1b[0m %s\n", level_colors[level], level_tags[level], line);

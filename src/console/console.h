@@ -11,7 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "console/format.h"
+#include "lib/format.h"
 
 /* Print to the console, printf-style. Returns the number of characters. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

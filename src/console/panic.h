@@ -31,6 +31,13 @@ __attribute__((noreturn, format(printf, 3, 4))) void panic_at(const char *file, 
 void panic_set_exit_code(int code);
 
 /*
+ * How a panic ends the machine. The console knows no devices, so the device
+ * layer tells it at boot (dev/machine.c passes machine_exit). Before that,
+ * a panic prints its report and halts the hart.
+ */
+void panic_set_machine_exit(void (*machine_exit)(int code));
+
+/*
  * A panic whose report prints more than one message (the trap report):
  * panic_begin() turns interrupts off and takes the console for the report;
  * the caller prints its details; panic_end(fp) prints the backtrace that
@@ -38,14 +45,5 @@ void panic_set_exit_code(int code);
  */
 void panic_begin(void);
 __attribute__((noreturn)) void panic_end(uint64_t fp);
-
-/* Print the call chain that starts at frame pointer `fp`. */
-void backtrace_print(uint64_t fp);
-
-/*
- * The name of the function that contains `addr`, and the distance into it.
- * Returns NULL when addr is not in the kernel's text.
- */
-const char *ksyms_lookup(uint64_t addr, uint64_t *offset);
 
 #endif

@@ -14,9 +14,9 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "dev/plic.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 #include "sync/spinlock.h"
 
 #define UART_RBR 0

@@ -48,7 +48,7 @@ void uart_ring_put(uint8_t byte);
  * A function the receive interrupt calls after it has moved new bytes into
  * the ring (not called when an interrupt brought none). One slot: the
  * console input layer takes it and passes the news on to its listeners
- * (console_input_add_listener). Runs in interrupt context; must not block.
+ * (tty_add_listener). Runs in interrupt context; must not block.
  */
 void uart_set_receive_hook(void (*hook)(void));
 

@@ -7,7 +7,7 @@
  *     static void format_pads_width(struct ktest *t)
  *     {
  *         char buf[8];
- *         ksnprintf(buf, sizeof(buf), "%3d", 7);
+ *         snprintf(buf, sizeof(buf), "%3d", 7);
  *         EXPECT_STREQ(t, buf, "  7");
  *     }
  *
@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/setjmp.h"
+#include "ktest/setjmp.h"
 
 enum ktest_status { KTEST_PASS, KTEST_FAIL, KTEST_SKIP_STATUS };
 

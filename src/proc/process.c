@@ -8,11 +8,13 @@
  */
 #include "proc/process.h"
 
+#include "abi/wait.h"
 #include "console/console.h"
 #include "console/panic.h"
-#include "lib/errno.h"
+#include "dev/machine.h"
+#include "abi/errno.h"
 #include "lib/string.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 #include "mm/memory_set.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
@@ -202,12 +204,26 @@ void process_thread_exited(struct thread *thread, int code)
     spinlock_release(&process_lock);
 }
 
+/* The first program the kernel started: when it ends, the machine does. */
+static int init_pid = -1;
+
+void process_set_init(int pid)
+{
+    init_pid = pid;
+}
+
 void process_exit(int status)
 {
     struct process *process = process_current();
     if (process == &kernel_process)
         panic("process_exit: process 0 (kernel) cannot exit; thread '%s' tried with status %d",
               thread_current()->name, status);
+    if (process->pid == init_pid) {
+        /* init is the session: its end is the machine's. */
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        log_info("init exited with status %d; powering off", code);
+        machine_exit(code);
+    }
     spinlock_acquire(&process_lock);
     if (!process->exit_requested) {
         process->exit_requested = true;
@@ -238,7 +254,7 @@ static void process_free(struct process *zombie)
         if (ready_to_free)
             thread_free(thread);
         else
-            thread_yield(); /* with several harts: still switching away, or being freed */
+            sched_yield(); /* with several harts: still switching away, or being freed */
     }
     free_memory_set(zombie);
     kfree(zombie);

@@ -33,11 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/context.h"
 #include "lib/list.h"
 #include "mm/kstack.h"
-#include "proc/cpu.h"
-#include "sync/wait_queue.h"
-#include "trap/context.h"
+#include "proc/sched.h"
+#include "proc/wait_queue.h"
 
 struct process;
 struct mutex;
@@ -146,24 +146,8 @@ void thread_detach(struct thread *thread);
 /* The running thread (NULL before sched_init): one load through tp. */
 static inline struct thread *thread_current(void)
 {
-    return cpu_this()->current;
+    return sched_hart()->current;
 }
-
-/* Give the hart to the next ready thread, if any; the caller goes to the back of the queue. */
-void thread_yield(void);
-
-/*
- * Sleep: the thread is BLOCKED in the timer queue and wakes at the first
- * tick at or after now + the duration, so a sleep lasts at least what was
- * asked and less than one tick more (plus the wait for a hart).
- */
-void thread_sleep_ns(uint64_t nanoseconds);
-void thread_sleep_ticks(uint64_t ticks);
-/* Until the `time` CSR reaches wake_time (timer.h: timer_frequency() units a second). */
-void thread_sleep_until(uint64_t wake_time);
-
-/* Set a thread's priority (clamped to MIN..MAX); FIFO ignores it, stride gives it more time. */
-void thread_set_priority(struct thread *thread, uint32_t priority);
 
 /* How many threads exist (not yet freed), the idle threads included. For leak checks. */
 size_t thread_count(void);

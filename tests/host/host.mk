@@ -5,8 +5,14 @@
 #   HOST_SRCS_test_NAME := src/module/file.c ...
 # Optional: HOST_LIBS_test_NAME := -lfdt
 
+# The printf engine that the kernel and the user library share. Its snprintf and
+# vsnprintf are renamed, so the test can compare them with the C library's.
 HOST_TESTS += test_format
-HOST_SRCS_test_format := src/console/format.c
+HOST_SRCS_test_format := $(BUILD)/host/obj/lib_format.o
+$(BUILD)/host/obj/lib_format.o: src/lib/format.c src/lib/format.h $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Dsnprintf=lib_snprintf -Dvsnprintf=lib_vsnprintf -c $< -o $@
+$(BUILD)/host/test_format: $(BUILD)/host/obj/lib_format.o
 
 # ---- The device-tree reader against libfdt ------------------------------------
 # test_fdt reads the trees QEMU builds for every memory size and hart count
@@ -33,24 +39,18 @@ HOST_TESTS += test_memmap
 HOST_SRCS_test_memmap := src/mm/memmap.c
 $(BUILD)/host/test_memmap: src/mm/memmap.c src/mm/memmap.h
 
-HEAP_HOST_SRCS := src/mm/heap_design.c src/mm/heap_buddy.c src/mm/heap_bump.c \
-                  src/mm/heap_list.c src/mm/heap_fixed.c tests/host/host_panic.c
+HEAP_HOST_SRCS := src/mm/heap/heap_design.c src/mm/heap/heap_buddy.c src/mm/heap/heap_bump.c \
+                  src/mm/heap/heap_list.c src/mm/heap/heap_fixed.c tests/host/host_panic.c
 HOST_TESTS += test_heap
 HOST_SRCS_test_heap := $(HEAP_HOST_SRCS)
-$(BUILD)/host/test_heap: $(HEAP_HOST_SRCS) src/mm/heap.h src/mm/heap_design.h tests/host/host_panic.h
+$(BUILD)/host/test_heap: $(HEAP_HOST_SRCS) src/mm/heap/heap.h src/mm/heap/heap_design.h tests/host/host_panic.h
 
 # ---- The ELF reader, against the user programs the build makes --------------------
 HOST_TESTS += test_elf
-HOST_SRCS_test_elf := src/proc/elf.c
-$(BUILD)/host/test_elf: src/proc/elf.c src/proc/elf.h | $(USER_ELFS) $(USER_PACKED_ELFS)
+HOST_SRCS_test_elf := src/exec/elf.c
+$(BUILD)/host/test_elf: src/exec/elf.c src/exec/elf.h | $(USER_ELFS) $(USER_PACKED_ELFS)
 $(BUILD)/host/test_elf: HOST_CFLAGS += -DUSER_ELF_DIR='"$(abspath $(BUILD)/user)"' \
                                        -DUSER_PROGRAMS='"$(USER_PROGS)"'
-
-# ---- The user library's printf engine, against glibc ------------------------------
-HOST_TESTS += test_user_format
-HOST_SRCS_test_user_format := user/lib/format.c
-$(BUILD)/host/test_user_format: user/lib/format.c user/lib/format.h
-$(BUILD)/host/test_user_format: HOST_CFLAGS += -Iuser/lib
 
 # ---- The async executor's pure parts: wait lists and the timer queue --------------
 HOST_TESTS += test_async_waitlist

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/errno.h"
-#include "proc/elf.h"
+#include "abi/errno.h"
+#include "exec/elf.h"
 
 /* ---- A hand-built image: text R+X at 0x10000, data R+W at 0x11000 --------------- */
 

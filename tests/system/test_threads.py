@@ -82,7 +82,7 @@ def test_sleep_lasts_as_asked_to_within_one_tick_in_virtual_time():
      r"mutex_lock: sleeping in an interrupt handler \(it interrupted thread '\w+'\); "
      r"interrupt handlers must never sleep"),
     ("sleep_with_spinlock",
-     r"thread_sleep: thread 'boot' would sleep holding 1 spinlock\(s\)"),
+     r"sched_sleep: thread 'boot' would sleep holding 1 spinlock\(s\)"),
 ])
 def test_a_misuse_panics_and_names_what_happened(case, message):
     status, out = run("tests/sync_misuse", bootargs="case=" + case, timeout=30)
