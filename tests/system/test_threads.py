@@ -120,7 +120,8 @@ def stride_build():
 
 
 def test_stride_build_passes_every_in_kernel_suite(stride_build):
-    status, out = run(stride_build + "/ktest", bootargs="ktest.filter=", timeout=120)
+    status, out = run(stride_build + "/ktest", bootargs="ktest.filter=", timeout=120,
+                      extra=ICOUNT)
     assert "sched: stride policy" in out, out
     report = ktap.parse(out)
     assert report.complete, "%s\n%s" % (report.problems, out)
