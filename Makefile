@@ -90,7 +90,7 @@ images: $(IMAGES)
 # ---- User programs -------------------------------------------------------------
 # user/user.mk builds every user/prog/*.c into $(BUILD)/user/NAME.elf and packs
 # them all into $(USER_PROGRAMS_OBJ), which every kernel image links
-# (src/proc/programs.h). It comes after `all`, which stays the default goal.
+# (src/exec/user_program.h). It comes after `all`, which stays the default goal.
 include user/user.mk
 KERNEL_OBJS += $(USER_PROGRAMS_OBJ)
 

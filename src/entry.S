@@ -56,7 +56,7 @@ _start:
     addi    t0, t0, 8
     j       2b
 3:
-    /* tp = 0 until cpu_init() points it at this hart's struct cpu. */
+    /* tp = 0 until hart_init() points it at this hart's per-hart block. */
     li      tp, 0
     /* fp = 0 and ra = 0 end every backtrace here. */
     li      fp, 0

@@ -3,7 +3,7 @@
 # Every user/prog/NAME.c becomes $(BUILD)/user/NAME.elf: crt0, the program,
 # and the user library (user/lib, an archive). Then every ELF is packed into
 # the kernel image: $(BUILD)/user/programs.S .incbin's each file into .rodata
-# with a table of names (src/proc/programs.h), and its object joins every
+# with a table of names (src/exec/user_program.h), and its object joins every
 # kernel image. To add a program, add one file to user/prog/ and rebuild.
 #
 # Outputs:

@@ -3,7 +3,7 @@
  *
  * trap.S saves every register of the interrupted code here, on the kernel
  * stack, and restores them from here before `sret`. The offsets below are
- * what the assembly uses; context_layout_check in trap.c keeps them honest.
+ * what the assembly uses; the _Static_asserts in trap/dispatch.c keep them honest.
  */
 #ifndef ARCH_CONTEXT_H
 #define ARCH_CONTEXT_H
@@ -18,7 +18,7 @@
 
 /*
  * x[0] is the zero register, so its slot is free. While the hart runs user
- * code it holds the kernel's tp (this hart's struct cpu), which the entry
+ * code it holds the kernel's tp (this hart's per-hart block), which the entry
  * code reloads; it is never restored into a register.
  */
 struct context {

@@ -89,7 +89,7 @@ static inline uint64_t read_sp(void)
     return value;
 }
 
-/* tp holds the per-hart struct cpu pointer in the kernel. */
+/* tp holds this hart's per-hart block in the kernel (arch/hart.h). */
 static inline uint64_t read_tp(void)
 {
     uint64_t value;

@@ -21,7 +21,7 @@
 
 /*
  * Wait for a byte: the thread sleeps on the console's input wait queue
- * until the UART interrupt brings one (console/input.c).
+ * until the UART interrupt brings one (tty/tty.c).
  */
 static int echo_next_byte(void)
 {

@@ -3,7 +3,7 @@
  *
  * Each byte the UART receives raises its interrupt (through the PLIC); the
  * handler moves every waiting byte into a ring buffer, where the console
- * input layer (console/input.h) picks them up. A full ring drops the new
+ * input layer (tty/tty.h) picks them up. A full ring drops the new
  * byte and counts it: input is never lost silently. Kernel output still goes
  * through the SBI console, which writes to this same UART.
  */

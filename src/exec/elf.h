@@ -4,7 +4,7 @@
  * elf_check() validates a whole image against everything the loader relies
  * on; only then does elf_next_segment() hand out the PT_LOAD segments, from
  * which execve builds the user MemorySet. The reader is pure C (it needs only
- * lib/string.h and lib/errno.h), so tests/host/test_elf.c runs it on the host
+ * lib/string.h and abi/errno.h), so tests/host/test_elf.c runs it on the host
  * under AddressSanitizer, with corrupted and random images.
  *
  *     struct elf_info info;

@@ -2,7 +2,7 @@
  * loader.h: turning an ELF file and an argument list into a user address
  * space that is ready to run.
  *
- * loader_load_image() checks the ELF (proc/elf.h), builds a fresh MemorySet
+ * loader_load_image() checks the ELF (exec/elf.h), builds a fresh MemorySet
  * with one Framed segment per PT_LOAD segment (U plus the segment's own
  * R/W/X), a user stack with an unmapped guard page below it, and the
  * arguments on that stack as crt0 expects them (user/lib/crt0.S):

@@ -1,6 +1,6 @@
 /*
  * programs.c: looking up the user programs packed into the kernel image.
- * The table itself is generated at build time (see programs.h).
+ * The table itself is generated at build time (see user_program.h).
  */
 #include "exec/user_program.h"
 

@@ -1,5 +1,5 @@
 /*
- * programs.h: the user programs packed into the kernel image.
+ * user_program.h: the user programs packed into the kernel image.
  *
  * Until there is a file system, every program under user/prog/ is built to
  * an ELF file and copied whole into the kernel's .rodata (user/user.mk

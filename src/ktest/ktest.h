@@ -1,7 +1,7 @@
 /*
  * ktest.h: in-kernel unit tests, shaped like Linux's KUnit.
  *
- * A test file sits beside the code it tests (src/console/format_test.c) and
+ * A test file sits beside the code it tests (src/lib/format_test.c) and
  * holds cases and one suite:
  *
  *     static void format_pads_width(struct ktest *t)

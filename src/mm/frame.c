@@ -24,7 +24,7 @@
 #include "arch/layout.h"
 #include "sync/spinlock.h"
 
-/* RAM from PHYS_WINDOW_LIMIT up has no kernel-window address (mm/layout.h). */
+/* RAM from PHYS_WINDOW_LIMIT up has no kernel-window address (arch/layout.h). */
 #define KERNEL_WINDOW_END PHYS_WINDOW_LIMIT
 
 #define FRAME_NONE UINT32_MAX

@@ -326,7 +326,7 @@ static void add_physical_window(void)
         uint64_t start = page_round_up(base);
         uint64_t end = page_round_down(base + size);
         if (end > PHYS_WINDOW_LIMIT)
-            end = PHYS_WINDOW_LIMIT; /* no window address beyond it (mm/layout.h) */
+            end = PHYS_WINDOW_LIMIT; /* no window address beyond it (arch/layout.h) */
         if (image_start >= start && image_start < end) {
             start = image_end; /* firmware below the image, the image itself: not here */
         }

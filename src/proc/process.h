@@ -60,7 +60,7 @@ struct process {
     bool exit_requested;
     /* process_wait sleeps here until one of this process's children becomes a zombie. */
     struct wait_queue child_exited;
-    /* A user program's heap: [brk_start, brk) (proc/sys_memory.c). */
+    /* A user program's heap: [brk_start, brk) (syscall/sys_memory.c). */
     uint64_t brk_start;
     uint64_t brk;
 };

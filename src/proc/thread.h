@@ -51,7 +51,7 @@ struct mutex;
 
 enum thread_state {
     THREAD_READY,   /* waiting for a hart, in the ready queue (the idle thread waits outside it) */
-    THREAD_RUNNING, /* running on a hart: that hart's cpu->current */
+    THREAD_RUNNING, /* running on a hart: that hart's sched_hart()->current */
     THREAD_BLOCKED, /* waiting on a wait queue, or in the timer queue until its wake time */
     THREAD_EXITED,  /* finished; its exit code waits for thread_join */
 };
@@ -97,7 +97,7 @@ struct thread {
     struct list_node sleep_node;    /* in the timer queue while sleeping */
     uint64_t wake_time;             /* `time` value at which its sleep ends */
     uint64_t woken_time;            /* `time` value when the tick woke it (tests check it) */
-    struct mutex *blocked_on_mutex; /* for deadlock reports (sync/mutex.c) */
+    struct mutex *blocked_on_mutex; /* for deadlock reports (proc/mutex.c) */
     struct wait_queue joiners;      /* thread_join waits here for the exit */
 
     struct list_node process_node; /* in process->threads; guarded by the process lock */

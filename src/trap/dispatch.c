@@ -88,7 +88,7 @@ static void print_registers(const struct context *context)
 {
     kprintf("registers:\n");
     for (int i = 0; i < 32; i++) {
-        /* The x[0] slot is not the zero register's value (see trap/context.h). */
+        /* The x[0] slot is not the zero register's value (see arch/context.h). */
         uint64_t value = i == 0 ? 0 : context->x[i];
         kprintf("  %-4s %016lx%s", register_names[i], value, i % 4 == 3 ? "\n" : "");
     }

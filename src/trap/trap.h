@@ -56,7 +56,7 @@ void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval);
  * Traps from user code belong to the layers that run user programs. They
  * register one handler, which trap.S calls for every trap from user mode
  * (system call, fault or interrupt); when it returns, trap_return goes back
- * to the context. kmain registers the system-call layer's (syscall/entry.c);
+ * to the context. kmain registers the system-call layer's (syscall/syscall.c);
  * a test kernel may register its own.
  */
 typedef void (*trap_user_handler_t)(struct context *context, uint64_t scause, uint64_t stval);

@@ -1,5 +1,5 @@
 /*
- * test_elf.c: the ELF reader (src/proc/elf.c) on the host, under ASan/UBSan.
+ * test_elf.c: the ELF reader (src/exec/elf.c) on the host, under ASan/UBSan.
  *
  * Three kinds of input:
  *   - the real user programs the build just made (USER_ELF_DIR), which must

@@ -1,7 +1,7 @@
 /*
  * bench_syscall: what system calls cost, in guest instructions.
  *
- * Run by `make bench` (src/proc/user_bench.c starts it) under
+ * Run by `make bench` (src/exec/exec_bench.c starts it) under
  * `qemu -icount shift=0`, where the instret counter counts every guest
  * instruction exactly, kernel ones included. rdinstret is readable in user
  * mode because the kernel sets scounteren. Each figure is a median, so the
