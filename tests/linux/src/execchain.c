@@ -1,0 +1,87 @@
+/*
+ * execchain: execve(2) of itself, several times, with a new argv and envp
+ * each time. It also checks what survives an exec: a plain descriptor stays
+ * open, one marked close-on-exec is closed, and an ignored signal stays ignored
+ * while a caught one is reset to the default. And execve of a missing file
+ * fails with ENOENT and returns.
+ *
+ *   execchain [LEVELS]     start a chain of LEVELS execs (default 3)
+ * The program re-executes argv[0], so start it with a path (/bin/execchain).
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "linuxtest.h"
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+    lt_init();
+
+    /* Inner levels are called as: execchain -level N LEVELS FD_KEEP FD_CLOEXEC */
+    if (argc == 6 && strcmp(argv[1], "-level") == 0) {
+        int n = atoi(argv[2]), levels = atoi(argv[3]);
+        int keep = atoi(argv[4]), cloexec = atoi(argv[5]);
+        printf("level %d: argc %d, argv:", n, argc);
+        for (int i = 0; i < argc; i++)
+            printf(" %s", argv[i]);
+        printf("\nlevel %d: envp:", n);
+        for (int i = 0; envp[i]; i++)
+            printf(" %s", envp[i]);
+        printf("\n");
+        CHECK(fcntl(keep, F_GETFD) == 0, "plain descriptor survived exec");
+        CHECK(fcntl(cloexec, F_GETFD) == -1 && errno == EBADF, "close-on-exec descriptor closed");
+        struct sigaction sa;
+        sigaction(SIGUSR2, NULL, &sa);
+        CHECK(sa.sa_handler == SIG_IGN, "ignored signal still ignored");
+        sigaction(SIGUSR1, NULL, &sa);
+        CHECK(sa.sa_handler == SIG_DFL, "caught signal reset to default");
+        if (lt_failures)
+            return 1;
+        if (n < levels) {
+            char next[16], depth[32];
+            snprintf(next, sizeof next, "%d", n + 1);
+            snprintf(depth, sizeof depth, "DEPTH=%d", n + 1);
+            char *nargv[] = {argv[0], "-level", next, argv[3], argv[4], argv[5], NULL};
+            char *nenvp[] = {depth, "CHAIN=execchain", NULL};
+            execve(argv[0], nargv, nenvp);
+            printf("execve %s failed: %s\n", argv[0], strerror(errno));
+            return 1;
+        }
+        printf("chain of %d execs done\n", levels);
+        return 0;
+    }
+
+    int levels = argc > 1 ? atoi(argv[1]) : 3;
+    printf("start: %d levels\n", levels);
+
+    errno = 0;
+    char *noargv[] = {"/nonexistent/program", NULL};
+    int r = execve(noargv[0], noargv, envp);
+    CHECK(r == -1 && errno == ENOENT, "execve of a missing file fails with ENOENT");
+
+    int fds[2], cfds[2];
+    if (pipe(fds) != 0 || pipe2(cfds, O_CLOEXEC) != 0) {
+        perror("pipe");
+        return 1;
+    }
+    signal(SIGUSR2, SIG_IGN);
+    signal(SIGUSR1, on_usr1);
+    char keep[16], cloexec[16], lv[16];
+    snprintf(keep, sizeof keep, "%d", fds[0]);
+    snprintf(cloexec, sizeof cloexec, "%d", cfds[0]);
+    snprintf(lv, sizeof lv, "%d", levels);
+    char *nargv[] = {argv[0], "-level", "1", lv, keep, cloexec, NULL};
+    char *nenvp[] = {"DEPTH=1", "CHAIN=execchain", NULL};
+    execve(argv[0], nargv, nenvp);
+    printf("execve %s failed: %s\n", argv[0], strerror(errno));
+    return 1;
+}
