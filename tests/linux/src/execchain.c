@@ -22,6 +22,17 @@ static void on_usr1(int sig)
     (void)sig;
 }
 
+/*
+ * Set the dispositions that the next program checks. Every level sets them
+ * again before its exec: Linux keeps SIG_IGN across any number of execs, but
+ * qemu-user 7.2, the reference, loses it on the second exec in a chain.
+ */
+static void prepare_exec(void)
+{
+    signal(SIGUSR2, SIG_IGN);
+    signal(SIGUSR1, on_usr1);
+}
+
 int main(int argc, char **argv, char **envp)
 {
     lt_init();
@@ -52,6 +63,7 @@ int main(int argc, char **argv, char **envp)
             snprintf(depth, sizeof depth, "DEPTH=%d", n + 1);
             char *nargv[] = {argv[0], "-level", next, argv[3], argv[4], argv[5], NULL};
             char *nenvp[] = {depth, "CHAIN=execchain", NULL};
+            prepare_exec();
             execve(argv[0], nargv, nenvp);
             printf("execve %s failed: %s\n", argv[0], strerror(errno));
             return 1;
@@ -73,8 +85,7 @@ int main(int argc, char **argv, char **envp)
         perror("pipe");
         return 1;
     }
-    signal(SIGUSR2, SIG_IGN);
-    signal(SIGUSR1, on_usr1);
+    prepare_exec();
     char keep[16], cloexec[16], lv[16];
     snprintf(keep, sizeof keep, "%d", fds[0]);
     snprintf(cloexec, sizeof cloexec, "%d", cfds[0]);
