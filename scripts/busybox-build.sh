@@ -223,6 +223,10 @@ merge_fragment() {
     ' "$CONFIG" "$BUILDDIR/.config" >"$BUILDDIR/.config.new"
     mv "$BUILDDIR/.config.new" "$BUILDDIR/.config"
 }
+# BusyBox prints its build time in usage messages; take it from Debian's
+# changelog instead of the clock, so two builds give the same binary.
+SOURCE_DATE_EPOCH=$(dpkg-parsechangelog -l "$SRC/debian/changelog" -STimestamp 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
 m allnoconfig
 i=0
 while :; do
