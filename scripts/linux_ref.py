@@ -142,8 +142,13 @@ def reset_dir(path, mode):
 def run_job(root, job, outdir):
     """Run one job chrooted in root; return its result dict."""
     reset_dir(os.path.join(root, "tmp"), 0o1777)
+    # qemu-user 7.2 gives the program its environment in reverse order (it
+    # builds a list by pushing each variable on the front). Reversing here
+    # makes the program see the case's env in the order the case lists it,
+    # as Linux would. (A program that execs another sees the reversal again:
+    # the cases print such environments sorted.)
     env = {}
-    for kv in job["env"]:
+    for kv in reversed(job["env"]):
         k, _, v = kv.partition("=")
         env[k] = v
     if job.get("strace"):

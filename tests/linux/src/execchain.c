@@ -17,6 +17,11 @@
 #include <unistd.h>
 #include "linuxtest.h"
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void on_usr1(int sig)
 {
     (void)sig;
@@ -44,8 +49,15 @@ int main(int argc, char **argv, char **envp)
         printf("level %d: argc %d, argv:", n, argc);
         for (int i = 0; i < argc; i++)
             printf(" %s", argv[i]);
-        printf("\nlevel %d: envp:", n);
-        for (int i = 0; envp[i]; i++)
+        /* The environment is printed sorted: qemu-user 7.2, the reference,
+         * hands a program its environment in reverse order, Linux in the
+         * order execve was given. Only the set is compared here. */
+        int envc = 0;
+        while (envp[envc])
+            envc++;
+        qsort(envp, (size_t)envc, sizeof envp[0], by_string);
+        printf("\nlevel %d: envp (sorted):", n);
+        for (int i = 0; i < envc; i++)
             printf(" %s", envp[i]);
         printf("\n");
         CHECK(fcntl(keep, F_GETFD) == 0, "plain descriptor survived exec");
