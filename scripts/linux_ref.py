@@ -355,6 +355,14 @@ STRACE_PATH = re.compile(rb'^\d+ (?:openat|open|execve|newfstatat|statx|faccessa
                          rb'[^\n]*?= ([^\n]*)$', re.MULTILINE)
 
 
+def path_result(text):
+    """qemu's "= 12" or "= -1 errno=2 (No such file or directory)" -> "ok" / "ENOENT..."."""
+    m = re.match(r"-1 errno=(\d+) \((.*)\)", text.strip())
+    if m:
+        return f"fails: {m.group(2)}"
+    return "ok (qemu emulates it)" if text.strip() else "?"
+
+
 def syscall_numbers():
     """{name: number} from the cross toolchain's <asm/unistd.h>."""
     r = subprocess.run(["riscv64-linux-gnu-gcc", "-E", "-dM", "-include", "asm/unistd.h",
@@ -398,7 +406,7 @@ def cmd_syscalls(args, workdir, root, chosen):
         for m in STRACE_UNKNOWN.finditer(err):
             counts[f"unknown_{m.group(2).decode()}"] += 1
         per_case[c.name] = counts
-        paths[c.name] = sorted({(m.group(1).decode(), m.group(2).decode().strip())
+        paths[c.name] = sorted({(m.group(1).decode(), path_result(m.group(2).decode()))
                                 for m in STRACE_PATH.finditer(err)})
     union = collections.Counter()
     for counts in per_case.values():
@@ -433,6 +441,34 @@ def cmd_syscalls(args, workdir, root, chosen):
     return 0
 
 
+MD_NOTES = """\
+- Every static glibc program starts with the same calls: `set_tid_address`,
+  `set_robust_list`, `prlimit64` (RLIMIT_STACK), `readlinkat("/proc/self/exe")`,
+  `getrandom` (malloc's tcache key), `brk` (the heap, and the TLS block of a
+  static program), `mprotect` (RELRO), and `newfstatat(1, "", AT_EMPTY_PATH)`
+  before the first `printf` (stdio asks whether stdout is a terminal through
+  its st_mode). `exit_group` ends it. Under the reference stdout is a pipe;
+  where it is a character device (a console), glibc adds `ioctl(TCGETS)`,
+  and -ENOTTY is an acceptable answer.
+- `set_robust_list` fails with ENOSYS under qemu-riscv64 7.2, and glibc goes
+  on; returning 0 is fine too (no output depends on it).
+- `readlinkat("/proc/self/exe")` is answered by qemu itself, even in the
+  reference root that has no /proc. Without /proc our kernel may return
+  ENOENT: glibc only uses the answer for `$ORIGIN`, which a static program
+  without dlopen never needs.
+- BusyBox calls `prctl(PR_SET_NAME)` and `prctl(PR_GET_NAME)` (15 and 16) to name
+  the applets it runs without exec, `ppoll` with a zero timeout, and `fcntl`
+  F_GETFL and F_DUPFD_CLOEXEC for the shell's redirections.
+- `clone` is fork-like everywhere (glibc's `fork`: CLONE_CHILD_SETTID |
+  CLONE_CHILD_CLEARTID | SIGCHLD, no new stack) except in **threads**, where glibc's `pthread_create` passes CLONE_VM | CLONE_FS |
+  CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
+  CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID; `exit` (93) ends one thread,
+  and `futex` wakes the joiner through CLONE_CHILD_CLEARTID.
+- No case needs /proc, /dev or /sys: the reference root has none of them, and
+  every case passes there.
+"""
+
+
 def write_md(path, per_case, paths, nums):
     union = set()
     for counts in per_case.values():
@@ -449,6 +485,8 @@ def write_md(path, per_case, paths, nums):
     md.append("the asm-generic table). The full per-case counts are in")
     md.append("`build/linux/syscalls.txt` after a run. Regenerate this file when a case")
     md.append("changes.\n")
+    md.append("## Notes for the kernel\n")
+    md.append(MD_NOTES)
     md.append("## The union, by number\n")
     md.append("| nr | name | first needed by | cases |")
     md.append("|---:|------|-----------------|------:|")
@@ -457,15 +495,16 @@ def write_md(path, per_case, paths, nums):
         md.append(f"| {nums.get(sc, '?')} | `{sc}` | {first_seen[sc]} | {n_cases} |")
     md.append("")
     md.append("## By case\n")
-    md.append("Each case in the order of `cases.py`: the calls it makes (with how many")
-    md.append("times in the run), and, marked **new**, those no earlier case needed. A kernel")
-    md.append("that implements the calls of the cases above a line can run that case.\n")
+    md.append("Each case in the order of `cases.py`: the calls it makes and, marked **new**,")
+    md.append("those no earlier case needed. A kernel that implements the calls of a case and")
+    md.append("of the cases above it can run that case. (How often each call is made is in")
+    md.append("`build/linux/syscalls.txt`; the counts vary a little from run to run.)\n")
     seen = set()
     for name, counts in per_case.items():
         items = []
         for sc in sorted(counts, key=lambda s: (nums.get(s, 9999), s)):
             mark = " **new**" if sc not in seen else ""
-            items.append(f"`{sc}` {nums.get(sc, '?')} ×{counts[sc]}{mark}")
+            items.append(f"`{sc}` {nums.get(sc, '?')}{mark}")
         seen |= set(counts)
         md.append(f"- **{name}**: " + ", ".join(items))
         for p, result in paths[name]:
@@ -481,15 +520,22 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--inside":
         inside(sys.argv[2])
         return 0
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--build", default=os.environ.get("BUILD", "build"))
-    ap.add_argument("--busybox", default=None, help="path of the riscv64 busybox binary")
-    ap.add_argument("--strace", action="store_true", help="run and exec: show qemu's -strace")
-    ap.add_argument("--cwd", default="/", help="exec: working directory in the root")
-    ap.add_argument("--md", default=None, help="syscalls: also write this Markdown summary")
-    ap.add_argument("command", choices=["record", "check", "syscalls", "run", "exec", "list"])
-    ap.add_argument("names", nargs=argparse.REMAINDER)
-    args = ap.parse_args()
+    def parser(names_nargs):
+        ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+        ap.add_argument("--build", default=os.environ.get("BUILD", "build"))
+        ap.add_argument("--busybox", default=None, help="path of the riscv64 busybox binary")
+        ap.add_argument("--strace", action="store_true", help="run and exec: show qemu's -strace")
+        ap.add_argument("--cwd", default="/", help="exec: working directory in the root")
+        ap.add_argument("--md", default=None, help="syscalls: also write this Markdown summary")
+        ap.add_argument("command", choices=["record", "check", "syscalls", "run", "exec", "list"])
+        ap.add_argument("names", nargs=names_nargs)
+        return ap
+
+    # exec takes everything after the command as the argv to run; the other
+    # commands take options anywhere, and case names.
+    args = parser(argparse.REMAINDER).parse_args()
+    if args.command != "exec":
+        args = parser("*").parse_args()
 
     if args.command == "list":
         for c in CASES.CASES:

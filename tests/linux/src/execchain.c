@@ -1,6 +1,6 @@
 /*
- * execchain: execve(2) of itself, several times, with a new argv and envp
- * each time. It also checks what survives an exec: a plain descriptor stays
+ * execchain: execve(2) of itself, several times, with a new argv each time
+ * and the environment passed on with DEPTH=n changed. It also checks what survives an exec: a plain descriptor stays
  * open, one marked close-on-exec is closed, and an ignored signal stays ignored
  * while a caught one is reset to the default. And execve of a missing file
  * fails with ENOENT and returns.
@@ -20,6 +20,24 @@
 static int by_string(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A copy of envp without its DEPTH=, plus depth (and extra, if not NULL). */
+static char **with_depth(char **envp, char *depth, char *extra)
+{
+    int n = 0;
+    while (envp[n])
+        n++;
+    char **out = malloc((size_t)(n + 3) * sizeof *out);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (strncmp(envp[i], "DEPTH=", 6) != 0)
+            out[k++] = envp[i];
+    out[k++] = depth;
+    if (extra)
+        out[k++] = extra;
+    out[k] = NULL;
+    return out;
 }
 
 static void on_usr1(int sig)
@@ -74,7 +92,7 @@ int main(int argc, char **argv, char **envp)
             snprintf(next, sizeof next, "%d", n + 1);
             snprintf(depth, sizeof depth, "DEPTH=%d", n + 1);
             char *nargv[] = {argv[0], "-level", next, argv[3], argv[4], argv[5], NULL};
-            char *nenvp[] = {depth, "CHAIN=execchain", NULL};
+            char **nenvp = with_depth(envp, depth, NULL);
             prepare_exec();
             execve(argv[0], nargv, nenvp);
             printf("execve %s failed: %s\n", argv[0], strerror(errno));
@@ -103,7 +121,7 @@ int main(int argc, char **argv, char **envp)
     snprintf(cloexec, sizeof cloexec, "%d", cfds[0]);
     snprintf(lv, sizeof lv, "%d", levels);
     char *nargv[] = {argv[0], "-level", "1", lv, keep, cloexec, NULL};
-    char *nenvp[] = {"DEPTH=1", "CHAIN=execchain", NULL};
+    char **nenvp = with_depth(envp, "DEPTH=1", "CHAIN=execchain");
     execve(argv[0], nargv, nenvp);
     printf("execve %s failed: %s\n", argv[0], strerror(errno));
     return 1;
