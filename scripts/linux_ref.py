@@ -152,7 +152,13 @@ def run_job(root, job, outdir):
         k, _, v = kv.partition("=")
         env[k] = v
     if job.get("strace"):
-        env["QEMU_STRACE"] = "1"          # every qemu in the tree inherits it
+        # Every qemu in the tree inherits it and logs to its fd 2. That fd is
+        # shared with the program: while a process has its stderr redirected
+        # (2>&1, 2> file), its lines go there instead. syscalls parses stdout
+        # as well as stderr; the calls of a process whose stderr went to a
+        # file are missed. (A log file is no better: each exec reopens it
+        # with "w", and the program can close or dup2 over its fd as well.)
+        env["QEMU_STRACE"] = "1"
 
     def child_setup():
         os.chroot(root)
@@ -347,7 +353,9 @@ def cmd_exec(args, workdir, root):
 
 # ---- System calls ---------------------------------------------------------------
 
-STRACE_LINE = re.compile(rb"^(\d+) ([a-z_][a-z0-9_]*)\(", re.MULTILINE)
+# A call starts a line, or follows the ")" of a call whose result another
+# process's line interrupted ("12 wait4(-1,...,0)13 openat(...").
+STRACE_LINE = re.compile(rb"(?:^|(?<=\)))(\d+) ([a-z_][a-z0-9_]*)\(", re.MULTILINE)
 # qemu prints "PID Unknown syscall N" for numbers it has no name for.
 STRACE_UNKNOWN = re.compile(rb"^(\d+) Unknown syscall (\d+)", re.MULTILINE)
 STRACE_PATH = re.compile(rb'^\d+ (?:openat|open|execve|newfstatat|statx|faccessat|readlinkat|'
@@ -401,7 +409,7 @@ def cmd_syscalls(args, workdir, root, chosen):
     per_case = collections.OrderedDict()
     paths = {}
     for c in chosen:
-        err = res[f"{c.name}.1"]["stderr"]
+        err = res[f"{c.name}.1"]["stderr"] + b"\n" + res[f"{c.name}.1"]["stdout"]
         counts = collections.Counter(m.group(2).decode() for m in STRACE_LINE.finditer(err))
         for m in STRACE_UNKNOWN.finditer(err):
             counts[f"unknown_{m.group(2).decode()}"] += 1
