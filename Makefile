@@ -216,9 +216,11 @@ format:
 	clang-format -i $(FORMAT_FILES)
 
 lint:
-	$(PYTHON) scripts/check_layers.py
-	clang-format --dry-run --Werror $(FORMAT_FILES)
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	$(Q)$(PYTHON) scripts/check_layers.py
+	@echo "  FORMAT  $(words $(FORMAT_FILES)) files (clang-format --dry-run)"
+	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
+	@echo "  CPPCHECK src/"
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem $(CPPCHECK_SUPPRESS) -U__ASSEMBLER__ -D__CPPCHECK__ -Isrc -Iinclude $(shell find src -name '*.c')
 
 clean:

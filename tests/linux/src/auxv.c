@@ -19,7 +19,7 @@
 #include <string.h>
 #include "linuxtest.h"
 
-extern const Elf64_Ehdr __ehdr_start;   /* the linker's name for our own ELF header */
+extern const Elf64_Ehdr __ehdr_start; /* the linker's name for our own ELF header */
 
 struct entry {
     unsigned long type;
@@ -126,11 +126,8 @@ int main(int argc, char **argv, char **envp)
         }
         case AT_PHDR:
         case AT_ENTRY:
-        case AT_BASE:
-            printf("%s (%lu): %#lx\n", table[i].name, table[i].type, v);
-            break;
-        default:
-            printf("%s (%lu): %lu\n", table[i].name, table[i].type, v);
+        case AT_BASE: printf("%s (%lu): %#lx\n", table[i].name, table[i].type, v); break;
+        default: printf("%s (%lu): %lu\n", table[i].name, table[i].type, v);
         }
     }
 

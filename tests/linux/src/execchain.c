@@ -1,7 +1,7 @@
 /*
  * execchain: execve(2) of itself, several times, with a new argv each time
- * and the environment passed on with DEPTH=n changed. It also checks what survives an exec: a plain descriptor stays
- * open, one marked close-on-exec is closed, and an ignored signal stays ignored
+ * and the environment passed on with DEPTH=n changed. It also checks what survives an exec: a plain
+ * descriptor stays open, one marked close-on-exec is closed, and an ignored signal stays ignored
  * while a caught one is reset to the default. And execve of a missing file
  * fails with ENOENT and returns.
  *

@@ -107,8 +107,9 @@ int main(int argc, char **argv)
     CHECK(n == 17 && strcmp(buf, "HELLO, file\nmore\n") == 0, "O_APPEND wrote at the end");
 
     CHECK(stat("a.txt", &st) == 0, "stat a.txt");
-    printf("a.txt: regular %s, mode %04o, size %lld, links %lu\n", S_ISREG(st.st_mode) ? "yes" : "NO",
-           (unsigned)(st.st_mode & 07777), (long long)st.st_size, (unsigned long)st.st_nlink);
+    printf("a.txt: regular %s, mode %04o, size %lld, links %lu\n",
+           S_ISREG(st.st_mode) ? "yes" : "NO", (unsigned)(st.st_mode & 07777),
+           (long long)st.st_size, (unsigned long)st.st_nlink);
 
     CHECK(link("a.txt", "b.txt") == 0, "link b.txt");
     CHECK(stat("a.txt", &st) == 0 && st.st_nlink == 2, "two links now");

@@ -25,7 +25,7 @@ int main(void)
             return 1;
         }
         if (pids[i] == 0) {
-            shared_value += i + 1;              /* only the child's copy changes */
+            shared_value += i + 1; /* only the child's copy changes */
             _exit(getppid() == me ? codes[i] : 99);
         }
     }
@@ -80,7 +80,7 @@ int main(void)
         if (s == 0) {
             char b;
             close(fds[1]);
-            read(fds[0], &b, 1);                /* wait for the parent's word */
+            read(fds[0], &b, 1); /* wait for the parent's word */
             _exit(3);
         }
         close(fds[0]);

@@ -26,12 +26,12 @@ static inline void lt_init(void)
 }
 
 /* Print "what: yes" or "what: NO" and count a failure. */
-#define CHECK(cond, what)                                  \
-    do {                                                   \
-        int lt_ok_ = !!(cond);                             \
-        printf("%s: %s\n", (what), lt_ok_ ? "yes" : "NO"); \
-        if (!lt_ok_)                                       \
-            lt_failures++;                                 \
+#define CHECK(cond, what)                                                                          \
+    do {                                                                                           \
+        int lt_ok_ = !!(cond);                                                                     \
+        printf("%s: %s\n", (what), lt_ok_ ? "yes" : "NO");                                         \
+        if (!lt_ok_)                                                                               \
+            lt_failures++;                                                                         \
     } while (0)
 
 static inline int lt_status(void)

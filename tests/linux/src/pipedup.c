@@ -68,7 +68,7 @@ int main(void)
     close(q[1]);
     const char *text = "shout this\nand this too\n";
     write(p[1], text, strlen(text));
-    close(p[1]);                                /* the child sees EOF */
+    close(p[1]); /* the child sees EOF */
     n = read_all(q[0], buf, sizeof buf - 1);
     buf[n] = 0;
     close(q[0]);

@@ -96,7 +96,7 @@ int main(void)
     sigaddset(&set, SIGUSR1);
     sigprocmask(SIG_BLOCK, &set, &old);
     raise(SIGUSR1);
-    raise(SIGUSR1);                             /* standard signals do not queue */
+    raise(SIGUSR1); /* standard signals do not queue */
     sigpending(&pend);
     CHECK(sigismember(&pend, SIGUSR1), "blocked SIGUSR1 is pending");
     CHECK(count[SIGUSR1] == 1, "and not delivered yet");

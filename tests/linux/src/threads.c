@@ -10,13 +10,13 @@
 #include "linuxtest.h"
 
 #define NTHREADS 4
-#define ROUNDS 10000
+#define ROUNDS   10000
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int ready, go;
 static long counter;
-static __thread int tls_value;                 /* each thread has its own */
+static __thread int tls_value; /* each thread has its own */
 
 static void *worker(void *arg)
 {
@@ -25,7 +25,7 @@ static void *worker(void *arg)
 
     pthread_mutex_lock(&lock);
     ready++;
-    pthread_cond_broadcast(&cond);              /* main waits for ready == 4 */
+    pthread_cond_broadcast(&cond); /* main waits for ready == 4 */
     while (!go)
         pthread_cond_wait(&cond, &lock);
     pthread_mutex_unlock(&lock);
