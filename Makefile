@@ -59,7 +59,7 @@ CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls \
           -fno-tree-loop-distribute-patterns \
           -std=gnu11 $(OPT) -g -Wall -Wextra -Wno-unused-parameter -Werror -MMD -MP -Isrc -Iinclude \
-          -DLOG_LEVEL=LOG_LEVEL_$(LOG) -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
+          -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
           -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
@@ -94,11 +94,22 @@ images: $(IMAGES)
 include user/user.mk
 KERNEL_OBJS += $(USER_PROGRAMS_OBJ)
 
-# The flags are part of the build: a changed LOG= or HZ= must rebuild everything.
+# The flags are part of the build: a changed HZ= or OPT= must rebuild everything.
 $(BUILD)/flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CFLAGS)' | cmp -s - $@ || echo '$(CFLAGS)' > $@
 FORCE:
+
+# LOG= is the log level built in; loglevel= at boot overrides it. Only
+# console.c sees it, so changing it rebuilds that one file.
+ifeq ($(filter $(LOG),ERROR WARN INFO DEBUG TRACE),)
+$(error LOG=$(LOG) is not a log level: use ERROR, WARN, INFO, DEBUG or TRACE)
+endif
+$(BUILD)/log_flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(LOG)' | cmp -s - $@ || echo '$(LOG)' > $@
+$(BUILD)/obj/src/console/console.o: CFLAGS += -DLOG_LEVEL_DEFAULT=LOG_LEVEL_$(LOG)
+$(BUILD)/obj/src/console/console.o: $(BUILD)/log_flags
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)

@@ -54,6 +54,19 @@ static void print_banner(void)
     kprintf("  bootargs    \"%s\"\n", devicetree_bootargs());
 }
 
+/* loglevel=NAME on the command line: the log level from here on (console.h). */
+static void apply_boot_log_level(void)
+{
+    char name[8] = "";
+    if (!devicetree_bootarg("loglevel", name, sizeof(name)))
+        return;
+    int level = console_log_level_by_name(name);
+    if (level == 0)
+        log_warn("kernel: loglevel=%s is not a level (error, warn, info, debug, trace)", name);
+    else
+        console_set_log_level(level);
+}
+
 static void boot_stack_move(void);
 static void kmain_on_kernel_stack(void);
 
@@ -63,7 +76,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();               /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
+    apply_boot_log_level();   /* loglevel= on the command line: how much the log says */
     machine_init();           /* find the sifive_test device, so exit codes reach QEMU */
+    uart_init_output();       /* the console writes to the UART itself: one \r\n a newline */
     print_banner();           /* hart, SBI version, memory size, kernel range */
     frame_init();             /* free frames: RAM minus OpenSBI, kernel image, device tree */
     heap_init();              /* kmalloc and kfree (HEAP= picks the design), grown by frames */

@@ -41,9 +41,19 @@ struct console_buffer {
     size_t used;
 };
 
+/* The device that shows the console: SBI's until a driver takes over (console_set_writer). */
+static void (*console_writer)(const char *buf, size_t len) = sbi_console_write;
+
+void console_set_writer(void (*write)(const char *buf, size_t len))
+{
+    irq_state_t state = console_lock(); /* not halfway through someone's line */
+    console_writer = write != NULL ? write : sbi_console_write;
+    console_unlock(state);
+}
+
 static void console_flush(struct console_buffer *buffer)
 {
-    sbi_console_write(buffer->bytes, buffer->used);
+    console_writer(buffer->bytes, buffer->used);
     buffer->used = 0;
 }
 
@@ -58,7 +68,7 @@ static void console_emit(void *context, char c)
 void console_write(const char *buf, size_t len)
 {
     irq_state_t state = console_lock();
-    sbi_console_write(buf, len);
+    console_writer(buf, len);
     console_unlock(state);
 }
 
@@ -92,7 +102,48 @@ int kprintf(const char *fmt, ...)
 #define CONSOLE_COLOR 1
 #endif
 
+/* The level built in (make LOG=...): only this file is compiled with it. */
+#ifndef LOG_LEVEL_DEFAULT
+#define LOG_LEVEL_DEFAULT LOG_LEVEL_INFO
+#endif
+
+int console_log_level = LOG_LEVEL_DEFAULT;
+
 static const char *const level_tags[] = {"", "ERROR", "WARN ", "INFO ", "DEBUG", "TRACE"};
+static const char *const level_names[] = {"", "error", "warn", "info", "debug", "trace"};
+
+void console_set_log_level(int level)
+{
+    if (level < LOG_LEVEL_ERROR)
+        level = LOG_LEVEL_ERROR;
+    if (level > LOG_LEVEL_TRACE)
+        level = LOG_LEVEL_TRACE;
+    console_log_level = level;
+}
+
+int console_log_level_by_name(const char *name)
+{
+    for (int level = LOG_LEVEL_ERROR; level <= LOG_LEVEL_TRACE; level++) {
+        const char *a = name;
+        const char *b = level_names[level];
+        while (*a != '\0' && (*a | 0x20) == *b) { /* case does not matter: DEBUG or debug */
+            a++;
+            b++;
+        }
+        if (*a == '\0' && *b == '\0')
+            return level;
+    }
+    if (name[0] >= '1' && name[0] <= '5' && name[1] == '\0')
+        return name[0] - '0';
+    return 0;
+}
+
+const char *console_log_level_name(int level)
+{
+    if (level < LOG_LEVEL_ERROR || level > LOG_LEVEL_TRACE)
+        return "?";
+    return level_tags[level];
+}
 static const char *const level_colors[] = {"",         "\x1b[31m", "\x1b[33m",
                                            "\x1b[34m", "\x1b[32m", "\x1b[90m"};
 

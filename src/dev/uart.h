@@ -21,6 +21,13 @@
  * first ns16550a), turn on its FIFO and receive interrupt, route that
  * through the PLIC. Without a UART it says so, and input stays empty.
  */
+/*
+ * Find the UART in the device tree and make it the console's output (it
+ * replaces the SBI console: console_set_writer). Early in boot, before
+ * interrupts: kmain calls it right after the device tree is read.
+ */
+void uart_init_output(void);
+
 void uart_init(void);
 bool uart_present(void);
 

@@ -14,6 +14,7 @@
 
 #include "arch/context.h"
 #include "proc/process.h"
+#include "proc/thread.h"
 
 /* Send `signal` (0..NSIG-1; 0 only checks) to process `pid`: 0, -EINVAL or -ESRCH. */
 int signal_send(int64_t pid, uint64_t signal);
@@ -35,8 +36,7 @@ const char *signal_name(int signal);
  */
 static inline void signal_return_to_user(struct context *context)
 {
-    (void)context;
-    struct process *process = process_current();
+    struct process *process = thread_current()->process; /* a user trap always has a thread */
     if (__builtin_expect(process->exit_requested, 0) && process->pid > 0)
         process_exit(process->exit_status);
 }

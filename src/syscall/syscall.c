@@ -48,7 +48,8 @@ const char *syscall_name(uint64_t number)
     return number < SYSCALL_COUNT ? syscall_table[number].name : NULL;
 }
 
-void syscall_dispatch(struct context *context)
+/* Run the call in context->x[17] (a7) with a0..a5, and store the result in a0. */
+static inline void syscall_dispatch(struct context *context)
 {
     uint64_t number = context->x[REG_A7];
     /* Back to the instruction after the ecall (always 4 bytes: there is no c.ecall). */

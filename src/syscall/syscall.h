@@ -32,9 +32,6 @@ void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
 /* Send traps from user mode to syscall_user_trap (kmain calls it once). */
 void syscall_init(void);
 
-/* Run the call in context->x[17] (a7) with a0..a5, and store the result in a0. */
-void syscall_dispatch(struct context *context);
-
 /* The name of a system call number, for logs ("write"), or NULL. */
 const char *syscall_name(uint64_t number);
 
