@@ -27,4 +27,16 @@
 #define ENAMETOOLONG 36 /* a name or string too long */
 #define ENOSYS       38 /* no such system call */
 
+/* Added for the file system (src/fs/): still Linux's values. */
+#define EXDEV     18  /* a link across file systems */
+#define ENOTDIR   20  /* a path component is not a directory */
+#define EISDIR    21  /* is a directory */
+#define EFBIG     27  /* file too large */
+#define EROFS     30  /* read-only file system */
+#define EMLINK    31  /* too many links */
+#define ENOTEMPTY 39  /* directory not empty */
+#define ELOOP     40  /* too many symbolic links */
+#define ENOBUFS   105 /* no buffer free: every buffer-cache buffer is in use */
+#define EUCLEAN   117 /* the file system's structure is corrupted (Linux's EFSCORRUPTED) */
+
 #endif

@@ -60,3 +60,13 @@ $(BUILD)/host/test_async_waitlist: src/async/waitlist.c src/async/waitlist.h src
 HOST_TESTS += test_async_timer_queue
 HOST_SRCS_test_async_timer_queue := src/async/timer_queue.c
 $(BUILD)/host/test_async_timer_queue: src/async/timer_queue.c src/async/timer_queue.h src/async/future.h
+
+# ---- The file system: buffer cache, ext2 and path lookup (docs/ext2.md) ------------
+# The real src/fs/*.c, compiled for the host with the shims in fs_host_shims.c
+# (kmalloc, locks, log, an image-file block device). The oracle is e2fsprogs.
+FS_HOST_SHIMS := tests/host/fs_host_shims.c src/fs/block_device.c
+FS_HOST_HDRS := $(wildcard src/fs/*.h) tests/host/fs_host_sync.h tests/host/fs_host_shims.h
+
+HOST_TESTS += test_bcache
+HOST_SRCS_test_bcache := src/fs/bcache.c $(FS_HOST_SHIMS)
+$(BUILD)/host/test_bcache: src/fs/bcache.c $(FS_HOST_SHIMS) $(FS_HOST_HDRS)
