@@ -70,3 +70,21 @@ FS_HOST_HDRS := $(wildcard src/fs/*.h) tests/host/fs_host_sync.h tests/host/fs_h
 HOST_TESTS += test_bcache
 HOST_SRCS_test_bcache := src/fs/bcache.c $(FS_HOST_SHIMS)
 $(BUILD)/host/test_bcache: src/fs/bcache.c $(FS_HOST_SHIMS) $(FS_HOST_HDRS)
+
+# Images from generated trees, made by the real mke2fs -d (scripts/fs_gen_tree.py).
+FS_IMAGE_DIR := $(BUILD)/fsimg
+FS_PROFILES := b1k b2k b4k small
+FS_IMAGES := $(foreach p,$(FS_PROFILES),$(FS_IMAGE_DIR)/$(p).img)
+$(FS_IMAGE_DIR)/%.img: scripts/fs_gen_tree.py
+	@echo "  MKE2FS  $@"
+	$(Q)$(PYTHON) scripts/fs_gen_tree.py $* $(FS_IMAGE_DIR)
+
+FS_EXT2_SRCS := src/fs/bcache.c $(wildcard src/fs/ext2*.c) src/fs/path.c src/console/format.c
+FS_TEST_SRCS := $(FS_EXT2_SRCS) $(FS_HOST_SHIMS) tests/host/fs_test_util.c
+FS_TEST_DEPS := $(FS_TEST_SRCS) $(FS_HOST_HDRS) tests/host/fs_test_util.h
+FS_TEST_FLAGS := -DFS_IMAGE_DIR='"$(abspath $(FS_IMAGE_DIR))"'
+
+HOST_TESTS += test_ext2_read
+HOST_SRCS_test_ext2_read := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_read: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_read: HOST_CFLAGS += $(FS_TEST_FLAGS)
