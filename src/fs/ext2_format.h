@@ -13,9 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EXT2_SUPER_MAGIC       0xEF53
-#define EXT2_SUPERBLOCK_OFFSET 1024 /* bytes from the start of the disk, whatever the block size   \
-                                     */
+#define EXT2_SUPER_MAGIC 0xEF53
+#define EXT2_SUPERBLOCK_OFFSET                                                                     \
+    1024 /* bytes from the start of the disk, whatever the block size                              \
+          */
 #define EXT2_SUPERBLOCK_SIZE     1024
 #define EXT2_DYNAMIC_REV         1  /* revision 1: variable inode size, feature flags */
 #define EXT2_ROOT_INO            2  /* inode 1 lists bad blocks; 2 is "/" */
@@ -125,8 +126,9 @@ struct ext2_group_desc {
 #define EXT2_S_IFIFO  0x1000
 
 /* i_flags */
-#define EXT2_INDEX_FL 0x00001000 /* the directory has an htree index (a linear writer clears it)   \
-                                  */
+#define EXT2_INDEX_FL                                                                              \
+    0x00001000 /* the directory has an htree index (a linear writer clears it)                     \
+                */
 
 /*
  * An inode: 128 bytes, then (when s_inode_size is larger) i_extra_isize more

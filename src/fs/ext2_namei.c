@@ -66,6 +66,18 @@ int ext2_find_child(struct ext2_inode *dir, const char *name, struct ext2_dir_sl
 
 /* ---- Creating ------------------------------------------------------------------------ */
 
+/* Whether `dir` can take a new name: a directory, not removed, below the link limit. */
+static int ext2_check_dir_open(struct ext2_inode *dir, bool is_dir)
+{
+    if (!ext2_inode_is_dir(dir))
+        return -ENOTDIR;
+    if (dir->disk.i_links_count == 0)
+        return -ENOENT; /* removed while someone still held it */
+    if (is_dir && dir->disk.i_links_count >= EXT2_LINK_MAX)
+        return -EMLINK; /* the new directory's ".." would be one link too many */
+    return 0;
+}
+
 /* May `name` be created in `dir`? Its length in *len. */
 static int ext2_check_new_name(struct ext2_inode *dir, const char *name, bool is_dir, size_t *len)
 {
@@ -74,18 +86,17 @@ static int ext2_check_new_name(struct ext2_inode *dir, const char *name, bool is
         return err;
     struct ext2_dir_slot slot;
     mutex_lock(&dir->lock);
-    if (!ext2_inode_is_dir(dir))
-        err = -ENOTDIR;
-    else if (dir->disk.i_links_count == 0)
-        err = -ENOENT;
-    else if (is_dir && dir->disk.i_links_count >= EXT2_LINK_MAX)
-        err = -EMLINK; /* the new directory's ".." would be one link too many */
-    else
+    err = ext2_check_dir_open(dir, is_dir);
+    if (err == 0) {
         err = ext2_dir_find(dir, name, *len, &slot);
+        /* Here "not found" is the good answer. */
+        if (err == 0)
+            err = -EEXIST;
+        else if (err == -ENOENT)
+            err = 0;
+    }
     mutex_unlock(&dir->lock);
-    if (err == 0)
-        return -EEXIST;
-    return err == -ENOENT ? 0 : err;
+    return err;
 }
 
 /* Put a new inode's name into `dir`; a new directory's ".." adds a link to `dir`. */

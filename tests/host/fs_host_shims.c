@@ -133,9 +133,11 @@ void log_message(int level, const char *fmt, ...)
 
 /* ---- Clock ------------------------------------------------------------------------- */
 
+uint32_t fs_host_clock_now = FS_HOST_CLOCK_SECONDS;
+
 uint32_t fs_host_clock(void)
 {
-    return FS_HOST_CLOCK_SECONDS;
+    return fs_host_clock_now;
 }
 
 /* ---- Block device over an image file ----------------------------------------------- */

@@ -26,8 +26,10 @@ void fs_host_image_fail_writes_after(struct block_device *dev, long ops_before_f
 uint64_t fs_host_image_reads(const struct block_device *dev);
 uint64_t fs_host_image_writes(const struct block_device *dev);
 
-/* The clock the tests give ext2: fixed, so timestamps can be checked exactly. */
+/* The clock the tests give ext2: it says fs_host_clock_now, so timestamps can be checked exactly.
+ */
 #define FS_HOST_CLOCK_SECONDS 1700000000u
+extern uint32_t fs_host_clock_now; /* starts at FS_HOST_CLOCK_SECONDS */
 uint32_t fs_host_clock(void);
 
 /* The last line logged at WARN or ERROR (empty if none since the last clear). */

@@ -440,3 +440,100 @@ int fs_test_check_tree(struct fs_test_mount *m, const struct fs_manifest *manife
     free(c.sorted);
     return c.mismatches;
 }
+
+/* ---- Writing and checking what was written ------------------------------------------ */
+
+struct ext2_inode *fs_test_create(struct fs_test_mount *m, const char *path)
+{
+    struct path_parent parent;
+    int err = path_lookup_parent(m->fs, m->root, path, &parent);
+    cr_assert_eq(err, 0, "parent of %s: %d", path, err);
+    struct ext2_inode *inode = NULL;
+    err = ext2_create(parent.dir, parent.name, 0644, &inode);
+    path_parent_release(&parent);
+    cr_assert_eq(err, 0, "create %s: %d", path, err);
+    return inode;
+}
+
+void fs_test_write_pattern(struct ext2_inode *inode, uint32_t seed, uint64_t offset, uint64_t len,
+                           size_t chunk)
+{
+    uint8_t *buf = malloc(chunk);
+    for (uint64_t done = 0; done < len;) {
+        size_t piece = len - done < chunk ? (size_t)(len - done) : chunk;
+        fs_test_pattern(seed, offset + done, buf, piece);
+        int64_t wrote = ext2_file_write(inode, offset + done, buf, piece);
+        cr_assert_eq(wrote, (int64_t)piece, "write at %llu: %lld",
+                     (unsigned long long)(offset + done), (long long)wrote);
+        done += piece;
+    }
+    free(buf);
+}
+
+void fs_test_expect_clean(const char *image)
+{
+    static char output[16384];
+    int status = fs_test_e2fsck(image, output, sizeof(output));
+    cr_expect_eq(status, 0, "e2fsck -fn %s exited %d:\n%s", image, status, output);
+}
+
+bool fs_test_dump_matches(const char *image, const char *path, const uint8_t *expected, size_t len,
+                          char *why, size_t why_size)
+{
+    size_t got_len = 0;
+    uint8_t *got = fs_test_debugfs_dump(image, path, &got_len);
+    if (got == NULL) {
+        snprintf(why, why_size, "%s: debugfs could not dump it", path);
+        return false;
+    }
+    bool same = got_len == len;
+    if (!same)
+        snprintf(why, why_size, "%s: debugfs dumps %zu bytes, expected %zu", path, got_len, len);
+    size_t common = got_len < len ? got_len : len;
+    for (size_t i = 0; i < common && same; i++) {
+        if (got[i] != expected[i]) {
+            snprintf(why, why_size, "%s: byte %zu is %u in debugfs's dump, expected %u", path, i,
+                     got[i], expected[i]);
+            same = false;
+        }
+    }
+    free(got);
+    return same;
+}
+
+void fs_test_expect_dump(const char *image, const char *path, const uint8_t *expected, size_t len)
+{
+    char why[512];
+    cr_expect(fs_test_dump_matches(image, path, expected, len, why, sizeof(why)), "%s", why);
+}
+
+void fs_test_expect_dump_pattern(const char *image, const char *path, uint32_t seed, size_t size)
+{
+    uint8_t *expected = malloc(size > 0 ? size : 1);
+    fs_test_pattern(seed, 0, expected, size);
+    fs_test_expect_dump(image, path, expected, size);
+    free(expected);
+}
+
+long long fs_test_debugfs_bmap(const char *image, const char *path, uint64_t lblock)
+{
+    char command[5000];
+    snprintf(command, sizeof(command), "/usr/sbin/debugfs -R 'bmap \"%s\" %llu' '%s' 2>/dev/null",
+             path, (unsigned long long)lblock, image);
+    FILE *pipe = popen(command, "r");
+    cr_assert_not_null(pipe);
+    long long block = -1;
+    if (fscanf(pipe, "%lld", &block) != 1)
+        block = -1;
+    pclose(pipe);
+    return block;
+}
+
+void fs_test_read_image(const char *image, uint64_t offset, uint8_t *out, size_t len)
+{
+    FILE *f = fopen(image, "rb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseeko(f, (off_t)offset, SEEK_SET), 0);
+    cr_assert_eq(fread(out, 1, len, f), len);
+    fclose(f);
+}

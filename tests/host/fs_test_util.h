@@ -101,3 +101,25 @@ int fs_test_check_tree(struct fs_test_mount *m, const struct fs_manifest *manife
                        size_t size);
 
 #endif
+
+/* ---- Writing and checking what was written ------------------------------------------ */
+
+/* Create the regular file `path` (its directory must exist); asserts. */
+struct ext2_inode *fs_test_create(struct fs_test_mount *m, const char *path);
+/* Write `len` bytes of pattern `seed` at `offset`, in pieces of `chunk` bytes; asserts every count.
+ */
+void fs_test_write_pattern(struct ext2_inode *inode, uint32_t seed, uint64_t offset, uint64_t len,
+                           size_t chunk);
+/* e2fsck -fn must find the image clean (exit 0); on failure its output is shown. */
+void fs_test_expect_clean(const char *image);
+/* Whether debugfs's dump of `path` equals `expected` (len bytes); if not, why. */
+bool fs_test_dump_matches(const char *image, const char *path, const uint8_t *expected, size_t len,
+                          char *why, size_t why_size);
+/* debugfs's dump of `path` must equal `expected` (len bytes). */
+void fs_test_expect_dump(const char *image, const char *path, const uint8_t *expected, size_t len);
+/* The same where the file is pattern `seed` from offset 0 to `size`. */
+void fs_test_expect_dump_pattern(const char *image, const char *path, uint32_t seed, size_t size);
+/* debugfs bmap: the physical block of logical block `lblock` of `path` (0: a hole), or -1. */
+long long fs_test_debugfs_bmap(const char *image, const char *path, uint64_t lblock);
+/* `len` bytes of the image file at byte `offset`. */
+void fs_test_read_image(const char *image, uint64_t offset, uint8_t *out, size_t len);
