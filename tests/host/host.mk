@@ -93,3 +93,8 @@ HOST_TESTS += test_ext2_write
 HOST_SRCS_test_ext2_write := $(FS_TEST_SRCS)
 $(BUILD)/host/test_ext2_write: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_ext2_write: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+HOST_TESTS += test_ext2_full
+HOST_SRCS_test_ext2_full := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_full: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_full: HOST_CFLAGS += $(FS_TEST_FLAGS)
