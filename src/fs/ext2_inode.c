@@ -95,7 +95,11 @@ int ext2_inode_write(struct ext2_inode *inode)
     return 0;
 }
 
-/* Zero a whole on-disk inode slot, so nothing of a previous owner (in-inode attributes) remains. */
+/*
+ * Zero a whole on-disk inode slot, so nothing of a previous owner (in-inode
+ * attributes) remains. A slot that still has links belongs to a live file:
+ * the bitmap that called it free is corrupt, and the slot is left alone.
+ */
 static int ext2_inode_clear_slot(struct ext2_fs *fs, uint32_t ino)
 {
     uint32_t block, offset;
@@ -104,10 +108,17 @@ static int ext2_inode_clear_slot(struct ext2_fs *fs, uint32_t ino)
     int err = bcache_read(fs->dev, block, &buf);
     if (err != 0)
         return err;
-    memset(buf->data + offset, 0, fs->inode_size);
-    bcache_mark_dirty(buf);
+    const struct ext2_disk_inode *old = (const struct ext2_disk_inode *)(buf->data + offset);
+    if (old->i_links_count != 0) {
+        log_error("ext2: %s: inode bitmap says inode %u is free, but it has %u links",
+                  fs->dev->name, ino, old->i_links_count);
+        err = -EUCLEAN;
+    } else {
+        memset(buf->data + offset, 0, fs->inode_size);
+        bcache_mark_dirty(buf);
+    }
     bcache_release(buf);
-    return 0;
+    return err;
 }
 
 /* ---- The cache -------------------------------------------------------------------- */

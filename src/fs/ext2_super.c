@@ -151,9 +151,6 @@ static int ext2_check_superblock_inodes(const struct ext2_superblock *sb, uint32
                            block_size * 8);
     if (sb->s_first_ino < EXT2_GOOD_OLD_FIRST_INO || sb->s_first_ino > sb->s_inodes_count)
         return ext2_refuse(name, "first inode %u of %u", sb->s_first_ino, sb->s_inodes_count);
-    if (sb->s_free_inodes_count > sb->s_inodes_count)
-        return ext2_refuse(name, "%u free inodes of %u", sb->s_free_inodes_count,
-                           sb->s_inodes_count);
     return 0;
 }
 
@@ -170,9 +167,9 @@ static int ext2_check_superblock_blocks(const struct ext2_superblock *sb, uint32
     if (sb->s_blocks_count <= sb->s_first_data_block + 1 || sb->s_blocks_count > device_blocks)
         return ext2_refuse(name, "%u blocks, but the device holds %llu", sb->s_blocks_count,
                            (unsigned long long)device_blocks);
-    if (sb->s_free_blocks_count > sb->s_blocks_count || sb->s_r_blocks_count > sb->s_blocks_count)
-        return ext2_refuse(name, "%u free and %u reserved blocks of %u", sb->s_free_blocks_count,
-                           sb->s_r_blocks_count, sb->s_blocks_count);
+    if (sb->s_r_blocks_count > sb->s_blocks_count)
+        return ext2_refuse(name, "%u reserved blocks of %u", sb->s_r_blocks_count,
+                           sb->s_blocks_count);
     return 0;
 }
 

@@ -67,7 +67,13 @@ const char *fs_test_copy_image(const char *name)
     cr_assert_lt(fs_test_copy_count, 16);
     char *copy = fs_test_copies[fs_test_copy_count++];
     mkdir(FS_IMAGE_DIR "/tmp", 0755);
-    snprintf(copy, 512, "%s/tmp/%s.%d.%d", FS_IMAGE_DIR, name, (int)getpid(), fs_test_copy_count);
+    char flat[256]; /* "corrupt/x.img" becomes "corrupt_x.img" */
+    snprintf(flat, sizeof(flat), "%s", name);
+    for (char *p = flat; *p != '\0'; p++) {
+        if (*p == '/')
+            *p = '_';
+    }
+    snprintf(copy, 512, "%s/tmp/%s.%d.%d", FS_IMAGE_DIR, flat, (int)getpid(), fs_test_copy_count);
     char command[1200];
     snprintf(command, sizeof(command), "cp --sparse=always '%s/%s' '%s'", FS_IMAGE_DIR, name, copy);
     cr_assert_eq(fs_test_run(command), 0, "%s", command);

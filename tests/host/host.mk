@@ -98,3 +98,14 @@ HOST_TESTS += test_ext2_full
 HOST_SRCS_test_ext2_full := $(FS_TEST_SRCS)
 $(BUILD)/host/test_ext2_full: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_ext2_full: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+# Damaged copies of the small image, one per corruption scripts/fs_corrupt.py knows.
+FS_CORRUPT_STAMP := $(FS_IMAGE_DIR)/corrupt/.made
+$(FS_CORRUPT_STAMP): $(FS_IMAGE_DIR)/small.img scripts/fs_corrupt.py
+	@echo "  CORRUPT $(dir $@)"
+	$(Q)$(PYTHON) scripts/fs_corrupt.py $< $(dir $@) && touch $@
+
+HOST_TESTS += test_ext2_corrupt
+HOST_SRCS_test_ext2_corrupt := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_corrupt: $(FS_TEST_DEPS) | $(FS_IMAGES) $(FS_CORRUPT_STAMP)
+$(BUILD)/host/test_ext2_corrupt: HOST_CFLAGS += $(FS_TEST_FLAGS) -DFS_SCRIPT_DIR='"$(abspath scripts)"'
