@@ -109,3 +109,8 @@ HOST_TESTS += test_ext2_corrupt
 HOST_SRCS_test_ext2_corrupt := $(FS_TEST_SRCS)
 $(BUILD)/host/test_ext2_corrupt: $(FS_TEST_DEPS) | $(FS_IMAGES) $(FS_CORRUPT_STAMP)
 $(BUILD)/host/test_ext2_corrupt: HOST_CFLAGS += $(FS_TEST_FLAGS) -DFS_SCRIPT_DIR='"$(abspath scripts)"'
+
+HOST_TESTS += test_ext2_features
+HOST_SRCS_test_ext2_features := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_features: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_features: HOST_CFLAGS += $(FS_TEST_FLAGS)
