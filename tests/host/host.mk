@@ -114,3 +114,8 @@ HOST_TESTS += test_ext2_features
 HOST_SRCS_test_ext2_features := $(FS_TEST_SRCS)
 $(BUILD)/host/test_ext2_features: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_ext2_features: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+HOST_TESTS += test_path
+HOST_SRCS_test_path := $(FS_TEST_SRCS)
+$(BUILD)/host/test_path: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_path: HOST_CFLAGS += $(FS_TEST_FLAGS)
