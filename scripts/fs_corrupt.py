@@ -172,6 +172,16 @@ def dotdot_loop(fs, image):
     fs.put(offset, "I", child)
 
 
+def indirect_to_bitmap(fs, image):
+    """A single-indirect pointer naming the block bitmap, whose padding (past the last block)
+    holds a live data block's number: freeing through it must not reach the bitmap twice."""
+    ino = fs.lookup("/sizes/single_+1")
+    bitmap = fs.gd(0)[0]
+    fs.put(fs.inode_offset(ino) + 40 + 4 * 12, "I", bitmap)
+    padding_word = (fs.blocks_per_group // 32) - 1  # the last word: past the image's blocks
+    fs.put(fs.block_entry_offset(bitmap, padding_word), "I", fs.i_block(ino, 0))
+
+
 def bitmap_marks_metadata_free(fs, image):
     bitmap = fs.gd(0)[0]
     fs.bitmap_bit(bitmap, bitmap - fs.first_data_block, 0)
@@ -206,6 +216,10 @@ CORRUPTIONS = {
                             indirect_entry("/sizes/single_+1", 12, 0, lambda fs, block: block)),
     "indirect_range": ("a single-indirect entry past the end",
                        indirect_entry("/sizes/single_+1", 12, 5, lambda fs, block: fs.blocks_count + 7)),
+    "indirect_to_gdt": ("a single-indirect pointer naming the group descriptor block",
+                        inode_field("/sizes/single_+1", 40 + 4 * 12, "I",
+                                    lambda fs, ino: fs.first_data_block + 1)),
+    "indirect_to_bitmap": ("a single-indirect pointer naming the block bitmap", indirect_to_bitmap),
     "dind_self": ("a double-indirect block whose first entry is itself",
                   indirect_entry("/sizes/dchild_+1", 13, 0, lambda fs, block: block)),
     "inode_mode": ("a file whose mode has no valid type", inode_field("/sizes/small_60", 0, "H", 0xF1A4)),

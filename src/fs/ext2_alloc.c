@@ -60,12 +60,7 @@ static uint32_t ext2_blocks_in_group(const struct ext2_fs *fs, uint32_t group)
     return left < fs->sb.s_blocks_per_group ? left : fs->sb.s_blocks_per_group;
 }
 
-/*
- * The group's own metadata, and group 0's superblock and descriptor table
- * (with the blocks reserved for its growth). A bitmap that calls one of these
- * free is corrupt, and a block pointer that names one is too.
- */
-static bool ext2_block_is_metadata(const struct ext2_fs *fs, uint32_t block)
+bool ext2_block_is_metadata(const struct ext2_fs *fs, uint32_t block)
 {
     uint32_t group = (block - fs->sb.s_first_data_block) / fs->sb.s_blocks_per_group;
     const struct ext2_group_desc *gd = &fs->groups[group];

@@ -63,13 +63,23 @@ static int ext2_bmap_path(const struct ext2_fs *fs, uint64_t lblock, struct ext2
     return -EFBIG;
 }
 
-/* A pointer from the map: inside the file system, and not one of the `count` blocks above it. */
+/*
+ * A pointer from the map: inside the file system, not metadata, and not one
+ * of the `count` blocks above it. Besides keeping reads sane, this is what
+ * lets truncation hold an indirect block's buffer while it frees: the blocks
+ * it then reads (children, bitmaps, descriptors) cannot be that same buffer.
+ */
 static int ext2_bmap_check(const struct ext2_inode *inode, uint32_t block, const uint32_t *above,
                            int count)
 {
     if (!ext2_block_in_range(inode->fs, block)) {
         log_warn("ext2: %s: inode %u: block pointer %u out of range", inode->fs->dev->name,
                  inode->ino, block);
+        return -EUCLEAN;
+    }
+    if (ext2_block_is_metadata(inode->fs, block)) {
+        log_warn("ext2: %s: inode %u: block pointer %u names file-system metadata",
+                 inode->fs->dev->name, inode->ino, block);
         return -EUCLEAN;
     }
     for (int i = 0; i < count; i++) {

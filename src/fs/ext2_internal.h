@@ -7,10 +7,13 @@
  * holding a later one):
  *   1. fs->namespace_lock: held by every call that changes directory
  *      entries (create, unlink, rename, ...), so those run one at a time.
- *   2. inode->lock: the inode's fields and its blocks. Outside the namespace
- *      lock a thread holds at most one; under it, still one at a time.
- *   3. fs->alloc_lock: the bitmaps, group descriptors and free counts.
- *   4. buffer locks (bcache), then the inode-cache lock, each held briefly.
+ *   2. inode->lock: the inode's fields and its blocks. A thread holds at
+ *      most one at a time, with or without the namespace lock.
+ *   3. buffers of the inode's own blocks: truncation holds up to three
+ *      indirect blocks, one inside the other (ext2_bmap.c says why that is safe).
+ *   4. fs->alloc_lock: the bitmaps, group descriptors and free counts.
+ *   5. buffers of metadata (bitmaps, descriptor table, superblock, inode
+ *      table), one at a time and briefly; the inode-cache lock, briefly.
  * ext2_iget and ext2_iput are called with no inode lock held.
  */
 #ifndef FS_EXT2_INTERNAL_H
@@ -67,6 +70,13 @@ uint32_t ext2_group_first_block(const struct ext2_fs *fs, uint32_t group);
 
 /* ---- ext2_alloc.c ------------------------------------------------------------- */
 
+/*
+ * Whether an in-range block is metadata: its group's bitmaps or inode table,
+ * or group 0's superblock and descriptor table (with the blocks reserved for
+ * its growth). A bitmap that calls one free is corrupt; so is a block pointer
+ * that names one.
+ */
+bool ext2_block_is_metadata(const struct ext2_fs *fs, uint32_t block);
 /* Allocate a free block, the closest found at or after `goal`. -ENOSPC when there is none. */
 int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out);
 /* Free a block. -EUCLEAN (nothing changed) if it is out of range, metadata, or already free. */

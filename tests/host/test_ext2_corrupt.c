@@ -53,6 +53,8 @@ static const struct corruption_case cases[] = {
     {"inode_block_range", NULL, PROBE_READ, "/sizes/direct_+1", -EUCLEAN},
     {"inode_indirect_self", NULL, PROBE_READ, "/sizes/single_+1", -EUCLEAN},
     {"indirect_range", NULL, PROBE_READ, "/sizes/single_+1", -EUCLEAN},
+    {"indirect_to_gdt", NULL, PROBE_READ, "/sizes/single_+1", -EUCLEAN},
+    {"indirect_to_bitmap", NULL, PROBE_READ, "/sizes/single_+1", -EUCLEAN},
     {"dind_self", NULL, PROBE_READ, "/sizes/dchild_+1", -EUCLEAN},
     {"inode_mode", NULL, PROBE_LOOKUP, "/sizes/small_60", -EUCLEAN},
     {"inode_links_zero", NULL, PROBE_LOOKUP, "/sizes/small_59", -EUCLEAN},
