@@ -20,6 +20,7 @@ python3-pytest
 python3-pexpect
 python3-pytest-xdist
 pkg-config
+e2fsprogs
 "
 
 missing=""
