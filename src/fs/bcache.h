@@ -15,7 +15,7 @@
  * The pool is fixed at bcache_init(). When every buffer is referenced, a
  * request fails with -ENOBUFS at once rather than waiting: a thread that
  * waited while holding buffers of its own could wait forever. Size the pool
- * for the buffers that run at once (ext2 holds at most 6 per operation).
+ * for the buffers that run at once (an ext2 operation holds at most 4 at once).
  */
 #ifndef FS_BCACHE_H
 #define FS_BCACHE_H

@@ -182,11 +182,32 @@ static int ext2_bmap_alloc_blocks(struct ext2_inode *inode, uint32_t *blocks, in
 }
 
 /*
+ * Chain the `count` fresh blocks of a path from level `reached` down: each
+ * new indirect block is zeroed and points to the next, and the first is put
+ * into i_block or into the last indirect block that existed (chain[reached - 1]).
+ */
+static int ext2_bmap_link(struct ext2_inode *inode, const struct ext2_bmap_path *path,
+                          const uint32_t *chain, int reached, const uint32_t *fresh, int count)
+{
+    for (int i = 0; i + 1 < count; i++) {
+        struct bcache_buf *buf;
+        int err = bcache_get_zeroed(inode->fs->dev, fresh[i], &buf);
+        if (err != 0)
+            return err;
+        ((uint32_t *)buf->data)[path->index[reached + i + 1]] = fresh[i + 1];
+        bcache_release(buf);
+    }
+    if (reached == 0) {
+        inode->disk.i_block[path->index[0]] = fresh[0];
+        return 0;
+    }
+    return ext2_indirect_set(inode->fs, chain[reached - 1], path->index[reached], fresh[0]);
+}
+
+/*
  * Allocate the missing part of the path at once: the indirect blocks from
  * level `reached` down, and the data block. They are all taken before any is
- * linked in, so running out of space leaves the file as it was. New indirect
- * blocks are zeroed, each pointing to the next; the first is then linked
- * into i_block or the last indirect block that existed.
+ * linked in, so running out of space leaves the file as it was.
  */
 int ext2_bmap_alloc(struct ext2_inode *inode, uint64_t lblock, uint32_t *out, bool *fresh)
 {
@@ -209,18 +230,7 @@ int ext2_bmap_alloc(struct ext2_inode *inode, uint64_t lblock, uint32_t *out, bo
     err = ext2_bmap_alloc_blocks(inode, fresh_blocks, count);
     if (err != 0)
         return err;
-    for (int i = 0; i + 1 < count && err == 0; i++) {
-        struct bcache_buf *buf;
-        err = bcache_get_zeroed(fs->dev, fresh_blocks[i], &buf);
-        if (err == 0) {
-            ((uint32_t *)buf->data)[path.index[reached + i + 1]] = fresh_blocks[i + 1];
-            bcache_release(buf);
-        }
-    }
-    if (err == 0 && reached == 0)
-        inode->disk.i_block[path.index[0]] = fresh_blocks[0];
-    else if (err == 0)
-        err = ext2_indirect_set(fs, chain[reached - 1], path.index[reached], fresh_blocks[0]);
+    err = ext2_bmap_link(inode, &path, chain, reached, fresh_blocks, count);
     if (err != 0) {
         for (int i = 0; i < count; i++)
             ext2_block_free(fs, fresh_blocks[i]);
@@ -278,6 +288,15 @@ static int ext2_free_tree(struct ext2_inode *inode, uint32_t block, int depth, u
     return result;
 }
 
+static bool ext2_indirect_is_empty(const struct ext2_fs *fs, const uint32_t *entries)
+{
+    for (uint32_t i = 0; i < fs->addr_per_block; i++) {
+        if (entries[i] != 0)
+            return false;
+    }
+    return true;
+}
+
 /*
  * In indirect block `block` (`depth` levels above the data), free what maps
  * logical blocks `from` (counted from the start of this block's range) and
@@ -319,11 +338,7 @@ static int ext2_truncate_partial(struct ext2_inode *inode, uint32_t block, int d
         entries[i] = 0;
         bcache_mark_dirty(buf);
     }
-    *empty = true;
-    for (uint32_t i = 0; i < fs->addr_per_block; i++) {
-        if (entries[i] != 0)
-            *empty = false;
-    }
+    *empty = ext2_indirect_is_empty(fs, entries);
     bcache_release(buf);
     return result;
 }

@@ -242,3 +242,45 @@ Test(ext2_features, the_largest_file_on_4k_blocks, .fini = teardown)
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
 }
+
+/* ---- The state in the superblock ------------------------------------------------------ */
+
+static void set_state(const char *image, int state)
+{
+    char command[1024];
+    snprintf(command, sizeof(command),
+             "/usr/sbin/debugfs -w -R 'ssv state %d' '%s' >/dev/null 2>&1", state, image);
+    cr_assert_eq(fs_test_run(command), 0, "%s", command);
+}
+
+Test(ext2_features, a_disk_marked_with_errors_mounts_read_only, .fini = teardown)
+{
+    const char *image = make_image("-t ext2");
+    set_state(image, 3); /* valid, but with errors */
+    fs_host_log_to_stderr = false;
+    fs_host_clear_log();
+    struct fs_test_mount m;
+    fs_test_mount(image, false, &m);
+    cr_expect(ext2_is_read_only(m.fs));
+    cr_expect(strstr(fs_host_last_log, "run e2fsck") != NULL, "%s", fs_host_last_log);
+    fs_test_unmount(&m);
+}
+
+Test(ext2_features, a_disk_not_cleanly_unmounted_mounts_with_a_warning, .fini = teardown)
+{
+    const char *image = make_image("-t ext2");
+    set_state(image, 0); /* as a crash leaves it */
+    fs_host_log_to_stderr = false;
+    fs_host_clear_log();
+    struct fs_test_mount m;
+    fs_test_mount(image, false, &m);
+    cr_expect(!ext2_is_read_only(m.fs));
+    cr_expect(strstr(fs_host_last_log, "e2fsck -p") != NULL, "%s", fs_host_last_log);
+    fs_test_unmount(&m);
+    /* Unmount puts back the state it found: still not clean, until e2fsck says so. */
+    char command[1024];
+    snprintf(command, sizeof(command),
+             "/usr/sbin/dumpe2fs -h '%s' 2>/dev/null | grep -q '^Filesystem state: *not clean$'",
+             image);
+    cr_expect_eq(fs_test_run(command), 0);
+}
