@@ -11,8 +11,8 @@
  *   - a buffer with refcount > 0 keeps its identity;
  *   - `dirty` and `valid` change only while the changer holds a reference and
  *     the buffer's lock, so at refcount 0 they are stable.
- * The pool is searched linearly: it is small, and a hash table would be the
- * first thing to add if it were not.
+ * A buffer with an identity is also on one of `bucket_count` hash chains,
+ * chosen by (dev, blockno), so a lookup looks at a few buffers, not the pool.
  */
 #include "fs/bcache.h"
 
@@ -27,6 +27,8 @@ static struct {
     struct bcache_buf *bufs; /* the pool, `count` buffers */
     uint8_t *memory;         /* their data, BCACHE_MAX_BLOCK_SIZE each */
     uint32_t count;
+    struct list *buckets; /* hash chains of the buffers that hold a block */
+    uint32_t bucket_count;
     struct bcache_stats stats;
 } bcache;
 
@@ -36,13 +38,14 @@ int bcache_init(uint32_t buffer_count)
         return -EINVAL;
     bcache.bufs = kzalloc(sizeof(struct bcache_buf) * buffer_count);
     bcache.memory = kmalloc((size_t)buffer_count * BCACHE_MAX_BLOCK_SIZE);
-    if (bcache.bufs == NULL || bcache.memory == NULL) {
-        kfree(bcache.bufs);
-        kfree(bcache.memory);
-        bcache.bufs = NULL;
-        bcache.memory = NULL;
+    bcache.bucket_count = buffer_count;
+    bcache.buckets = kmalloc(sizeof(struct list) * bcache.bucket_count);
+    if (bcache.bufs == NULL || bcache.memory == NULL || bcache.buckets == NULL) {
+        bcache_shutdown();
         return -ENOMEM;
     }
+    for (uint32_t i = 0; i < bcache.bucket_count; i++)
+        list_init(&bcache.buckets[i]);
     spinlock_init(&bcache.lock, "bcache");
     list_init(&bcache.lru);
     bcache.count = buffer_count;
@@ -52,6 +55,7 @@ int bcache_init(uint32_t buffer_count)
         buf->data = bcache.memory + (size_t)i * BCACHE_MAX_BLOCK_SIZE;
         mutex_init(&buf->lock, "bcache.buf");
         list_push_back(&bcache.lru, &buf->lru);
+        list_node_init(&buf->hash);
     }
     return 0;
 }
@@ -65,21 +69,40 @@ void bcache_shutdown(void)
     }
     kfree(bcache.bufs);
     kfree(bcache.memory);
+    kfree(bcache.buckets);
     bcache.bufs = NULL;
     bcache.memory = NULL;
+    bcache.buckets = NULL;
     bcache.count = 0;
 }
 
 /* ---- The pool: lookup, recycling, references (pool lock held) --------------------- */
 
+static struct list *bcache_bucket(const struct block_device *dev, uint64_t blockno)
+{
+    uint64_t key = (uint64_t)(uintptr_t)dev * 31 + blockno;
+    return &bcache.buckets[key % bcache.bucket_count];
+}
+
 static struct bcache_buf *bcache_find(const struct block_device *dev, uint64_t blockno)
 {
-    for (uint32_t i = 0; i < bcache.count; i++) {
-        struct bcache_buf *buf = &bcache.bufs[i];
+    list_for_each(node, bcache_bucket(dev, blockno))
+    {
+        struct bcache_buf *buf = list_entry(node, struct bcache_buf, hash);
         if (buf->dev == dev && buf->blockno == blockno)
             return buf;
     }
     return NULL;
+}
+
+/* Give a buffer a new identity (or none, dev NULL), moving it to the matching chain. */
+static void bcache_set_identity(struct bcache_buf *buf, struct block_device *dev, uint64_t blockno)
+{
+    list_remove(&buf->hash);
+    buf->dev = dev;
+    buf->blockno = blockno;
+    if (dev != NULL)
+        list_push_back(bcache_bucket(dev, blockno), &buf->hash);
 }
 
 /* The least recently released buffer that nobody holds, or NULL. */
@@ -181,8 +204,7 @@ static int bcache_get(struct block_device *dev, uint64_t blockno, struct bcache_
             if (victim->dev != NULL)
                 bcache.stats.evictions++;
             bcache.stats.misses++;
-            victim->dev = dev;
-            victim->blockno = blockno;
+            bcache_set_identity(victim, dev, blockno);
             victim->valid = false;
             spinlock_release(&bcache.lock);
             *out = victim;
@@ -324,7 +346,7 @@ int bcache_forget_device(struct block_device *dev)
         struct bcache_buf *buf = &bcache.bufs[i];
         if (buf->dev != dev)
             continue;
-        buf->dev = NULL;
+        bcache_set_identity(buf, NULL, 0);
         buf->valid = false;
         buf->dirty = false;
         list_remove(&buf->lru);

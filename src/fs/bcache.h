@@ -40,6 +40,7 @@ struct bcache_buf {
     bool dirty;           /* data is newer than the disk (the same) */
     struct mutex lock;    /* the holder's right to data */
     struct list_node lru; /* place in the pool, most recently released first */
+    struct list_node hash; /* place in its hash chain (guarded by the pool lock) */
 };
 
 struct bcache_stats {
