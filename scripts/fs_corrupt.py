@@ -182,6 +182,12 @@ def indirect_to_bitmap(fs, image):
     fs.put(fs.block_entry_offset(bitmap, padding_word), "I", fs.i_block(ino, 0))
 
 
+def symlink_loop(fs, image):
+    """/links/chain2 (a fast symlink to "target") now points back at chain1: a two-link loop."""
+    ino = fs.lookup("/links/chain2")
+    fs.write(fs.inode_offset(ino) + 40, b"chain1")
+
+
 def bitmap_marks_metadata_free(fs, image):
     bitmap = fs.gd(0)[0]
     fs.bitmap_bit(bitmap, bitmap - fs.first_data_block, 0)
@@ -237,6 +243,7 @@ CORRUPTIONS = {
                            dirent_field("/names", "victim", 0, "I", 0x00FFFFFF)),
     "dirent_inode_reserved": ("an entry naming reserved inode 7", dirent_field("/names", "victim", 0, "I", 7)),
     "symlink_size": ("a fast symlink claiming 200 bytes", inode_field("/links/fast", 4, "I", 200)),
+    "symlink_loop": ("/links/chain2 rewritten to point back at chain1", symlink_loop),
     "dir_loop": ("a directory entry naming an ancestor: /deep/d0/d1/loop -> /deep", dir_loop),
     "dotdot_loop": ("/deep/d0/.. names /deep/d0/d1", dotdot_loop),
     "bitmap_metadata_free": ("the block bitmap says its own block is free", bitmap_marks_metadata_free),
