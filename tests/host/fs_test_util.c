@@ -20,8 +20,14 @@
 
 int fs_test_try_mount(const char *image, bool read_only, struct fs_test_mount *m)
 {
+    return fs_test_try_mount_with(image, read_only, FS_TEST_BUFFERS, m);
+}
+
+int fs_test_try_mount_with(const char *image, bool read_only, uint32_t buffers,
+                           struct fs_test_mount *m)
+{
     memset(m, 0, sizeof(*m));
-    cr_assert_eq(bcache_init(FS_TEST_BUFFERS), 0);
+    cr_assert_eq(bcache_init(buffers), 0);
     m->dev = fs_host_image_open(image, read_only);
     cr_assert_not_null(m->dev, "cannot open %s", image);
     struct ext2_mount_options options = {.read_only = read_only, .clock = fs_host_clock};

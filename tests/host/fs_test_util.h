@@ -31,6 +31,9 @@ struct fs_test_mount {
 void fs_test_mount(const char *image, bool read_only, struct fs_test_mount *m);
 /* Like fs_test_mount, but returns ext2_mount's result (the cache and device stay set up). */
 int fs_test_try_mount(const char *image, bool read_only, struct fs_test_mount *m);
+/* The same with a buffer cache of `buffers` buffers. */
+int fs_test_try_mount_with(const char *image, bool read_only, uint32_t buffers,
+                           struct fs_test_mount *m);
 /* iput root, unmount (asserting 0), close, bcache_shutdown. */
 void fs_test_unmount(struct fs_test_mount *m);
 

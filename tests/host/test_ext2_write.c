@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs/bcache.h"
 #include "fs/ext2.h"
 #include "fs/path.h"
 #include "fs_host_shims.h"
@@ -597,6 +598,44 @@ Test(ext2_write, io_errors_are_returned_not_crashed_on, .fini = teardown)
     cr_expect_eq(ext2_sync(m.fs), 0);
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
+}
+
+/* ---- A cache far smaller than the work -------------------------------------------------- */
+
+/* Five buffers: metadata and data are evicted and written back in the middle of operations. */
+Test(ext2_write, a_tiny_buffer_cache_still_leaves_a_clean_disk, .fini = teardown)
+{
+    const char *image = fs_test_copy_image("b1k.img");
+    struct fs_test_mount m;
+    cr_assert_eq(fs_test_try_mount_with(image, false, 5, &m), 0);
+    struct ext2_inode *big = fs_test_create(&m, "/big");
+    fs_test_write_pattern(big, 41, 0, 600 * 1024, 3333); /* into the double-indirect range */
+    struct ext2_inode *dir;
+    cr_assert_eq(ext2_mkdir(m.root, "crowd", 0755, &dir), 0);
+    for (int i = 0; i < 150; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "member_%03d", i);
+        struct ext2_inode *f;
+        cr_assert_eq(ext2_create(dir, name, 0644, &f), 0);
+        fs_test_write_pattern(f, (uint32_t)i, 0, (uint64_t)i * 37, 1000);
+        ext2_iput(f);
+    }
+    for (int i = 0; i < 150; i += 3) {
+        char name[32];
+        snprintf(name, sizeof(name), "member_%03d", i);
+        cr_assert_eq(ext2_unlink(dir, name), 0);
+    }
+    cr_assert_eq(ext2_file_truncate(big, 100 * 1024 + 7), 0);
+    cr_assert_eq(ext2_rename(m.root, "crowd", m.root, "renamed_crowd"), 0);
+    ext2_iput(dir);
+    ext2_iput(big);
+    struct bcache_stats stats;
+    bcache_get_stats(&stats);
+    cr_expect_gt(stats.evictions, 1000, "the cache should have been recycled constantly");
+    fs_test_unmount(&m);
+    fs_test_expect_clean(image);
+    fs_test_expect_dump_pattern(image, "/big", 41, 100 * 1024 + 7);
+    fs_test_expect_dump_pattern(image, "/renamed_crowd/member_100", 100, 3700);
 }
 
 /* ---- The oracle can fail --------------------------------------------------------------- */
