@@ -269,8 +269,10 @@ static int ext2_dir_add_block(struct ext2_inode *dir, uint32_t lblock, const cha
         return err;
     struct bcache_buf *buf;
     err = bcache_get_zeroed(fs->dev, block, &buf);
-    if (err != 0)
+    if (err != 0) {
+        ext2_bmap_truncate(dir, lblock); /* give the block back: the directory stays as it was */
         return err;
+    }
     struct ext2_dir_entry *e = ext2_entry_at(buf, 0);
     e->rec_len = (uint16_t)fs->block_size;
     ext2_entry_fill(fs, e, name, len, ino, mode);
@@ -301,8 +303,9 @@ int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len, uint32_t 
         bcache_release(buf);
     }
     err = ext2_dir_add_block(dir, count, name, len, ino, mode);
-    int write_err = ext2_dir_changed(dir);
-    return err != 0 ? err : write_err;
+    if (err != 0)
+        return err;
+    return ext2_dir_changed(dir);
 }
 
 /* ---- Removing and changing --------------------------------------------------------- */
