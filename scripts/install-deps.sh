@@ -27,6 +27,7 @@ gcc-riscv64-linux-gnu
 libc6-dev-riscv64-cross
 qemu-user
 dpkg-dev
+e2fsprogs
 "
 
 missing=""
