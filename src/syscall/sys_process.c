@@ -99,6 +99,8 @@ long sys_clone(struct context *context)
         process_abandon(child);
         return -ENOMEM;
     }
+    log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory copied", parent->pid, parent->name,
+              child->pid, memory_set_user_bytes(set) / 1024);
     return child->pid;
 }
 
@@ -202,8 +204,11 @@ long sys_execve(struct context *context)
     kfree(old);
     process->brk_start = image.brk_start;
     process->brk = image.brk_start;
-    strncpy(process->name, base, sizeof(process->name) - 1);
-    process->name[sizeof(process->name) - 1] = '\0';
+    /* Reports name what runs now: the panic header and the hart's name follow the thread's. */
+    strlcpy(process->name, base, sizeof(process->name));
+    strlcpy(thread->name, base, sizeof(thread->name));
+    log_debug("[pid %d] exec %s: %d argument(s), entry 0x%lx, %lu KiB mapped", process->pid, base,
+              argc, image.entry, memory_set_user_bytes(set) / 1024);
     exec_initial_context(thread->trap_context, &image);
     return 0; /* lands in a0 of the fresh context: main's argc comes from the stack */
 }
