@@ -29,7 +29,7 @@
  *
  * where the tag is FNV-1a (64 bits) over "nonce:N\n" and then every
  * structural line printed (version, plans, subtests, results, totals), each
- * with its newline. The grader recomputes it from what it read, so a report
+ * with its newline, in order. The grader recomputes it from what it read, so a report
  * printed by other code, replayed from an earlier run, or with lines added
  * or removed does not count. Code running in the kernel can read N too: see
  * docs/labs/instructors.md for what this does and does not stop.
@@ -361,14 +361,14 @@ int ktest_run_all(const char *filter_text)
             suites++;
     }
 
+    /* The tag starts from the nonce, then takes each structural line as printed. */
     grade_tag = FNV_OFFSET_BASIS;
+    tag_fold("nonce:", 6);
+    tag_fold(grade_nonce, strlen(grade_nonce));
+    tag_fold("\n", 1);
     print_text("KTAP version 1", "", true);
-    if (grade_nonce[0] != '\0') {
+    if (grade_nonce[0] != '\0')
         print_text("# nonce: ", grade_nonce, false);
-        tag_fold("nonce:", 6);
-        tag_fold(grade_nonce, strlen(grade_nonce));
-        tag_fold("\n", 1);
-    }
     print_plan("", suites);
     struct ktest_totals totals = {0, 0, 0};
     int number = 0;
