@@ -41,8 +41,13 @@ def stubs_for(lab, sources):
     return stubs
 
 
-def move_markdown(text, old_path, new_path, present):
-    """Rewrite a markdown file's relative links for its new place; every target must exist."""
+def move_markdown(text, old_path, new_path, present, renames=None):
+    """Rewrite a markdown file's relative links for its new place; every target must exist.
+
+    `renames` maps a course-tree path to its path in the handout (README.md
+    becomes KERNEL.md there, because the guide takes README.md's place).
+    """
+    renames = renames or {}
     old_dir = posixpath.dirname(old_path)
     new_dir = posixpath.dirname(new_path)
 
@@ -52,6 +57,7 @@ def move_markdown(text, old_path, new_path, present):
             return match.group(0)
         path, _, anchor = target.partition("#")
         resolved = posixpath.normpath(posixpath.join(old_dir, path))
+        resolved = renames.get(resolved, resolved)
         if resolved not in present and not any(p.startswith(resolved + "/") for p in present):
             raise HandoutError("%s links to %s, which the handout does not hold"
                                % (old_path, resolved))
@@ -171,7 +177,8 @@ def build(root, lab, sources=None):
     if "README.md" in files:
         files["KERNEL.md"] = files.pop("README.md")
     guide = expand_guide(sources[lab.guide].text, lab, found)
-    files["README.md"] = tree.File(move_markdown(guide, lab.guide, "README.md", present).encode())
+    files["README.md"] = tree.File(move_markdown(guide, lab.guide, "README.md", present,
+                                                 {"README.md": "KERNEL.md"}).encode())
     files["labs/lab%d.toml" % lab.number] = tree.File(labfile.handout_text(lab).encode())
     for test in lab.tests:
         if test.kind == "written" and test.target not in files:

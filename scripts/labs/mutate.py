@@ -5,7 +5,7 @@ and names the tests that should notice it:
 
     ktest:GLOB         boot the ktest image with ktest.filter=GLOB; any failure notices
     host:NAME[/GLOB]   run build/host/NAME, with --filter=GLOB (Criterion's "suite/test")
-    pytest:NODE        run one pytest node or file of tests/system
+    pytest:NODE [NODE] run pytest nodes or files of tests/system (space-separated: one run)
 
 The mutant is "killed" when one of its tests fails (or times out, or the
 build fails), and "survives" when all pass. Before any mutant, every test
@@ -109,7 +109,7 @@ def run_spec(work, spec, timeout):
         if synthesis is None or synthesis.group(1) == "0":
             return False, "no test ran"
         return True, "%s tests pass" % synthesis.group(1)
-    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", selector]
+    command = [sys.executable, "-m", "pytest", "-q", "-x", *selector.split()]
     env = dict(os.environ, BUILD="build", PYTHONDONTWRITEBYTECODE="1",
                QEMU_EXTRA_ARGS=" ".join(grade.ICOUNT))
     status, text, timed_out, _ = grade.run_process(command, work, timeout, env=env)
@@ -174,13 +174,18 @@ def run(root, only, list_only):
             raise SystemExit("make mutate: %s fails on the unmutated tree (%s); the catalogue "
                              "cannot judge mutants with it" % (spec, detail))
     print("baseline: all pass (%.0fs)" % (time.monotonic() - started), flush=True)
-    killed, survived = [], []
+    killed, survived, broken = [], [], []
     try:
         for mutation, changed, path in mutants:
             begun = time.monotonic()
             tree.sync_tree(changed, work)
             if not build(work, mutation.notice, 900 * grade.timeout_scale()):
-                outcome, detail = "killed", "by the build"
+                # A mutant the compiler rejects tests nothing: the entry must be fixed.
+                broken.append(mutation)
+                print("%-8s %-40s %-9s %5.1fs does not build (%s): fix the entry"
+                      % ("BROKEN", mutation.name, mutation.subsystem, time.monotonic() - begun,
+                         Path(work) / "build" / "mutate-build.log"), flush=True)
+                continue
             else:
                 outcome, detail = "survived", ""
                 for spec in mutation.notice:
@@ -212,6 +217,9 @@ def run(root, only, list_only):
     print("mutation score: %d/%d killed (%.0f%%) in %.0fs"
           % (len(killed), total, 100.0 * len(killed) / total if total else 0,
              time.monotonic() - started))
+    if broken:
+        print("broken entries (the mutant does not compile): %s"
+              % ", ".join(m.name for m in broken))
     unexpected = [m for m in survived if not m.survives]
     stale = [m for m in killed if m.survives]
-    return 1 if unexpected or stale else 0
+    return 1 if unexpected or stale or broken else 0
