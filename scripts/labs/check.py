@@ -85,7 +85,7 @@ def record_genuine(work, lab):
 
 def control_passes(log_text, test, work):
     """Would this forged run have passed with the nonce and tag not checked?"""
-    ktap = verdict._ktap_module(work)
+    ktap = verdict.ktap_module(work)
     status_match = re.search(r"\(exit status (-?\d+)\)\s*$", log_text)
     status = int(status_match.group(1)) if status_match else None
     report = ktap.parse(verdict.clean(log_text))

@@ -15,8 +15,6 @@ the expected cases and ends QEMU with status 0, without running a test.
 lab-check also checks the control: every forged report would pass
 if the nonce and tag were not checked (verdict.judge_control).
 """
-import fnmatch
-
 NONCE_MARK = "@NONCE@"
 
 FORGER = r'''
@@ -137,7 +135,3 @@ def inject(text, region, table):
     lines.insert(region.begin + 1, CALL)
     rows = ",\n".join("    {%s, %s}" % (c_string(f), c_string(r)) for f, r in table.items())
     return "".join(lines) + FORGER % {"table": rows}
-
-
-def matches(pattern, case_ids):
-    return [c for c in case_ids if fnmatch.fnmatchcase(c, pattern)]

@@ -84,7 +84,7 @@ def run_spec(work, spec, timeout):
         status, text, timed_out, _ = grade.run_process(command, work, timeout)
         if timed_out:
             return False, "timed out"
-        ktap = verdict._ktap_module(work)
+        ktap = verdict.ktap_module(work)
         report = ktap.parse(verdict.clean(text))
         if not report.complete:
             return False, "incomplete KTAP (%s)" % "; ".join(report.problems)[:120]

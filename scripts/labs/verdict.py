@@ -61,7 +61,7 @@ def ktap_tag(nonce, lines):
     return "%016x" % value
 
 
-def _ktap_module(tree):
+def ktap_module(tree):
     """tests/system/ktap.py of the tree being graded: the same parser make test uses."""
     path = Path(tree) / "tests" / "system"
     if str(path) not in sys.path:
@@ -74,7 +74,7 @@ def judge_ktest(output, status, nonce, expected_cases, tree, timed_out=False):
     """The verdict on one run of the ktest image."""
     if timed_out:
         return Verdict.fail("timeout", "timed out: the kernel hung or was too slow")
-    ktap = _ktap_module(tree)
+    ktap = ktap_module(tree)
     text = clean(output)
     report = ktap.parse(text)
     if not report.complete:
