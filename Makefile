@@ -54,12 +54,14 @@ Q := @
 endif
 
 # ---- Kernel flags ------------------------------------------------------------
+# -D__KERNEL__: src/lib/ is compiled for the user library too; this tells its
+# two builds apart where they must differ.
 CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-builtin -fno-stack-protector -fno-pie \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls \
           -fno-tree-loop-distribute-patterns \
           -std=gnu11 $(OPT) -g -Wall -Wextra -Wno-unused-parameter -Werror -MMD -MP -Isrc -Iinclude \
-          -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
+          -D__KERNEL__ -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
           -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
@@ -216,6 +218,43 @@ system-test: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory images host-test
 	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
+
+# ---- The course: handouts, grading, lab-check, mutations ------------------------
+# All of it is scripts/lab.py; docs/labs/instructors.md explains it.
+#   make handout LAB=n OUT=dir     a student's tree for lab n (a git repository, one commit)
+#   make grade [LAB=n] [T=glob] [JSON=results.json]
+#                                  score the lab: one line per test, "Score: X/Y" last
+#   make autograder LAB=n          $(BUILD)/autograder-labn.zip for Gradescope
+#   make handin                    (in a handout) zip your files and your diff
+#   make lab-check [LAB=n]         prove every lab sound (CI runs it after make test)
+#   make mutate [ONLY=glob]        run the mutation catalogue, print the score and survivors
+LAB  ?=
+OUT  ?=
+T    ?=
+JSON ?=
+ONLY ?=
+
+.PHONY: handout grade autograder handin lab-check mutate
+
+handout:
+	@test -n "$(LAB)" -a -n "$(OUT)" || (echo "usage: make handout LAB=n OUT=dir" && false)
+	$(PYTHON) scripts/lab.py handout --lab $(LAB) --out $(OUT)
+
+grade:
+	@$(PYTHON) scripts/lab.py grade --lab "$(LAB)" --tests "$(T)" --json "$(JSON)" --build $(BUILD)
+
+autograder:
+	@test -n "$(LAB)" || (echo "usage: make autograder LAB=n" && false)
+	$(PYTHON) scripts/lab.py autograder --lab $(LAB) --out $(BUILD)/autograder-lab$(LAB).zip
+
+handin:
+	@$(PYTHON) scripts/lab.py handin
+
+lab-check:
+	@$(PYTHON) scripts/lab.py check --lab "$(LAB)"
+
+mutate:
+	@$(PYTHON) scripts/lab.py mutate --only "$(ONLY)"
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src include tests user -name '*.[ch]' 2>/dev/null)

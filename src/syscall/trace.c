@@ -134,7 +134,7 @@ static void put_user_buffer(struct text *out, const struct memory_set *set, uint
 static void put_arguments(struct text *out, const struct context *context, const char *args)
 {
     const struct memory_set *set = thread_current()->process->memory_set;
-    for (int i = 0; args[i] != '\0' && i < 6; i++) {
+    for (int i = 0; i < 6 && args[i] != '\0'; i++) {
         uint64_t value = syscall_arg(context, i);
         if (i > 0)
             put(out, ", ");
