@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # make passes BUILD when it is not the default "build" (parallel work trees).
 BUILD = ROOT / os.environ.get("BUILD", "build")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# A function name as backtraces and GDB print it: a C identifier, perhaps with
+# the suffixes GCC gives the copies it makes of a function (.part.0, .isra.0,
+# .constprop.0, .cold). Match names with this, never with a bare \w+.
+SYMBOL = r"[A-Za-z_]\w*(?:\.\w+)*"
 
 
 class Hang(AssertionError):
@@ -24,6 +28,16 @@ class Hang(AssertionError):
 
 def clean(text):
     return ANSI.sub("", text.replace("\r", ""))
+
+
+def base_name(symbol):
+    """A symbol without GCC's clone suffixes: 'f.part.0' -> 'f'."""
+    return symbol.split(".")[0]
+
+
+def backtrace_names(out):
+    """The function names of the kernel's backtrace lines ('  #2 0x... name+0x1c'), in order."""
+    return [base_name(name) for name in re.findall(r"#\d+ 0x[0-9a-f]+ (%s)\+0x[0-9a-f]+" % SYMBOL, out)]
 
 
 def image(name):
