@@ -1,13 +1,22 @@
 """qemu.py: boot a kernel image in QEMU and watch it through pexpect.
 
 Every run has a timeout: a kernel that hangs raises Hang, whose message
-holds everything the kernel printed, so the failure shows where it stopped.
+holds everything the kernel printed and a hang report: where each hart was,
+read through QEMU's gdbstub on a unix socket that every run has and nobody
+uses until then (scripts/hang_report.py). Kernel and user addresses in
+failure messages are decoded to function (file:line) (scripts/decode_log.py;
+conftest.py does the same for assertion messages).
 Output is cleaned for matching: OpenSBI's console turns "\\n" into "\\r\\n",
 so "\\r" is dropped, and the log levels' ANSI colours are stripped.
 """
 import io
 import os
 import re
+import shutil
+import socket
+import sys
+import tempfile
+import weakref
 from pathlib import Path
 
 import pexpect
@@ -15,6 +24,14 @@ import pexpect
 ROOT = Path(__file__).resolve().parents[2]
 # make passes BUILD when it is not the default "build" (parallel work trees).
 BUILD = ROOT / os.environ.get("BUILD", "build")
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import decode_log  # noqa: E402
+import hang_report  # noqa: E402
+
+# Every image booted by this process, in order (conftest.py decodes a failed
+# test's assertion message with the image that test booted last).
+IMAGES_RUN = []
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # A function name as backtraces and GDB print it: a C identifier, perhaps with
 # the suffixes GCC gives the copies it makes of a function (.part.0, .isra.0,
@@ -40,6 +57,25 @@ def backtrace_names(out):
     return [base_name(name) for name in re.findall(r"#\d+ 0x[0-9a-f]+ (%s)\+0x[0-9a-f]+" % SYMBOL, out)]
 
 
+def free_port():
+    """A TCP port nobody listens on now, for a test that needs one (GDB's)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def decode(text, image_path=None):
+    """`text` with function (file:line) beside its code addresses (scripts/decode_log.py)."""
+    elf = str(image_path or BUILD / "kernel.elf")
+    decoder = decode_log.Decoder(elf, str(BUILD / "user"))
+    try:
+        return decoder.decode_text(text)
+    except Exception as error:      # a broken decoder must never hide the failure itself
+        return text + "\n(decode_log failed: %r)" % error
+    finally:
+        decoder.close()
+
+
 def image(name):
     """Path of a built image: 'kernel', 'ktest', 'bench' or 'tests/NAME'."""
     path = BUILD / (name + ".elf")
@@ -49,13 +85,29 @@ def image(name):
 
 
 class Qemu:
-    """One QEMU run. Use expect()/send() to talk to it, wait() for its end."""
+    """One QEMU run. Use expect()/send() to talk to it, wait() for its end.
 
-    def __init__(self, image_path, bootargs="", mem="128M", smp=1, extra=(), timeout=60):
+    gdb_socket: serve QEMU's gdbstub on this unix socket (a test that drives
+    GDB). Otherwise the run gets a private one for the hang report, unless
+    `extra` already has a -gdb option.
+    """
+
+    def __init__(self, image_path, bootargs="", mem="128M", smp=1, extra=(), timeout=60,
+                 gdb_socket=None):
         self.timeout = timeout
+        self.image_path = image_path
+        IMAGES_RUN.append(image_path)
         args = ["-machine", "virt", "-bios", "default", "-m", mem, "-smp", str(smp),
                 "-nographic", "-no-reboot", "-kernel", image_path, "-append", bootargs]
         args += list(extra)
+        self.gdb_socket = gdb_socket
+        if gdb_socket is None and "-gdb" not in extra and "-s" not in extra:
+            # A unix socket (no port to clash) in a directory of its own, removed with the run.
+            directory = tempfile.mkdtemp(prefix="qemu-hang-")
+            weakref.finalize(self, shutil.rmtree, directory, ignore_errors=True)
+            self.gdb_socket = os.path.join(directory, "gdb.sock")
+        if self.gdb_socket is not None and "-gdb" not in extra:
+            args += hang_report.qemu_args(self.gdb_socket)
         self.log = io.StringIO()
         self.child = pexpect.spawn("qemu-system-riscv64", args, encoding="utf-8",
                                    codec_errors="replace", timeout=timeout, cwd=str(ROOT),
@@ -69,17 +121,24 @@ class Qemu:
         """Everything printed so far, cleaned."""
         return clean(self.log.getvalue())
 
+    def hang(self, what):
+        """A Hang for a run that is still going: its output, then where its harts are."""
+        where = hang_report.report(self.image_path, self.gdb_socket, seconds=None,
+                                   what=os.path.relpath(self.image_path, ROOT))
+        self.kill()
+        return Hang("%s; output so far:\n%s\n%s" % (what, decode(self.output, self.image_path),
+                                                    where))
+
     def expect(self, pattern, timeout=None):
         """Wait for a regular expression in the raw output; raise Hang if it never comes."""
         limit = timeout or self.timeout
         try:
             self.child.expect(pattern, timeout=limit)
         except pexpect.TIMEOUT:
-            raise Hang("timed out after %ss waiting for %r; output so far:\n%s"
-                       % (limit, pattern, self.output)) from None
+            raise self.hang("timed out after %ss waiting for %r" % (limit, pattern)) from None
         except pexpect.EOF:
             raise Hang("QEMU ended while waiting for %r; output:\n%s"
-                       % (pattern, self.output)) from None
+                       % (pattern, decode(self.output, self.image_path))) from None
         return self.child.match
 
     def send(self, text):
@@ -91,9 +150,7 @@ class Qemu:
         try:
             self.child.expect(pexpect.EOF, timeout=limit)
         except pexpect.TIMEOUT:
-            self.kill()
-            raise Hang("QEMU did not exit within %ss (a hang?); output:\n%s"
-                       % (limit, self.output)) from None
+            raise self.hang("QEMU did not exit within %ss (a hang?)" % limit) from None
         self.child.close()
         self.status = self.child.exitstatus
         if self.status is None:
