@@ -150,27 +150,45 @@ deps:
 qemu: deps $(BUILD)/kernel.elf
 	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)"
 
-# Two terminals: `make qemu-gdb` in one, `make gdb` in the other.
-qemu-gdb: deps $(BUILD)/kernel.elf
+# ---- Debugging (docs/debugging.md) -------------------------------------------------
+# make debug, qemu-gdb and gdb share a build of their own at -Og: the code as
+# written, so GDB shows the variables of the trap, syscall and scheduler paths.
+DEBUG_BUILD ?= $(BUILD)/debug
+DEBUG_OPT   ?= -Og
+DEBUG_ELF   := $(DEBUG_BUILD)/kernel.elf
+# make debug's console: a socket to type into (make console) and a log of all it printed.
+DEBUG_CONSOLE = $(DEBUG_BUILD)/console-$(GDBPORT)
+
+.PHONY: debug-image console
+debug-image: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(DEBUG_BUILD) OPT=$(DEBUG_OPT) $(DEBUG_ELF)
+
+# Two terminals: `make qemu-gdb` in one (the console is there), `make gdb` in the other.
+qemu-gdb: debug-image
 	@echo "QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal."
-	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
-		-S -gdb tcp::$(GDBPORT)
+	$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+		-S -gdb tcp:127.0.0.1:$(GDBPORT)
 
-GDB_ARGS = -q $(BUILD)/kernel.elf -ex 'set confirm off' -ex 'target remote :$(GDBPORT)' \
-           -x scripts/gdbinit -ex 'break kmain' -ex 'continue'
+GDB_ARGS = -q $(DEBUG_ELF) -x scripts/gdbinit -ex 'kernel-connect :$(GDBPORT)' \
+           -ex 'break kmain' -ex 'continue'
 
-gdb: $(BUILD)/kernel.elf
+gdb: debug-image
 	$(GDB) $(GDB_ARGS)
 
-# One terminal: QEMU in the background (its console goes to build/qemu-debug.log),
-# GDB in the foreground. Quitting GDB ends QEMU.
-debug: deps $(BUILD)/kernel.elf
-	@echo "QEMU console output goes to $(BUILD)/qemu-debug.log"
-	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
-		-S -gdb tcp::$(GDBPORT) -serial file:$(BUILD)/qemu-debug.log -monitor none \
-		-display none & echo $$! > $(BUILD)/qemu-debug.pid
-	-$(GDB) $(GDB_ARGS)
-	-kill $$(cat $(BUILD)/qemu-debug.pid) 2>/dev/null
+# One terminal: QEMU in the background, GDB in front (scripts/debug.py keeps
+# Ctrl-C away from QEMU and ends QEMU with GDB). The console goes to a socket,
+# which `make console` in another terminal attaches to, and to a log.
+debug: debug-image
+	@echo "debug: console log $(DEBUG_CONSOLE).log; type into it with 'make console GDBPORT=$(GDBPORT)'"
+	$(Q)$(PYTHON) scripts/debug.py --pid-dir $(DEBUG_CONSOLE).run -- \
+		$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+		-S -gdb tcp:127.0.0.1:$(GDBPORT) -display none -monitor none \
+		-chardev socket,id=console,path=$(DEBUG_CONSOLE).sock,server=on,wait=off,logfile=$(DEBUG_CONSOLE).log \
+		-serial chardev:console \
+		--gdb-- $(GDB) $(GDB_ARGS)
+
+console:
+	$(Q)$(PYTHON) scripts/console.py $(DEBUG_CONSOLE).sock
 
 ktest: deps $(BUILD)/ktest.elf
 	@sh scripts/run-image.sh $(BUILD)/ktest.elf $(TIMEOUT) "ktest.filter=$(KTEST) $(BOOTARGS)" \
