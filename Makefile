@@ -194,6 +194,19 @@ ktest: deps $(BUILD)/ktest.elf
 	@sh scripts/run-image.sh $(BUILD)/ktest.elf $(TIMEOUT) "ktest.filter=$(KTEST) $(BOOTARGS)" \
 		$(QEMU_MACHINE)
 
+# The scheduler's timeline (docs/debugging.md): boot a workload with timeline=1,
+# then turn the TIMELINE block it prints at the end into build/timeline.json
+# (Perfetto, chrome://tracing) and build/timeline.svg. TIMELINE_BOOTARGS picks the workload.
+TIMELINE_BOOTARGS ?= mode=threads
+.PHONY: timeline
+timeline: deps $(BUILD)/kernel.elf
+	@echo "timeline: booting with 'timeline=1 $(TIMELINE_BOOTARGS)', console in $(BUILD)/timeline.log"
+	$(Q)sh scripts/run-image.sh $(BUILD)/kernel.elf $(TIMEOUT) "timeline=1 $(TIMELINE_BOOTARGS)" \
+		$(QEMU_MACHINE) < /dev/null > $(BUILD)/timeline.log; \
+		status=$$?; [ $$status -eq 0 ] || echo "timeline: the run ended with status $$status"
+	$(Q)$(PYTHON) scripts/timeline.py $(BUILD)/timeline.log --json $(BUILD)/timeline.json \
+		--svg $(BUILD)/timeline.svg --title "timeline: $(TIMELINE_BOOTARGS)"
+
 bench: deps $(BUILD)/bench.elf
 	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json
 
