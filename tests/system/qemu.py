@@ -64,6 +64,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+def make_env(**extra):
+    """The environment for running make from a test inside `make test`.
+
+    Drops the parent's jobserver and -j (its file descriptors are not ours) but
+    keeps the variables given on its command line (LOG=DEBUG...), so a nested
+    make builds with the same flags and finds the images up to date.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    flags = os.environ.get("MAKEFLAGS", "")
+    if " -- " in " " + flags:
+        env["MAKEFLAGS"] = "-- " + (" " + flags).split(" -- ", 1)[1]
+    env.update(extra)
+    return env
+
+
 def decode(text, image_path=None):
     """`text` with function (file:line) beside its code addresses (scripts/decode_log.py)."""
     elf = str(image_path or BUILD / "kernel.elf")
@@ -80,7 +95,8 @@ def image(name):
     """Path of a built image: 'kernel', 'ktest', 'bench' or 'tests/NAME'."""
     path = BUILD / (name + ".elf")
     if not path.exists():
-        raise FileNotFoundError("%s is not built: run `make images` first" % path)
+        target = "debug-image" if name.startswith("debug/") else "images"
+        raise FileNotFoundError("%s is not built: run `make %s` first" % (path, target))
     return str(path)
 
 
@@ -161,6 +177,30 @@ class Qemu:
     def kill(self):
         if self.child.isalive():
             self.child.terminate(force=True)
+
+
+# QEMU counting guest time in instructions (1 ns each) and skipping idle
+# time: guest time no longer depends on the host, so a figure repeats exactly.
+ICOUNT = ("-icount", "shift=0,sleep=off")
+
+# In-kernel cases that measure guest time (the time CSR) against work done, so
+# a host that stalls QEMU (a loaded machine; make test runs two workers) can
+# fail them. A failure of one of these in a full run is judged again alone,
+# under ICOUNT, where the host cannot reach guest time (rejudge_in_guest_time).
+# A real bug fails there too. Add a case only with the reason it is here.
+REAL_TIME_CASES = {
+    "sched_stride_priorities_share_the_hart":
+        "counts loops done in 400 ms: a host stall inside one thread's slices skews 3:1",
+    "async_idle_interrupt_after_the_check_ends_wfi_at_once":
+        "expects no timer tick between two reads: a host stall lets one in",
+}
+
+
+def rejudge_in_guest_time(image_name, case):
+    """Run one failed REAL_TIME_CASES case alone under ICOUNT: (passed, output)."""
+    status, out = run(image_name, bootargs="ktest.filter=%s.%s" % (case.suite, case.name),
+                      extra=ICOUNT, timeout=120)
+    return status == 0 and "ok 1 %s" % case.name in out, out
 
 
 def run(name, bootargs="", timeout=60, **kwargs):

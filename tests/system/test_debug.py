@@ -13,17 +13,14 @@ import time
 import pexpect
 import pytest
 
-from qemu import BUILD, IMAGES_RUN, ROOT, Qemu, free_port, image, run
+from qemu import BUILD, IMAGES_RUN, ROOT, Qemu, free_port, image, make_env, run
+
+# One worker runs them all (make test passes --dist loadgroup): a make debug
+# that has to build the debug image must not race a test booting it.
+pytestmark = pytest.mark.xdist_group("debug-build")
 
 GDB_PROMPT = r"\(gdb\) "
 DEBUG_IMAGE = "debug/kernel"
-
-
-def make_env():
-    """The environment for a make run from inside `make test`: no jobserver, no colours."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    env["TERM"] = "dumb"
-    return env
 
 
 def alive(pid):
@@ -53,7 +50,7 @@ class DebugSession:
         self.child = pexpect.spawn(
             "make", ["--no-print-directory", "debug", "GDBPORT=%d" % self.port,
                      "BUILD=" + os.path.relpath(BUILD, ROOT)],
-            cwd=str(ROOT), env=make_env(), encoding="utf-8", codec_errors="replace",
+            cwd=str(ROOT), env=make_env(TERM="dumb"), encoding="utf-8", codec_errors="replace",
             timeout=30)
         self.log = []
         self.child.logfile_read = self
@@ -188,7 +185,7 @@ def test_make_console_types_into_the_kernel_while_gdb_has_the_terminal(session):
     s.child.expect("Continuing.")
     console = pexpect.spawn("make", ["--no-print-directory", "console", "GDBPORT=%d" % s.port,
                                      "BUILD=" + os.path.relpath(BUILD, ROOT)],
-                            cwd=str(ROOT), env=make_env(), encoding="utf-8",
+                            cwd=str(ROOT), env=make_env(TERM="dumb"), encoding="utf-8",
                             codec_errors="replace", timeout=30)
     try:
         console.expect(r"\$ ")                         # the shell's prompt, from the log or live

@@ -3,6 +3,7 @@ precision in virtual time (-icount), the panics that name a misuse, a thread's
 stack overflow, and the in-kernel suites again on a kernel built with the
 stride policy (SCHED=stride), to show that the policy interface holds.
 """
+import fcntl
 import os
 import re
 import subprocess
@@ -10,7 +11,8 @@ import subprocess
 import pytest
 
 import ktap
-from qemu import BUILD, ROOT, backtrace_names, run
+from qemu import (BUILD, ICOUNT, REAL_TIME_CASES, ROOT, backtrace_names, make_env,
+                   rejudge_in_guest_time, run)
 
 PANIC_STATUS = 101
 ICOUNT = ("-icount", "shift=0,sleep=off")
@@ -103,36 +105,58 @@ def test_a_threads_stack_overflow_names_the_thread():
 
 # ---- The same kernel built with SCHED=stride ------------------------------------------
 
-STRIDE_BUILD = BUILD.parent / (BUILD.name + "-stride")
+STRIDE_BUILD = BUILD / "stride"
 
 
 @pytest.fixture(scope="module")
 def stride_build():
     """Build kernel.elf and ktest.elf with the stride policy, in a directory of their own."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     relative = os.path.relpath(STRIDE_BUILD, ROOT)
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-j4", "BUILD=" + relative, "SCHED=stride",
-         relative + "/kernel.elf", relative + "/ktest.elf"],
-        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300)
+    # Two workers may both want it: one builds while the other waits on the lock.
+    with open(str(STRIDE_BUILD) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(
+            ["make", "--no-print-directory", "-j2", "BUILD=" + relative, "SCHED=stride",
+             relative + "/kernel.elf", relative + "/ktest.elf"],
+            cwd=str(ROOT), env=make_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return os.path.relpath(STRIDE_BUILD, BUILD)
 
 
+SHARE_CASE = "sched_stride_priorities_share_the_hart"
+
+
+@pytest.mark.xdist_group("stride-build")
 def test_stride_build_passes_every_in_kernel_suite(stride_build):
-    status, out = run(stride_build + "/ktest", bootargs="ktest.filter=", timeout=120)
+    image_name = stride_build + "/ktest"
+    status, out = run(image_name, bootargs="ktest.filter=", timeout=120)
     assert "sched: stride policy" in out, out
     report = ktap.parse(out)
     assert report.complete, "%s\n%s" % (report.problems, out)
-    assert not report.failed, out
+    for case in report.failed:
+        # A case that measures guest time may fail on a busy host: judged again alone.
+        assert case.name in REAL_TIME_CASES, out
+        passed, alone = rejudge_in_guest_time(image_name, case)
+        assert passed, "%s\nand alone under -icount:\n%s" % (out, alone)
     results = {c.name: c for c in report.cases}
     # The stride case ran for real here; the FIFO-only order case stood aside.
-    stride_case = results["sched_stride_priorities_share_the_hart"]
-    assert stride_case.ok and not stride_case.skipped, out
+    assert not results[SHARE_CASE].skipped, out
     assert results["sched_fifo_order_holds"].skipped, out
+    assert status == len(report.failed), out
+
+
+@pytest.mark.xdist_group("stride-build")
+def test_stride_shares_the_hart_by_priority_in_guest_time(stride_build):
+    """The 3:1 share, in guest instructions: exact on any host (see qemu.REAL_TIME_CASES)."""
+    status, out = run(stride_build + "/ktest", bootargs="ktest.filter=sched.%s" % SHARE_CASE,
+                      extra=ICOUNT, timeout=120)
+    report = ktap.parse(out)
+    assert report.complete, "%s\n%s" % (report.problems, out)
+    assert [(c.name, c.ok, c.skipped) for c in report.cases] == [(SHARE_CASE, True, False)], out
     assert status == 0, out
 
 
+@pytest.mark.xdist_group("stride-build")
 def test_stride_build_runs_the_demo(stride_build):
     status, out = run(stride_build + "/kernel", bootargs="mode=threads", timeout=60)
     assert "the stride scheduler preempts" in out, out
