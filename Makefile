@@ -147,8 +147,11 @@ QEMU_MACHINE = -machine virt -bios default -m $(MEM) -smp $(SMP) -nographic -no-
 deps:
 	@sh scripts/install-deps.sh
 
+# The kernel's power-off status is its own business: "kernel exited with status N",
+# and make goes on. QEMU killed, stopped by a signal or failing is still an error.
 qemu: deps $(BUILD)/kernel.elf
-	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)"
+	$(Q)$(PYTHON) scripts/run_image.py --guest-status $(BUILD)/kernel.elf 0 "$(BOOTARGS)" \
+		$(QEMU_MACHINE)
 
 # ---- Debugging (docs/debugging.md) -------------------------------------------------
 # make debug, qemu-gdb and gdb share a build of their own at -Og: the code as
