@@ -222,21 +222,64 @@ include tests/host/host.mk
 $(BUILD)/host/%: tests/host/%.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
+	$(Q)rm -f $@   # a test that fails to build must not leave an old one to run
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(HOST_SRCS_$*) -lcriterion $(HOST_LIBS_$*)
 
-host-test: $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
-	@set -e; for t in $(HOST_TESTS); do \
-		echo "== host test $$t"; ASAN_OPTIONS=detect_leaks=1 $(BUILD)/host/$$t; done
+# Every host test runs, even after one fails or does not build; then the status says so.
+.PHONY: host-py-test
+host-test:
+	-$(Q)$(MAKE) --no-print-directory -k $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
+	$(Q)failed=""; for t in $(HOST_TESTS); do \
+		if [ ! -x $(BUILD)/host/$$t ]; then \
+			echo "== host test $$t: NOT BUILT"; failed="$$failed $$t"; continue; fi; \
+		echo "== host test $$t"; \
+		ASAN_OPTIONS=detect_leaks=1 $(BUILD)/host/$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "host tests failed:$$failed"; exit 1; fi
+
+# pytest: the host-side tools' tests (tests/host-py) and the system tests.
+PYTEST = BUILD=$(BUILD) $(PYTHON) -m pytest
+# System tests in parallel (pytest-xdist); --dist loadgroup is in pytest.ini.
+SYSTEM_TEST_WORKERS ?= auto
+
+host-py-test:
+	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache/host-py tests/host-py
 
 system-test: deps
-	$(Q)$(MAKE) --no-print-directory images
-	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
+	$(Q)$(MAKE) --no-print-directory images debug-image
+	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
 
-# The installer runs first (a recursive make keeps that order under -j); then
-# the images, the host tests, and pytest, whose summary is the last line.
+# make test: every layer runs, whatever another does; then one line per layer
+# and a nonzero status if any failed. The host tests, host-py tests and the
+# images build side by side (TEST_JOBS jobs); the system tests start when the
+# images are built. Each layer's output comes as one block (-Orecurse); all of
+# it is in $(BUILD)/test-results/LAYER.log too.
+TEST_RESULTS = $(BUILD)/test-results
+TEST_LAYERS  = images host host-py system
+TEST_JOBS   ?= 2
+TEST_LAYER   = $(PYTHON) scripts/test_layer.py run
+.PHONY: test-layers $(addprefix test-,$(TEST_LAYERS))
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory images host-test
-	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
+	$(Q)rm -rf $(TEST_RESULTS)
+	-$(Q)$(MAKE) --no-print-directory -j$(TEST_JOBS) -Orecurse test-layers
+	$(Q)$(PYTHON) scripts/test_layer.py summary $(TEST_RESULTS) $(TEST_LAYERS)
+
+test-layers: $(addprefix test-,$(TEST_LAYERS))
+
+test-host:
+	$(Q)$(TEST_LAYER) host $(TEST_RESULTS) -- $(MAKE) --no-print-directory host-test
+
+test-host-py:
+	$(Q)$(TEST_LAYER) host-py $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
+		-o cache_dir=$(BUILD)/.pytest_cache/host-py tests/host-py
+
+test-images:
+	$(Q)$(TEST_LAYER) images $(TEST_RESULTS) -- $(MAKE) --no-print-directory -k images debug-image
+
+test-system: test-images
+	$(Q)$(TEST_LAYER) system $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
+		-o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src tests user -name '*.[ch]' 2>/dev/null)
