@@ -9,13 +9,16 @@ conftest.py does the same for assertion messages).
 Output is cleaned for matching: OpenSBI's console turns "\\n" into "\\r\\n",
 so "\\r" is dropped, and the log levels' ANSI colours are stripped.
 """
+import fcntl
 import io
+import json
 import os
 import re
 import shutil
 import socket
 import sys
 import tempfile
+import time
 import weakref
 from pathlib import Path
 
@@ -204,6 +207,43 @@ def rejudge_in_guest_time(image_name, case):
     status, out = run(image_name, bootargs="ktest.filter=%s.%s" % (case.suite, case.name),
                       extra=ICOUNT, timeout=120)
     return status == 0 and "ok 1 %s" % case.name in out, out
+
+
+def run_once(name, bootargs="", timeout=60):
+    """run(), once per pytest run even with several xdist workers: (status, output).
+
+    Tests made at collection (one per in-kernel case, one per usertest) need
+    the run while collecting, and every worker collects. The first worker to
+    get here runs the image; the others wait on a lock and read its result.
+    A Hang gives status None and the Hang's message as the output.
+    """
+    def attempt():
+        try:
+            return run(name, bootargs=bootargs, timeout=timeout)
+        except Hang as hang:
+            return None, str(hang)
+
+    session = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if session is None:
+        return attempt()
+    directory = BUILD / "run-once"
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.iterdir():     # earlier runs' results: an hour is plenty
+        try:
+            if time.time() - old.stat().st_mtime > 3600:
+                old.unlink()
+        except OSError:
+            pass
+    key = re.sub(r"[^\w.-]", "_", "%s-%s-%s" % (session, name, bootargs))[:200]
+    with open(directory / (key + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = directory / (key + ".json")
+        if result.exists():
+            status, output = json.loads(result.read_text())
+        else:
+            status, output = attempt()
+            result.write_text(json.dumps([status, output]))
+    return status, output
 
 
 def run(name, bootargs="", timeout=60, **kwargs):

@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 import ktap
-from qemu import REAL_TIME_CASES, Hang, rejudge_in_guest_time, run
+from qemu import REAL_TIME_CASES, rejudge_in_guest_time, run_once
 
 IMAGE = os.environ.get("KTEST_IMAGE", "ktest")
 FILTER = os.environ.get("KTEST", "")
@@ -22,11 +22,7 @@ FILTER = os.environ.get("KTEST", "")
 
 @functools.lru_cache(maxsize=None)
 def ktest_run():
-    try:
-        status, out = run(IMAGE, bootargs="ktest.filter=" + FILTER, timeout=300)
-    except Hang as hang:
-        return None, str(hang)
-    return status, out
+    return run_once(IMAGE, bootargs="ktest.filter=" + FILTER, timeout=300)
 
 
 def pytest_generate_tests(metafunc):

@@ -10,17 +10,14 @@ import re
 import pytest
 
 import ktap
-from qemu import Hang, run
+from qemu import run_once
 
 PROMPT = r"\$ "
 
 
 @functools.lru_cache(maxsize=None)
 def usertests_run():
-    try:
-        return run("kernel", bootargs="init=usertests", timeout=300)
-    except Hang as hang:
-        return None, str(hang)
+    return run_once("kernel", bootargs="init=usertests", timeout=300)
 
 
 def pytest_generate_tests(metafunc):
