@@ -102,10 +102,11 @@ def run_timed(command, image, seconds, socket_path):
             kept_size -= len(kept.popleft())
     console = b"".join(kept).decode(errors="replace")
     report = hang_report.report(image, socket_path, console, seconds="%g" % seconds)
-    stop(process)
     sys.stderr.write("\nrun-image: %s did not finish within %g s and was killed: a hang?\n"
                      % (image, seconds))
     sys.stderr.write(report)
+    sys.stderr.flush()
+    stop(process)
     return None
 
 
