@@ -262,6 +262,7 @@ TEST_LAYER   = $(PYTHON) scripts/test_layer.py run
 
 test: deps
 	$(Q)rm -rf $(TEST_RESULTS)
+	@echo "make test: layers $(TEST_LAYERS); each one's output shows when it ends"
 	-$(Q)$(MAKE) --no-print-directory -j$(TEST_JOBS) -Orecurse test-layers
 	$(Q)$(PYTHON) scripts/test_layer.py summary $(TEST_RESULTS) $(TEST_LAYERS)
 
@@ -279,7 +280,7 @@ test-images:
 
 test-system: test-images
 	$(Q)$(TEST_LAYER) system $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
-		-o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
+		-o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) --durations=10 tests/system
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src tests user -name '*.[ch]' 2>/dev/null)
