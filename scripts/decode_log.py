@@ -37,6 +37,7 @@ import subprocess
 import sys
 
 ADDR2LINE = os.environ.get("ADDR2LINE", "riscv64-unknown-elf-addr2line")
+OBJDUMP = os.environ.get("OBJDUMP", "riscv64-unknown-elf-objdump")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL_HALF = 0xFFFFFFFF80000000
 USER_TOP = 0x4000000000
@@ -50,7 +51,7 @@ HEX_BARE = re.compile(r"(?<![\w.])([0-9a-f]{16})\b")
 # 0xA-0xB, 0xA..0xB, 0xA .. 0xB: a range, not a place in the code.
 RANGE_AFTER = re.compile(r"(-| ?\.\. ?)0x")
 RANGE_BEFORE = re.compile(r"(-| ?\.\. ?)$")
-ALREADY_DECODED = re.compile(r" (\[|<|\S+ \([^()\s]+:\d+\))")
+ALREADY_DECODED = re.compile(r" (\[(?!pid )|<|\S+ \([^()\s]+:\d+\))")
 PROGRAM_ON_LINE = re.compile(r"\[pid (?:\d+|\?) ([\w.+-]+)\]")
 PANIC_HEADER = re.compile(r"PANIC\b.* on hart \d+ \(([^)]+)\)")
 BACKTRACE_FRAME = re.compile(r"#\d+\s+$")
@@ -83,6 +84,7 @@ class Elf:
                 symtab = (offset, size, entsize, sections[link][4])
         self.symbols = {}
         self.objects = []
+        self.functions = []
         if symtab is not None:
             offset, size, entsize, strings = symtab
             for i in range(size // entsize):
@@ -92,9 +94,19 @@ class Elf:
                 name = data[strings + st_name:end].decode(errors="replace")
                 if st_info & 0xF == STT_OBJECT and st_size:
                     self.objects.append((value, value + st_size, name))
+                if st_info & 0xF == STT_FUNC and st_size:
+                    self.functions.append((value, value + st_size, name))
                 if name:
                     self.symbols.setdefault(name, value)
         self.objects.sort()
+        self.functions.sort()
+
+    def function_at(self, address):
+        """The name of the function symbol that contains `address`, or None."""
+        for start, end, name in self.functions:
+            if start <= address < end:
+                return name
+        return None
 
     def in_code(self, address):
         return any(start <= address < end for start, end in self.code)
@@ -150,6 +162,53 @@ class Addr2line:
         self.process.wait()
 
 
+class LineTable:
+    """The ELF's decoded line table (objdump -WL): the fallback when addr2line misses.
+
+    binutils 2.40's addr2line answers '??' for the first instructions of a
+    function whose line rows share an address (several 'views'), as main's
+    do after crt0.S. GDB reads those rows well; so does this: the last row
+    at or before the address, preferring rows marked as statements, as GDB does.
+    """
+
+    ROW = re.compile(r"^(\S+)\s+(\d+|-)\s+0x([0-9a-f]+)(?:\s+(\d+))?\s*(x)?\s*$")
+
+    def __init__(self, elf_path):
+        done = subprocess.run([OBJDUMP, "-WL", "-w", elf_path], capture_output=True, text=True)
+        self.sequences = []
+        rows = []
+        current = None
+        for line in done.stdout.splitlines():
+            if line.startswith("CU: "):
+                current = line[4:].rstrip(":")
+                continue
+            if line.endswith(":") and " " not in line:
+                current = line.rstrip(":")
+                continue
+            match = self.ROW.match(line)
+            if not match:
+                continue
+            name, number, address, _, stmt = match.groups()
+            address = int(address, 16)
+            if number == "-":                        # the end of a sequence
+                if rows:
+                    self.sequences.append((rows[0][0], address, rows))
+                rows = []
+            else:
+                rows.append((address, int(number), stmt == "x", current or name))
+        self.sequences.sort(key=lambda sequence: sequence[0])
+
+    def lookup(self, address):
+        """'file:line' for address, or None."""
+        for start, end, rows in self.sequences:
+            if start <= address < end:
+                best = max(row[0] for row in rows if row[0] <= address)
+                at = [row for row in rows if row[0] == best]
+                statements = [row for row in at if row[2]] or at
+                return short_path("%s:%d" % (statements[-1][3], statements[-1][1]))
+        return None
+
+
 def short_path(place):
     path, _, line = place.rpartition(":")
     if path.startswith(ROOT + os.sep):
@@ -161,12 +220,32 @@ class Image:
     def __init__(self, path):
         self.elf = Elf(path)
         self.addr2line = None
+        self.line_table = None
+
+    def code_chain(self, address):
+        """addr2line's answer, checked against the symbol table.
+
+        addr2line can miss a function's first instruction when the code before
+        it has no line numbers (crt0.S): it answers with that code's function
+        and no line. The byte after is the same instruction, so ask for it too.
+        """
+        if self.addr2line is None:
+            self.addr2line = Addr2line(self.elf.path)
+        symbol = self.elf.function_at(address)
+        for attempt in (address, address + 1):
+            chain = self.addr2line.lookup(attempt)
+            if chain and not chain[0][1].startswith("??") and \
+                    (symbol is None or chain[-1][0].split(".")[0] == symbol.split(".")[0]):
+                return chain
+        if symbol is None:
+            return chain
+        if self.line_table is None:
+            self.line_table = LineTable(self.elf.path)
+        return [(symbol, self.line_table.lookup(address) or "??:0")]
 
     def describe(self, address, return_address):
         if self.elf.in_code(address):
-            if self.addr2line is None:
-                self.addr2line = Addr2line(self.elf.path)
-            chain = self.addr2line.lookup(address - 1 if return_address else address)
+            chain = self.code_chain(address - 1 if return_address else address)
             if not chain:
                 return None
             function, place = chain[0]

@@ -404,15 +404,25 @@ each hart in the kernel gets a backtrace as well."""
         selected = gdb.selected_thread()
         if selected is None:
             raise gdb.GdbError("harts: not connected (make debug, or kernel-connect TARGET)")
+        view = None
         try:
             harts = [read_hart(t) for t in sorted(inferior.threads(), key=lambda t: t.num)]
-            memory_view(harts)["thread"].switch()
+            view = memory_view(harts)
+            view["thread"].switch()
+            if view["priv"] == 0:
+                # Every hart runs user code, and GDB reads memory with the hart's
+                # privilege: the kernel half (U=0) is out of reach from U-mode.
+                # Read as S-mode for the moment; the finally below restores it.
+                gdb.execute("set $priv = 1", to_string=True)
             for hart in harts:
                 try:
                     print("\n".join(hart_report(hart, with_backtrace)))
                 except (gdb.error, gdb.MemoryError) as error:
                     print("hart %d  unreadable: %s" % (hart["hart"], error))
         finally:
+            if view is not None and view["priv"] == 0:
+                view["thread"].switch()
+                gdb.execute("set $priv = 0", to_string=True)
             selected.switch()
 
 

@@ -2,14 +2,16 @@
 
 tests/kernel/hang_loop.c spins with interrupts off in hang_loop_wait_for_flag;
 the report must name that function and the line of its loop, through
-qemu.py (system tests) and through scripts/run-image.sh (make ktest).
+qemu.py (system tests) and through scripts/run-image.sh (make ktest). A hart
+in user code is named by its program, [pid N NAME], and decoded with it.
 """
 import re
 import subprocess
 
 import pytest
 
-from qemu import BUILD, ROOT, Hang, run
+import decode_log
+from qemu import BUILD, ROOT, Hang, Qemu, decode, image, run
 
 SOURCE = ROOT / "tests" / "kernel" / "hang_loop.c"
 
@@ -59,3 +61,27 @@ def test_make_ktest_style_runs_report_a_hang_too():
 def test_a_run_that_ends_in_time_makes_no_report():
     status, out = run("tests/basic_boot", timeout=60)
     assert status == 0 and "HANG" not in out, out
+
+
+def test_harts_names_the_user_program_a_hart_runs(gdb_socket):
+    """A hart in U-mode: harts reads the kernel's thread (GDB reads memory with the
+    hart's privilege, so it borrows S-mode for it and gives U-mode back), and the
+    pc is decoded with the program's ELF."""
+    hello = BUILD / "user" / "hello.elf"
+    main = decode_log.Elf(str(hello)).symbols["main"]
+    kernel = image("kernel")
+    vm = Qemu(kernel, bootargs="init=hello", extra=("-S",), gdb_socket=gdb_socket, timeout=60)
+    try:
+        gdb = subprocess.run(
+            ["gdb-multiarch", "-batch", "-nx", "-q", kernel,
+             "-x", str(ROOT / "scripts" / "gdbinit"), "-ex", "kernel-connect " + gdb_socket,
+             "-ex", "break *0x%x" % main, "-ex", "continue",
+             "-ex", "harts", "-ex", "print $priv", "-ex", "kill"],
+            cwd=str(ROOT), capture_output=True, text=True, timeout=60)
+    finally:
+        vm.kill()
+    out = decode(gdb.stdout + gdb.stderr, kernel)
+    assert re.search(r"hart 0  U-mode  thread 'hello' \(tid \d+, pid 1, THREAD_RUNNING\)", out), out
+    assert re.search(r"pc 0x0*%x \[main \(user/prog/hello\.c:\d+\)\] \[pid 1 hello\]" % main,
+                     out), out
+    assert re.search(r"\$\d+ = 0\n", out), out                 # still in U-mode afterwards
