@@ -250,10 +250,10 @@ system-test: deps
 	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
 
 # make test: every layer runs, whatever another does; then one line per layer
-# and a nonzero status if any failed. The host tests, host-py tests and the
-# images build side by side (TEST_JOBS jobs); the system tests start when the
-# images are built. Each layer's output comes as one block (-Orecurse); all of
-# it is in $(BUILD)/test-results/LAYER.log too.
+# and a nonzero status if any failed. The images build first (TEST_JOBS jobs),
+# beside the tools' tests; then the system tests and the host tests run side
+# by side. Each layer's output comes as one block (-Orecurse); all of it is in
+# $(BUILD)/test-results/LAYER.log too.
 TEST_RESULTS = $(BUILD)/test-results
 TEST_LAYERS  = images host host-py system
 TEST_JOBS   ?= 2
@@ -268,7 +268,9 @@ test: deps
 
 test-layers: $(addprefix test-,$(TEST_LAYERS))
 
-test-host:
+# After the images, beside the system tests: those wait on QEMU often, and the
+# host tests' compiles fill the gaps, while the images get both jobs first.
+test-host: test-images
 	$(Q)$(TEST_LAYER) host $(TEST_RESULTS) -- $(MAKE) --no-print-directory host-test
 
 test-host-py:
