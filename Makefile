@@ -245,8 +245,15 @@ SYSTEM_TEST_WORKERS ?= auto
 host-py-test:
 	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache/host-py tests/host-py
 
+# The kernel and ktest images again with SCHED=stride, in their own directory
+# (tests/system/test_threads.py builds them the same way if they are missing).
+.PHONY: stride-images
+stride-images: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stride SCHED=stride \
+		$(BUILD)/stride/kernel.elf $(BUILD)/stride/ktest.elf
+
 system-test: deps
-	$(Q)$(MAKE) --no-print-directory images debug-image
+	$(Q)$(MAKE) --no-print-directory images debug-image stride-images
 	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
 
 # make test: every layer runs, whatever another does; then one line per layer
@@ -277,6 +284,7 @@ test-host-py:
 	$(Q)$(TEST_LAYER) host-py $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
 		-o cache_dir=$(BUILD)/.pytest_cache/host-py tests/host-py
 
+# (The stride images are built by their test's fixture, beside the other system tests.)
 test-images:
 	$(Q)$(TEST_LAYER) images $(TEST_RESULTS) -- $(MAKE) --no-print-directory -k images debug-image
 

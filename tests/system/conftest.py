@@ -15,6 +15,7 @@ Hang messages are decoded where they are raised.
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qemu as harness  # noqa: E402
 from qemu import Hang, Qemu, image  # noqa: E402
+
+
+COLLECTION_RUNS = {"test_ktest.py": harness.ktest_collection_run,
+                   "test_user.py": harness.usertests_collection_run}
+prefetched = []
+
+
+def pytest_collect_file(file_path, parent):
+    """Collecting test_ktest.py or test_user.py needs a run of an image: start both at once,
+    so they overlap (qemu.run_once hands each result to whoever asks)."""
+    if file_path.name in COLLECTION_RUNS and not prefetched:
+        for run in COLLECTION_RUNS.values():
+            prefetched.append(threading.Thread(target=run, daemon=True))
+            prefetched[-1].start()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -209,14 +210,29 @@ def rejudge_in_guest_time(image_name, case):
     return status == 0 and "ok 1 %s" % case.name in out, out
 
 
+_once_results = {}
+_once_locks = {}
+_once_guard = threading.Lock()
+
+
 def run_once(name, bootargs="", timeout=60):
     """run(), once per pytest run even with several xdist workers: (status, output).
 
     Tests made at collection (one per in-kernel case, one per usertest) need
-    the run while collecting, and every worker collects. The first worker to
-    get here runs the image; the others wait on a lock and read its result.
-    A Hang gives status None and the Hang's message as the output.
+    the run while collecting, and every worker collects. The first worker (or
+    thread) to get here runs the image; the others wait on a lock and read its
+    result. A Hang gives status None and the Hang's message as the output.
     """
+    key = (name, bootargs)
+    with _once_guard:
+        lock = _once_locks.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _once_results:
+            _once_results[key] = _run_once_across_workers(name, bootargs, timeout)
+    return _once_results[key]
+
+
+def _run_once_across_workers(name, bootargs, timeout):
     def attempt():
         try:
             return run(name, bootargs=bootargs, timeout=timeout)
@@ -244,6 +260,18 @@ def run_once(name, bootargs="", timeout=60):
             status, output = attempt()
             result.write_text(json.dumps([status, output]))
     return status, output
+
+
+# The runs that test_ktest.py and test_user.py turn into tests at collection.
+# conftest.py starts both at once when a worker starts, so they overlap.
+def ktest_collection_run():
+    image_name = os.environ.get("KTEST_IMAGE", "ktest")
+    return run_once(image_name, bootargs="ktest.filter=" + os.environ.get("KTEST", ""),
+                    timeout=300)
+
+
+def usertests_collection_run():
+    return run_once("kernel", bootargs="init=usertests", timeout=300)
 
 
 def run(name, bootargs="", timeout=60, **kwargs):

@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 import ktap
-from qemu import REAL_TIME_CASES, rejudge_in_guest_time, run_once
+from qemu import REAL_TIME_CASES, ktest_collection_run, rejudge_in_guest_time
 
 IMAGE = os.environ.get("KTEST_IMAGE", "ktest")
 FILTER = os.environ.get("KTEST", "")
@@ -22,7 +22,7 @@ FILTER = os.environ.get("KTEST", "")
 
 @functools.lru_cache(maxsize=None)
 def ktest_run():
-    return run_once(IMAGE, bootargs="ktest.filter=" + FILTER, timeout=300)
+    return ktest_collection_run()
 
 
 def pytest_generate_tests(metafunc):

@@ -10,14 +10,14 @@ import re
 import pytest
 
 import ktap
-from qemu import run_once
+from qemu import usertests_collection_run
 
 PROMPT = r"\$ "
 
 
 @functools.lru_cache(maxsize=None)
 def usertests_run():
-    return run_once("kernel", bootargs="init=usertests", timeout=300)
+    return usertests_collection_run()
 
 
 def pytest_generate_tests(metafunc):
