@@ -143,7 +143,7 @@ class ContextPrinter:
     def to_string(self):
         x = self.value["x"]
         # The x[0] slot is not the zero register: trap.S parks the hart's tp
-        # there for user code (trap/context.h). The register itself is always 0.
+        # there for user code (arch/context.h). The register itself is always 0.
         values = [0] + [int(x[i]) & (2**64 - 1) for i in range(1, 32)]
         lines = []
         for row in range(0, 32, 4):

@@ -7,6 +7,9 @@
 # the exact apt-get command for a person to run.
 set -eu
 
+# The last four serve tests/linux (unmodified static Linux programs): the Linux
+# cross compiler and its libc, qemu-user (qemu-riscv64) as the reference, and
+# dpkg-dev, whose dpkg-source `apt-get source` needs (scripts/busybox-build.sh).
 PACKAGES="
 gcc-riscv64-unknown-elf
 binutils-riscv64-unknown-elf
@@ -20,6 +23,11 @@ python3-pytest
 python3-pexpect
 python3-pytest-xdist
 pkg-config
+gcc-riscv64-linux-gnu
+libc6-dev-riscv64-cross
+qemu-user
+dpkg-dev
+e2fsprogs
 "
 
 missing=""

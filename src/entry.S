@@ -7,7 +7,8 @@
  * to the kernel's link address in the high half, clears .bss, and calls
  * kmain(hartid, dtb_pa) on the boot stack. kmain never returns.
  */
-#include "mm/layout.h"
+#include "arch/layout.h"
+#include "arch/sv39.h"
 
     .section .text.entry, "ax"
     .globl _start
@@ -55,7 +56,7 @@ _start:
     addi    t0, t0, 8
     j       2b
 3:
-    /* tp = 0 until cpu_init() points it at this hart's struct cpu. */
+    /* tp = 0 until hart_init() points it at this hart's per-hart block. */
     li      tp, 0
     /* fp = 0 and ra = 0 end every backtrace here. */
     li      fp, 0

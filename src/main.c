@@ -7,29 +7,27 @@
  */
 #include <stdint.h>
 
-#include "async/demo.h"
+#include "arch/hart.h"
+#include "arch/irq.h"
+#include "arch/layout.h"
+#include "arch/riscv.h"
 #include "console/console.h"
-#include "console/echo.h"
 #include "console/panic.h"
+#include "demo/demo.h"
 #include "dev/devicetree.h"
 #include "dev/machine.h"
 #include "dev/plic.h"
 #include "dev/uart.h"
-#include "lib/riscv.h"
 #include "lib/string.h"
 #include "main.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
-#include "mm/layout.h"
-#include "proc/cpu.h"
-#include "proc/user.h"
-#include "proc/demo.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "sbi/sbi.h"
-#include "trap/irq.h"
+#include "syscall/syscall.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
 
@@ -37,7 +35,6 @@
 extern uint64_t boot_entry_instret;
 
 static uint64_t boot_instret_at_end;
-static uint64_t boot_hartid;
 
 static void print_banner(void)
 {
@@ -48,7 +45,7 @@ static void print_banner(void)
 
     kprintf("\n");
     kprintf("RISC-V Sv39 teaching kernel\n");
-    kprintf("  hart        %lu\n", boot_hartid);
+    kprintf("  hart        %lu\n", hart_id());
     kprintf("  SBI         %s %ld.%ld, spec %ld.%ld (console: %s)\n", sbi_impl_name(impl_id),
             impl_version >> 16, impl_version & 0xffff, (spec >> 24) & 0x7f, spec & 0xffffff,
             sbi_has_dbcn() ? "DBCN" : "legacy");
@@ -58,17 +55,38 @@ static void print_banner(void)
     kprintf("  bootargs    \"%s\"\n", devicetree_bootargs());
 }
 
+/*
+ * What the console takes from the command line: loglevel=NAME, the log
+ * level from here on (console.h); panic=halt, a panic parks the hart for a
+ * debugger instead of ending the machine (panic.h).
+ */
+static void apply_console_options(void)
+{
+    char panic_action[8] = "";
+    if (devicetree_bootarg("panic", panic_action, sizeof(panic_action)))
+        panic_set_halt(strcmp(panic_action, "halt") == 0);
+    char name[8] = "";
+    if (!devicetree_bootarg("loglevel", name, sizeof(name)))
+        return;
+    int level = console_log_level_by_name(name);
+    if (level == 0)
+        log_warn("kernel: loglevel=%s is not a level (error, warn, info, debug, trace)", name);
+    else
+        console_set_log_level(level);
+}
+
 static void boot_stack_move(void);
 static void kmain_on_kernel_stack(void);
 
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
-    boot_hartid = hartid;
-    cpu_init(hartid);         /* tp -> this hart's struct cpu; locks work from here */
+    hart_init(hartid);        /* tp -> this hart's per-hart block; locks work from here */
     trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();               /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
+    apply_console_options();  /* loglevel= and panic= on the command line */
     machine_init();           /* find the sifive_test device, so exit codes reach QEMU */
+    uart_init_output();       /* the console writes to the UART itself: one \r\n a newline */
     print_banner();           /* hart, SBI version, memory size, kernel range */
     frame_init();             /* free frames: RAM minus OpenSBI, kernel image, device tree */
     heap_init();              /* kmalloc and kfree (HEAP= picks the design), grown by frames */
@@ -94,6 +112,7 @@ static void kmain_on_kernel_stack(void)
     uart_init();              /* UART receive interrupt fills the console input ring */
     process_init();           /* the process table, with process 0 "kernel" in it */
     sched_init(&boot_kstack); /* this code becomes thread "boot"; idle thread; time slices */
+    syscall_init();           /* traps from user mode go to the system-call layer */
     irq_enable();             /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret();
@@ -112,24 +131,5 @@ uint64_t kmain_boot_instructions(void)
  */
 __attribute__((weak)) void kernel_run(void)
 {
-    /* mode=NAME on the command line picks a demo; without one, the shell. */
-    char mode[16] = "";
-    devicetree_bootarg("mode", mode, sizeof(mode));
-    if (mode[0] == '\0' || strcmp(mode, "shell") == 0) {
-        user_run(); /* init (pid 1) in user mode, which starts the shell */
-    } else if (strcmp(mode, "halt") == 0) {
-        log_info("kernel: mode=halt: booted; powering off");
-    } else if (strcmp(mode, "echo") == 0) {
-        echo_run();
-    } else if (strcmp(mode, "async") == 0) {
-        async_demo_run_in_thread(); /* the async line editor, its executor in a thread
-                                       (docs/async.md) */
-    } else if (strcmp(mode, "threads") == 0) {
-        threads_demo_run(); /* eight kernel threads under preemption (docs/threads.md) */
-    } else {
-        log_error("kernel: unknown mode=%s on the command line (known: shell, halt, echo, async, "
-                  "threads)",
-                  mode);
-        machine_exit(1);
-    }
+    demo_run_mode(); /* mode= on the command line: the shell (default), or a demo */
 }

@@ -3,7 +3,7 @@
 # Every user/prog/NAME.c becomes $(BUILD)/user/NAME.elf: crt0, the program,
 # and the user library (user/lib, an archive). Then every ELF is packed into
 # the kernel image: $(BUILD)/user/programs.S .incbin's each file into .rodata
-# with a table of names (src/proc/programs.h), and its object joins every
+# with a table of names (src/exec/user_program.h), and its object joins every
 # kernel image. To add a program, add one file to user/prog/ and rebuild.
 #
 # Outputs:
@@ -19,13 +19,17 @@ USER_PROGRAMS_OBJ := $(BUILD)/user/programs.o
 
 # Freestanding: no newlib. -nostdinc keeps the cross compiler's C library
 # headers out, and -isystem brings back only the compiler's own (stddef.h,
-# stdint.h, stdarg.h, stdbool.h). Every other header comes from user/include.
+# stdint.h, stdarg.h, stdbool.h). Every other header comes from user/include,
+# or from what the kernel shares with user space: the ABI (include/abi/) and
+# the string functions and printf engine (src/lib/string.c, src/lib/format.c,
+# compiled into the library below). scripts/check_layers.py makes sure user
+# code includes nothing else of the kernel.
 # The compiler is asked where its headers are only when a recipe first needs
 # them (then remembered), because on a fresh machine `make qemu` installs the
 # compiler after this file is read.
 USER_GCC_INCLUDE = $(eval USER_GCC_INCLUDE := $$(shell $$(CC) -print-file-name=include))$(USER_GCC_INCLUDE)
 USER_CFLAGS = -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib -nostdinc \
-               -isystem $(USER_GCC_INCLUDE) -Iuser/include \
+               -isystem $(USER_GCC_INCLUDE) -Iuser/include -Isrc -Iinclude \
                -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
                -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
                -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP
@@ -33,7 +37,10 @@ USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,user/user.ld -Wl,--gc-sections 
                 -Wl,-z,max-page-size=4096
 
 USER_LIB_SRCS := $(sort $(wildcard user/lib/*.c) $(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S)))
-USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/obj/%.o,$(basename $(USER_LIB_SRCS)))
+# One copy of what both sides need: the kernel's own string functions and printf engine.
+USER_SHARED_SRCS := src/lib/string.c src/lib/format.c
+USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/obj/%.o,$(basename $(USER_LIB_SRCS))) \
+                 $(patsubst src/lib/%,$(BUILD)/user/obj/shared/%.o,$(basename $(USER_SHARED_SRCS)))
 USER_CRT0     := $(BUILD)/user/obj/lib/crt0.o
 USER_LIBC     := $(BUILD)/user/libc.a
 
@@ -43,6 +50,11 @@ $(BUILD)/user/flags: FORCE
 	@echo '$(USER_CFLAGS)' | cmp -s - $@ || echo '$(USER_CFLAGS)' > $@
 
 $(BUILD)/user/obj/%.o: user/%.c $(BUILD)/user/flags
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/obj/shared/%.o: src/lib/%.c $(BUILD)/user/flags
 	@mkdir -p $(dir $@)
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@

@@ -8,8 +8,8 @@
 #include "async/channel.h"
 #include "async/executor.h"
 #include "bench/bench.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 
 #define SAMPLES 501
 #define ROUNDS  1000

@@ -7,7 +7,7 @@
 #include "async/executor.h"
 #include "async/ktest_gate.h"
 #include "ktest/ktest.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 
 static void async_channel_keeps_first_in_first_out_order(struct ktest *t)
 {

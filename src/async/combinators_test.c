@@ -6,7 +6,7 @@
 #include "async/ktest_gate.h"
 #include "async/timer_future.h"
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 
 static bool poll_ready(struct async_future *future)
 {

@@ -20,7 +20,7 @@
 #include "async/executor.h"
 
 #include "console/panic.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
 
 static const struct async_executor_idle default_idle = {
     .wait = async_executor_idle_wfi,

@@ -9,7 +9,7 @@
 #include "async/ktest_gate.h"
 #include "async/timer_future.h"
 #include "ktest/ktest.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
 
 /* The case that woken-twice-is-polled-once is about: two wakes before the executor runs. */
 static void async_executor_task_woken_twice_is_polled_once(struct ktest *t)

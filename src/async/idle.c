@@ -18,8 +18,8 @@
 #include <stddef.h>
 
 #include "console/panic.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 
 uint64_t async_idle_pending_interrupts(void)
 {

@@ -15,8 +15,8 @@
 #include "console/console.h"
 #include "dev/uart.h"
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 #include "trap/timer.h"
 
 #define FIFO_TRIGGER_LEVEL 14

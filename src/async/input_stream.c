@@ -9,7 +9,7 @@
  */
 #include "async/input_stream.h"
 
-#include "console/input.h"
+#include "tty/tty.h"
 #include "sync/spinlock.h"
 
 static struct {
@@ -37,9 +37,9 @@ enum async_poll async_input_poll_byte(struct async_wait_node *wait, struct async
     spinlock_acquire(&input.lock);
     if (!input.listening) {
         input.listening = true;
-        console_input_add_listener(input_arrived, NULL);
+        tty_add_listener(input_arrived, NULL);
     }
-    int next = console_input_getc();
+    int next = tty_getc();
     if (next >= 0) {
         *byte = (uint8_t)next;
         async_wait_list_remove(&input.readers, wait);

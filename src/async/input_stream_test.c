@@ -6,11 +6,11 @@
  */
 #include "async/executor.h"
 #include "async/input_stream.h"
-#include "console/input.h"
+#include "tty/tty.h"
 #include "dev/uart.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
 
 static void drain_input(void)
 {
@@ -106,7 +106,7 @@ static void async_input_wakes_every_reader_but_a_cancelled_one(struct ktest *t)
     }
     async_input_cancel(&nodes[1]);
     uart_ring_put('x');
-    console_input_notify_listeners(); /* what the receive interrupt does after filling the ring */
+    tty_notify_listeners(); /* what the receive interrupt does after filling the ring */
     struct async_cx cx = {.waker = {.wake = count_wake, .data = (void *)(uintptr_t)0}};
     bool got = async_input_poll_byte(&nodes[0], &cx, &byte) == ASYNC_READY;
     irq_restore(state);

@@ -9,7 +9,7 @@
  */
 #include "async/timer_future.h"
 
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "sync/spinlock.h"
 #include "trap/timer.h"
 

@@ -8,8 +8,8 @@
 #include "async/executor.h"
 #include "async/timer_future.h"
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 #include "trap/timer.h"
 
 #define SLEEPERS 7

@@ -11,7 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "console/format.h"
+#include "lib/format.h"
 
 /* Print to the console, printf-style. Returns the number of characters. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -24,9 +24,25 @@ void console_write(const char *buf, size_t len);
 void console_break_lock(void);
 
 /*
- * Log levels. LOG_LEVEL is set at build time (make LOG=DEBUG); messages
- * above it compile to nothing. Each line starts with a fixed, greppable tag:
- * "[ERROR]", "[WARN ]", "[INFO ]", "[DEBUG]", "[TRACE]".
+ * Where the bytes go. At boot, through the SBI console (OpenSBI writes
+ * the UART, and turns each "\n" into "\r\n"). Once the UART driver starts
+ * it takes over (uart_init passes its writer here): the kernel then writes
+ * "\n" alone, and the terminal's own line discipline adds the "\r", so a
+ * newline arrives as one "\r\n", not "\r\r\n".
+ */
+void console_set_writer(void (*write)(const char *buf, size_t len));
+
+/*
+ * Log levels. Each line starts with a fixed, greppable tag: "[ERROR]",
+ * "[WARN ]", "[INFO ]", "[DEBUG]", "[TRACE]". The level in force is chosen
+ * at boot (loglevel=debug on the command line; kmain applies it) and
+ * defaults to the one built in (make LOG=DEBUG, which rebuilds console.c
+ * alone). A message above the level costs one comparison.
+ *   ERROR  something failed that should not have
+ *   WARN   something odd that the kernel survived
+ *   INFO   the boot sequence, one line per subsystem (the default)
+ *   DEBUG  process and memory events: fork, exec, exit, faults, frames
+ *   TRACE  also every system call, strace style (strace= limits it)
  */
 #define LOG_LEVEL_ERROR 1
 #define LOG_LEVEL_WARN  2
@@ -34,17 +50,27 @@ void console_break_lock(void);
 #define LOG_LEVEL_DEBUG 4
 #define LOG_LEVEL_TRACE 5
 
-#ifndef LOG_LEVEL
-#define LOG_LEVEL LOG_LEVEL_INFO
-#endif
+/* The level in force: messages at or below it print. */
+extern int console_log_level;
+
+/* Set the level (clamped to ERROR..TRACE). */
+void console_set_log_level(int level);
+
+/* The level named "error", "warn", "info", "debug" or "trace" (or 1..5); 0 if none. */
+int console_log_level_by_name(const char *name);
+
+/* "ERROR", "WARN", ... for a level. */
+const char *console_log_level_name(int level);
 
 void log_message(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_at(level, ...)                                                                         \
     do {                                                                                           \
-        if ((level) <= LOG_LEVEL)                                                                  \
+        if ((level) <= console_log_level)                                                          \
             log_message((level), __VA_ARGS__);                                                     \
     } while (0)
+
+#define log_enabled(level) ((level) <= console_log_level)
 
 #define log_error(...) log_at(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_at(LOG_LEVEL_WARN, __VA_ARGS__)

@@ -8,7 +8,7 @@
 
 #include "console/panic.h"
 #include "lib/string.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 
 static struct fdt tree;
 static uint64_t blob_pa;

@@ -3,9 +3,10 @@
  */
 #include "dev/machine.h"
 
+#include "console/panic.h"
 #include "dev/devicetree.h"
-#include "lib/riscv.h"
-#include "mm/layout.h"
+#include "arch/riscv.h"
+#include "arch/layout.h"
 #include "sbi/sbi.h"
 
 #define SIFIVE_TEST_PASS 0x5555
@@ -20,6 +21,7 @@ void machine_init(void)
     uint64_t size;
     if (devicetree_find_device("sifive,test0", &base, &size))
         test_device = (uint64_t)phys_to_virt(base);
+    panic_set_machine_exit(machine_exit); /* a panic ends the machine with its code from now */
 }
 
 void machine_exit(int code)

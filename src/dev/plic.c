@@ -12,14 +12,14 @@
 #include "dev/plic.h"
 
 #include "console/console.h"
-#include "console/format.h"
+#include "lib/format.h"
 #include "console/panic.h"
 #include "dev/devicetree.h"
-#include "lib/riscv.h"
-#include "mm/layout.h"
-#include "proc/cpu.h"
+#include "arch/riscv.h"
+#include "arch/layout.h"
+#include "arch/hart.h"
 #include "sync/spinlock.h"
-#include "trap/trap.h"
+#include "arch/cause.h"
 
 #define PLIC_MAX_SOURCES 1023
 
@@ -39,9 +39,20 @@ static struct plic_handler handlers[PLIC_MAX_SOURCES + 1];
 /* Enable words are shared by 32 sources: changing one bit is read, modify, write. */
 static struct spinlock enable_lock = SPINLOCK_INIT("plic enable");
 
+/* This hart's part (its slot, arch/hart.h): which PLIC context is its supervisor mode. */
+struct plic_hart {
+    uint32_t context;
+};
+HART_SLOT_CHECK(struct plic_hart);
+
+static struct plic_hart *plic_hart(void)
+{
+    return (struct plic_hart *)hart_slot(HART_SLOT_PLIC);
+}
+
 static uint32_t this_context(void)
 {
-    return cpu_this()->plic_context;
+    return plic_hart()->context;
 }
 
 /* The phandle of this hart's interrupt controller, the node the PLIC's contexts point at. */
@@ -49,7 +60,7 @@ static bool hart_controller_phandle(const struct fdt *tree, uint32_t *phandle)
 {
     char path[64];
     /* A cpu node's unit address is its reg, the hart id, in hex. */
-    ksnprintf(path, sizeof(path), "/cpus/cpu@%lx/interrupt-controller", cpu_hartid());
+    snprintf(path, sizeof(path), "/cpus/cpu@%lx/interrupt-controller", hart_id());
     int node = fdt_path_offset(tree, path);
     if (node < 0)
         return false;
@@ -102,15 +113,15 @@ void plic_init(void)
         panic("plic: riscv,ndev is missing or not in 1..%d", PLIC_MAX_SOURCES);
     int context = supervisor_context(tree, node);
     if (context < 0)
-        panic("plic: interrupts-extended has no supervisor context for hart %lu", cpu_hartid());
+        panic("plic: interrupts-extended has no supervisor context for hart %lu", hart_id());
 
     plic_base = (uint64_t)phys_to_virt(base);
-    cpu_this()->plic_context = (uint32_t)context;
+    plic_hart()->context = (uint32_t)context;
     /* Threshold 0: every enabled source with priority 1 or more gets through. */
     mmio_write32(plic_base + PLIC_THRESHOLD(context), 0);
     csr_set(sie, SIE_SEIE);
     log_info("plic: %u sources at %p, hart %lu uses context %d", source_count, (void *)base,
-             cpu_hartid(), context);
+             hart_id(), context);
 }
 
 static void check_source(const char *what, uint32_t irq)

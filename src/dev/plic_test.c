@@ -6,7 +6,7 @@
 #include "dev/plic.h"
 #include "dev/uart.h"
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 
 /* The UART's interrupt number, read from the device tree independently of the driver. */
 static uint32_t uart_irq_from_devicetree(void)

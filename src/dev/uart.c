@@ -1,12 +1,13 @@
 /*
- * uart.c: the NS16550A UART driver, receive side, interrupt driven.
+ * uart.c: the NS16550A UART driver: interrupt-driven receive, polled transmit.
  *
  * The 16550's registers are bytes, `reg-shift` apart (0 on QEMU's virt):
  *   0 RBR  receive buffer (read)      0 THR  transmit holding (write)
  *   1 IER  interrupt enable           2 FCR  FIFO control (write)
  *   4 MCR  modem control              5 LSR  line status
- * OpenSBI has already set the baud rate and line format; it keeps writing
- * THR for the SBI console. This driver adds the receive interrupt.
+ * OpenSBI has already set the baud rate and line format. This driver adds
+ * the receive interrupt, and takes the console's output over from the SBI
+ * console (uart_console_write).
  */
 #include "dev/uart.h"
 
@@ -14,9 +15,9 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "dev/plic.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 #include "sync/spinlock.h"
 
 #define UART_RBR 0
@@ -147,14 +148,26 @@ static int find_console_uart(const struct fdt *tree)
     return fdt_node_by_compatible(tree, -1, "ns16550a");
 }
 
-void uart_init(void)
+/*
+ * The console's writer once the UART is up. It polls LSR for room and
+ * writes THR, byte by byte: interrupts are off (the console holds its
+ * lock), and the 16550 holds 16 bytes in its transmit FIFO.
+ */
+static void uart_console_write(const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        while ((reg_read(UART_LSR) & LSR_THR_EMPTY) == 0) {
+        }
+        reg_write(UART_THR, (uint8_t)buf[i]);
+    }
+}
+
+void uart_init_output(void)
 {
     const struct fdt *tree = devicetree_get();
     int node = find_console_uart(tree);
-    if (node < 0) {
-        log_warn("uart: no ns16550a in the device tree; console input is off");
-        return;
-    }
+    if (node < 0)
+        return; /* the SBI console stays; uart_init says so */
     uint64_t base;
     uint64_t size;
     uint32_t irq;
@@ -168,17 +181,26 @@ void uart_init(void)
     if (width != 1 || shift > 4)
         panic("uart: %s has reg-io-width %u, reg-shift %u; only byte registers are supported",
               fdt_node_name(tree, node), width, shift);
-
     uart.base = (uint64_t)phys_to_virt(base);
     uart.shift = shift;
     uart.irq = irq;
+    /* The console writes here from now on: "\n" alone, with no SBI call per byte. */
+    console_set_writer(uart_console_write);
+}
+
+void uart_init(void)
+{
+    if (uart.base == 0) {
+        log_warn("uart: no ns16550a in the device tree; console input is off");
+        return;
+    }
     /* Keep the FIFO on (so bytes wait in hardware while the kernel is busy), 14-byte trigger. */
     reg_write(UART_FCR, FCR_FIFO_ENABLE | FCR_TRIGGER_14);
     reg_write(UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
-    plic_enable(irq, 1, uart_handle_interrupt, NULL);
+    plic_enable(uart.irq, 1, uart_handle_interrupt, NULL);
     reg_write(UART_IER, IER_RECEIVE);
-    log_info("uart: %s at %p, interrupt %u, input ring of %d bytes", fdt_node_name(tree, node),
-             (void *)base, irq, UART_RING_SIZE);
+    log_info("uart: %s at %p, interrupt %u, input ring of %d bytes", "ns16550a",
+             (void *)virt_to_phys((void *)uart.base), uart.irq, UART_RING_SIZE);
 }
 
 bool uart_present(void)

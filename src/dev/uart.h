@@ -3,7 +3,7 @@
  *
  * Each byte the UART receives raises its interrupt (through the PLIC); the
  * handler moves every waiting byte into a ring buffer, where the console
- * input layer (console/input.h) picks them up. A full ring drops the new
+ * input layer (tty/tty.h) picks them up. A full ring drops the new
  * byte and counts it: input is never lost silently. Kernel output still goes
  * through the SBI console, which writes to this same UART.
  */
@@ -21,6 +21,13 @@
  * first ns16550a), turn on its FIFO and receive interrupt, route that
  * through the PLIC. Without a UART it says so, and input stays empty.
  */
+/*
+ * Find the UART in the device tree and make it the console's output (it
+ * replaces the SBI console: console_set_writer). Early in boot, before
+ * interrupts: kmain calls it right after the device tree is read.
+ */
+void uart_init_output(void);
+
 void uart_init(void);
 bool uart_present(void);
 
@@ -48,7 +55,7 @@ void uart_ring_put(uint8_t byte);
  * A function the receive interrupt calls after it has moved new bytes into
  * the ring (not called when an interrupt brought none). One slot: the
  * console input layer takes it and passes the news on to its listeners
- * (console_input_add_listener). Runs in interrupt context; must not block.
+ * (tty_add_listener). Runs in interrupt context; must not block.
  */
 void uart_set_receive_hook(void (*hook)(void));
 

@@ -7,8 +7,8 @@
  */
 #include "dev/uart.h"
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 #include "trap/timer.h"
 
 static void drain_ring(void)

@@ -10,7 +10,7 @@
  *         # Subtest: format
  *         1..3
  *         ok 1 format_pads_width
- *         # format_zero: EXPECTATION FAILED at src/console/format_test.c:40
+ *         # format_zero: EXPECTATION FAILED at src/lib/format_test.c:40
  *         not ok 2 format_zero
  *         ok 3 format_wide # SKIP not on this machine
  *     not ok 1 format

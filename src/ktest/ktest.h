@@ -1,13 +1,13 @@
 /*
  * ktest.h: in-kernel unit tests, shaped like Linux's KUnit.
  *
- * A test file sits beside the code it tests (src/console/format_test.c) and
+ * A test file sits beside the code it tests (src/lib/format_test.c) and
  * holds cases and one suite:
  *
  *     static void format_pads_width(struct ktest *t)
  *     {
  *         char buf[8];
- *         ksnprintf(buf, sizeof(buf), "%3d", 7);
+ *         snprintf(buf, sizeof(buf), "%3d", 7);
  *         EXPECT_STREQ(t, buf, "  7");
  *     }
  *
@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/setjmp.h"
+#include "ktest/setjmp.h"
 
 enum ktest_status { KTEST_PASS, KTEST_FAIL, KTEST_SKIP_STATUS };
 

@@ -77,6 +77,16 @@ int memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
+void *memchr(const void *s, int c, size_t n)
+{
+    const unsigned char *p = s;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == (unsigned char)c)
+            return (void *)(p + i);
+    }
+    return NULL;
+}
+
 size_t strlen(const char *s)
 {
     size_t n = 0;
@@ -121,7 +131,34 @@ char *strchr(const char *s, int c)
     }
 }
 
-char *strncpy(char *dst, const char *src, size_t n)
+char *strrchr(const char *s, int c)
+{
+    const char *last = NULL;
+    for (;; s++) {
+        if (*s == (char)c)
+            last = s;
+        if (*s == '\0')
+            return (char *)last;
+    }
+}
+
+char *strcpy(char *restrict dst, const char *restrict src)
+{
+    size_t i = 0;
+    do {
+        dst[i] = src[i];
+    } while (src[i++] != '\0');
+    return dst;
+}
+
+char *strcat(char *restrict dst, const char *restrict src)
+{
+    strcpy(dst + strlen(dst), src);
+    return dst;
+}
+
+/* C's strncpy: copies at most n bytes, pads with NULs, and does NOT always terminate. */
+char *strncpy(char *restrict dst, const char *restrict src, size_t n)
 {
     size_t i = 0;
     for (; i < n && src[i] != '\0'; i++)

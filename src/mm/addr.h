@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mm/layout.h"
+#include "arch/layout.h"
 
 typedef struct {
     uint64_t value;

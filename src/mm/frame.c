@@ -19,12 +19,12 @@
 #include "console/console.h"
 #include "console/panic.h"
 #include "dev/devicetree.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 #include "sync/spinlock.h"
 
-/* RAM from PHYS_WINDOW_LIMIT up has no kernel-window address (mm/layout.h). */
+/* RAM from PHYS_WINDOW_LIMIT up has no kernel-window address (arch/layout.h). */
 #define KERNEL_WINDOW_END PHYS_WINDOW_LIMIT
 
 #define FRAME_NONE UINT32_MAX

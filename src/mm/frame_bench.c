@@ -7,9 +7,9 @@
  * than linearly with RAM.
  */
 #include "bench/bench.h"
-#include "console/format.h"
+#include "lib/format.h"
 #include "dev/devicetree.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "mm/frame.h"
 
 #define SAMPLES  2000
@@ -22,9 +22,9 @@ static void bench_frame_init(void)
     char key[48];
     uint64_t mib = devicetree_memory_total() >> 20;
     if (mib % 1024 == 0)
-        ksnprintf(key, sizeof(key), "frame_init_%lug_insns", mib / 1024);
+        snprintf(key, sizeof(key), "frame_init_%lug_insns", mib / 1024);
     else
-        ksnprintf(key, sizeof(key), "frame_init_%lum_insns", mib);
+        snprintf(key, sizeof(key), "frame_init_%lum_insns", mib);
     bench_report(key, frame_init_instructions(), "insns",
                  "frame_init: memory map from the device tree, metadata cleared, free lists built");
 }
@@ -55,8 +55,8 @@ static void bench_frame_pairs(unsigned order, int count, const char *median_key,
     for (int i = 0; i < count; i++)
         frame_free_contiguous(held[i], order);
     char method[96];
-    ksnprintf(method, sizeof(method), "alloc + free of a random held block, %d held, lock included",
-              count);
+    snprintf(method, sizeof(method), "alloc + free of a random held block, %d held, lock included",
+             count);
     bench_report(median_key, bench_percentile(samples, SAMPLES, 50), "insns", method);
     bench_report(p99_key, bench_percentile(samples, SAMPLES, 99), "insns", method);
 }

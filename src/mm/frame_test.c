@@ -7,7 +7,7 @@
 #include "ktest/ktest.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 
 static uint64_t free_at_start;
 

@@ -4,11 +4,11 @@
 #include "mm/kstack.h"
 
 #include "console/panic.h"
-#include "lib/errno.h"
+#include "abi/errno.h"
 #include "mm/memory_set.h"
-#include "proc/cpu.h"
+#include "arch/hart.h"
 #include "sync/spinlock.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
 
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 /* Which slots hold a stack, and the name of each (for overflow reports). */
@@ -23,7 +23,7 @@ void kstack_init_region(struct memory_set *kernel)
 {
     vaddr_t start = vaddr(KSTACK_REGION_START);
     vaddr_t end = vaddr(KSTACK_REGION_START + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE);
-    if (mapping_prepare_kernel_range(&kernel->mapping, start, end) != 0)
+    if (pt_prepare_kernel_range(&kernel->mapping, start, end) != 0)
         panic("kstack: no memory for the stack region's page tables");
 }
 
@@ -89,8 +89,8 @@ void kstack_run_on(const struct kstack *stack, void (*fn)(void))
      * would look like a stack overflow. fn turns them on when it is ready.
      */
     irq_disable();
-    struct cpu *cpu = cpu_this();
-    cpu->stack_bottom = stack->bottom.value;
-    cpu->stack_top = stack->top.value;
+    struct hart *hart = hart_this();
+    hart->stack_bottom = stack->bottom.value;
+    hart->stack_top = stack->top.value;
     kstack_switch_and_call(stack->top.value, fn);
 }

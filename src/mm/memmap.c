@@ -7,7 +7,7 @@
  */
 #include "mm/memmap.h"
 
-#include "mm/layout.h"
+#include "arch/layout.h"
 
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
 

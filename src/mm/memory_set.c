@@ -6,28 +6,16 @@
 #include "console/console.h"
 #include "console/panic.h"
 #include "dev/devicetree.h"
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 #include "mm/kstack.h"
-#include "proc/cpu.h"
 
 struct memory_set kernel_memory_set;
 
 extern pte_t boot_page_table[PT_ENTRIES];
-
-const char *pte_flags_string(uint64_t flags, char *buf)
-{
-    buf[0] = (flags & PTE_R) ? 'R' : '-';
-    buf[1] = (flags & PTE_W) ? 'W' : '-';
-    buf[2] = (flags & PTE_X) ? 'X' : '-';
-    buf[3] = (flags & PTE_U) ? 'U' : '-';
-    buf[4] = (flags & PTE_G) ? 'G' : '-';
-    buf[5] = '\0';
-    return buf;
-}
 
 static bool ranges_overlap(vaddr_t a_start, vaddr_t a_end, vaddr_t b_start, vaddr_t b_end)
 {
@@ -194,10 +182,21 @@ struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va
     return NULL;
 }
 
+uint64_t memory_set_user_bytes(const struct memory_set *set)
+{
+    uint64_t bytes = 0;
+    for (const struct segment *s = set->segments; s != NULL; s = s->next)
+        bytes += s->end.value - s->start.value;
+    return bytes;
+}
+
+HART_SLOT_CHECK(struct memory_set_hart);
+
 void memory_set_activate(const struct memory_set *set)
 {
-    cpu_this()->memory_set = set; /* for fault reports */
-    csr_write(satp, mapping_satp(&set->mapping));
+    /* For the switch (no satp write for the same set) and for fault reports. */
+    ((struct memory_set_hart *)hart_slot(HART_SLOT_MM))->active = set;
+    csr_write(satp, pt_satp(&set->mapping));
     /* The new table makes every cached translation suspect. */
     sfence_vma_all();
 }
@@ -206,16 +205,16 @@ void memory_set_destroy(struct memory_set *set)
 {
     while (set->segments != NULL)
         memory_set_remove_segment(set, set->segments->start);
-    mapping_destroy(&set->mapping);
+    pt_destroy(&set->mapping);
 }
 
 int memory_set_init_user(struct memory_set *set)
 {
     set->segments = NULL;
-    int error = mapping_init(&set->mapping);
+    int error = pt_init(&set->mapping);
     if (error != 0)
         return error;
-    mapping_share_kernel_half(&set->mapping, &kernel_memory_set.mapping);
+    pt_share_kernel_half(&set->mapping, &kernel_memory_set.mapping);
     return 0;
 }
 
@@ -327,7 +326,7 @@ static void add_physical_window(void)
         uint64_t start = page_round_up(base);
         uint64_t end = page_round_down(base + size);
         if (end > PHYS_WINDOW_LIMIT)
-            end = PHYS_WINDOW_LIMIT; /* no window address beyond it (mm/layout.h) */
+            end = PHYS_WINDOW_LIMIT; /* no window address beyond it (arch/layout.h) */
         if (image_start >= start && image_start < end) {
             start = image_end; /* firmware below the image, the image itself: not here */
         }
@@ -363,7 +362,7 @@ static void add_devices(void)
 void memory_set_init_kernel(void)
 {
     kernel_memory_set.segments = NULL;
-    if (mapping_init(&kernel_memory_set.mapping) != 0)
+    if (pt_init(&kernel_memory_set.mapping) != 0)
         panic("kernel memory set: no frame for the root page table");
 
     add_kernel_segment("text", (uint64_t)text_start, (uint64_t)text_end, PTE_R | PTE_X);
@@ -380,6 +379,6 @@ void memory_set_init_kernel(void)
     sfence_vma_all();
 
     log_info("mm: kernel memory set active (satp %lx), boot page table retired; segments:",
-             mapping_satp(&kernel_memory_set.mapping));
+             pt_satp(&kernel_memory_set.mapping));
     memory_set_print(&kernel_memory_set);
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/hart.h"
 #include "mm/addr.h"
 #include "mm/pagetable.h"
 
@@ -87,6 +88,22 @@ struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va
 /* Load this set's table into satp and flush the TLB. */
 void memory_set_activate(const struct memory_set *set);
 
+/* How many bytes of user memory `set` maps (its segments' sizes added up). */
+uint64_t memory_set_user_bytes(const struct memory_set *set);
+
+/* The set this hart translates with (its slot, arch/hart.h); NULL while the boot table is in use.
+ */
+struct memory_set_hart {
+    const struct memory_set *active;
+};
+
+static inline const struct memory_set *memory_set_active(void)
+{
+    if (hart_this() == NULL)
+        return NULL;
+    return ((const struct memory_set_hart *)hart_slot(HART_SLOT_MM))->active;
+}
+
 /* Unmap everything, free every frame and segment. The set is empty afterwards. */
 void memory_set_destroy(struct memory_set *set);
 
@@ -109,8 +126,5 @@ void memory_set_print(const struct memory_set *set);
  * Returns the leaf's flags (PTE_V and the rest), or 0 when nothing maps va.
  */
 uint64_t memory_set_describe_address(const struct memory_set *set, vaddr_t va);
-
-/* Format PTE flag bits as "RWXUG" letters ('-' for clear bits) into buf (8 bytes). */
-const char *pte_flags_string(uint64_t flags, char *buf);
 
 #endif

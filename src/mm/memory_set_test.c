@@ -2,25 +2,13 @@
  * memory_set_test.c: the kernel's MemorySet and user MemorySets.
  */
 #include "ktest/ktest.h"
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/frame_check.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
-
-static uint64_t free_before;
-
-static void remember_free_frames(struct ktest *t)
-{
-    (void)t;
-    free_before = frame_free_count();
-}
-
-static void expect_free_frames_back(struct ktest *t)
-{
-    EXPECT_EQ(t, frame_free_count(), free_before);
-}
 
 /* Check start, middle and last byte of every kernel segment translate as the segment says. */
 static void memory_set_kernel_segments_translate(struct ktest *t)
@@ -94,7 +82,7 @@ static void memory_set_user_set_destroy_returns_every_frame(struct ktest *t)
     EXPECT_EQ(t, memory_set_remove_segment(&set, vaddr(0x20000)), 0);
     EXPECT_EQ(t, memory_set_remove_segment(&set, vaddr(0x20000)), -ENOENT);
     memory_set_destroy(&set);
-    /* expect_free_frames_back checks every frame (data and tables) came back. */
+    /* frame_check_expect_back checks every frame (data and tables) came back. */
 }
 
 static void memory_set_clone_copies_contents(struct ktest *t)
@@ -223,4 +211,4 @@ static const struct ktest_case memory_set_cases[] = {
     KTEST_CASE(memory_set_extend_segment_grows_with_zeroed_pages),
     {0},
 };
-KTEST_SUITE_HOOKS(memory_set, memory_set_cases, remember_free_frames, expect_free_frames_back);
+KTEST_SUITE_HOOKS(memory_set, memory_set_cases, frame_check_remember, frame_check_expect_back);

@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 
@@ -20,7 +20,7 @@ static pte_t *table_at(paddr_t pa)
     return (pte_t *)paddr_to_ptr(pa);
 }
 
-int mapping_init(struct mapping *mapping)
+int pt_init(struct mapping *mapping)
 {
     paddr_t root = frame_alloc_zeroed();
     if (paddr_is_null(root))
@@ -31,14 +31,14 @@ int mapping_init(struct mapping *mapping)
     return 0;
 }
 
-uint64_t mapping_satp(const struct mapping *mapping)
+uint64_t pt_satp(const struct mapping *mapping)
 {
     return SATP_MODE_SV39 | paddr_to_ppn(mapping->root).value;
 }
 
-bool mapping_is_active(const struct mapping *mapping)
+bool pt_is_active(const struct mapping *mapping)
 {
-    return csr_read(satp) == mapping_satp(mapping);
+    return csr_read(satp) == pt_satp(mapping);
 }
 
 /*
@@ -49,7 +49,7 @@ bool mapping_is_active(const struct mapping *mapping)
 static void flush_if_active(const struct mapping *mapping, vaddr_t va)
 {
     bool kernel_half = (va.value >> 63) != 0;
-    if (kernel_half || mapping_is_active(mapping))
+    if (kernel_half || pt_is_active(mapping))
         sfence_vma_addr(va.value);
 }
 
@@ -291,7 +291,7 @@ static void destroy_level(struct mapping *mapping, pte_t *table, int level)
     }
 }
 
-void mapping_destroy(struct mapping *mapping)
+void pt_destroy(struct mapping *mapping)
 {
     if (paddr_is_null(mapping->root))
         return;
@@ -301,7 +301,7 @@ void mapping_destroy(struct mapping *mapping)
     mapping->root = paddr(0);
 }
 
-void mapping_share_kernel_half(struct mapping *mapping, const struct mapping *kernel)
+void pt_share_kernel_half(struct mapping *mapping, const struct mapping *kernel)
 {
     pte_t *mine = table_at(mapping->root);
     const pte_t *theirs = table_at(kernel->root);
@@ -314,7 +314,7 @@ void mapping_share_kernel_half(struct mapping *mapping, const struct mapping *ke
     }
 }
 
-int mapping_prepare_kernel_range(struct mapping *mapping, vaddr_t start, vaddr_t end)
+int pt_prepare_kernel_range(struct mapping *mapping, vaddr_t start, vaddr_t end)
 {
     uint64_t gigabyte = pt_level_size(PT_LEVEL_1G);
     for (uint64_t va = start.value & ~(gigabyte - 1); va < end.value; va += gigabyte) {
@@ -325,4 +325,15 @@ int mapping_prepare_kernel_range(struct mapping *mapping, vaddr_t start, vaddr_t
             break; /* wrapped past the top of the address space */
     }
     return 0;
+}
+
+const char *pte_flags_string(uint64_t flags, char *buf)
+{
+    buf[0] = (flags & PTE_R) ? 'R' : '-';
+    buf[1] = (flags & PTE_W) ? 'W' : '-';
+    buf[2] = (flags & PTE_X) ? 'X' : '-';
+    buf[3] = (flags & PTE_U) ? 'U' : '-';
+    buf[4] = (flags & PTE_G) ? 'G' : '-';
+    buf[5] = '\0';
+    return buf;
 }

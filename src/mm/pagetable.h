@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/sv39.h"
 #include "mm/addr.h"
 
 typedef uint64_t pte_t;
@@ -80,13 +81,6 @@ static inline unsigned pt_index(vaddr_t va, int level)
     return (va.value >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
 }
 
-/* Is va a canonical Sv39 address (bits 63..39 equal to bit 38)? */
-static inline bool sv39_canonical(uint64_t va)
-{
-    uint64_t upper = va >> 38;
-    return upper == 0 || upper == (1ull << 26) - 1;
-}
-
 /*
  * A page table and the frames it owns: its own table frames (the root and
  * every intermediate table it created), and the data frames mapped with
@@ -106,27 +100,30 @@ struct pt_lookup {
 };
 
 /* Allocate an empty root table. Returns 0 or -ENOMEM. */
-int mapping_init(struct mapping *mapping);
+int pt_init(struct mapping *mapping);
+
+/* Format PTE flag bits as "RWXUG" letters ('-' for clear bits) into buf (8 bytes). */
+const char *pte_flags_string(uint64_t flags, char *buf);
 
 /*
  * Free every owned data frame and every table frame. Entries shared with
- * another mapping (see mapping_share_kernel_half) are not followed.
+ * another mapping (see pt_share_kernel_half) are not followed.
  */
-void mapping_destroy(struct mapping *mapping);
+void pt_destroy(struct mapping *mapping);
 
 /*
  * Copy the root entries of the kernel half (indices 256..511) from `kernel`,
  * so both tables share the kernel's lower levels. Shared entries are marked
- * as not owned and are never freed by mapping_destroy.
+ * as not owned and are never freed by pt_destroy.
  */
-void mapping_share_kernel_half(struct mapping *mapping, const struct mapping *kernel);
+void pt_share_kernel_half(struct mapping *mapping, const struct mapping *kernel);
 
 /*
  * Make sure there is a level-1 table under every root entry of the kernel half
  * that [start, end) touches, so later mappings there are seen by every table
  * that shares the kernel half.
  */
-int mapping_prepare_kernel_range(struct mapping *mapping, vaddr_t start, vaddr_t end);
+int pt_prepare_kernel_range(struct mapping *mapping, vaddr_t start, vaddr_t end);
 
 /*
  * The PTE for va at `level`, creating missing intermediate tables when
@@ -160,9 +157,9 @@ bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *l
 int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags);
 
 /* The satp value that selects this table (Sv39 mode, ASID 0). */
-uint64_t mapping_satp(const struct mapping *mapping);
+uint64_t pt_satp(const struct mapping *mapping);
 
 /* Is this table the one the hart translates with now? */
-bool mapping_is_active(const struct mapping *mapping);
+bool pt_is_active(const struct mapping *mapping);
 
 #endif

@@ -5,25 +5,13 @@
  * started, so a leaked table or data frame fails the case that leaked it.
  */
 #include "ktest/ktest.h"
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "mm/frame.h"
+#include "mm/frame_check.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
 #include "mm/pagetable.h"
-
-static uint64_t free_before;
-
-static void remember_free_frames(struct ktest *t)
-{
-    (void)t;
-    free_before = frame_free_count();
-}
-
-static void expect_free_frames_back(struct ktest *t)
-{
-    EXPECT_EQ(t, frame_free_count(), free_before);
-}
 
 /* A user address well inside the lower half. */
 #define SCRATCH_VA 0x0000001000000000ull
@@ -31,7 +19,7 @@ static void expect_free_frames_back(struct ktest *t)
 static void pagetable_maps_and_unmaps_10000_pages(struct ktest *t)
 {
     struct mapping mapping;
-    ASSERT_EQ(t, mapping_init(&mapping), 0);
+    ASSERT_EQ(t, pt_init(&mapping), 0);
     int mapped = 0;
     for (int i = 0; i < 10000; i++) {
         paddr_t frame = frame_alloc();
@@ -60,13 +48,13 @@ static void pagetable_maps_and_unmaps_10000_pages(struct ktest *t)
     EXPECT_FALSE(t, pt_translate(&mapping, vaddr(SCRATCH_VA), &lookup));
     /* Emptied lower tables were pruned: only the root is left. */
     EXPECT_EQ(t, mapping.table_frames, 1ul);
-    mapping_destroy(&mapping);
+    pt_destroy(&mapping);
 }
 
 static void pagetable_rejects_bad_requests(struct ktest *t)
 {
     struct mapping mapping;
-    ASSERT_EQ(t, mapping_init(&mapping), 0);
+    ASSERT_EQ(t, pt_init(&mapping), 0);
     paddr_t frame = frame_alloc();
     ASSERT_FALSE(t, paddr_is_null(frame));
     vaddr_t va = vaddr(SCRATCH_VA);
@@ -80,13 +68,13 @@ static void pagetable_rejects_bad_requests(struct ktest *t)
     /* A 2 MiB page cannot go where a 4 KiB page already hangs below. */
     EXPECT_EQ(t, pt_map(&mapping, va, paddr(RAM_BASE), PT_LEVEL_2M, PTE_R), -EEXIST);
     EXPECT_EQ(t, pt_unmap(&mapping, vaddr(SCRATCH_VA + PAGE_SIZE), NULL), -ENOENT);
-    mapping_destroy(&mapping); /* frees the owned frame too */
+    pt_destroy(&mapping); /* frees the owned frame too */
 }
 
 static void pagetable_maps_huge_pages(struct ktest *t)
 {
     struct mapping mapping;
-    ASSERT_EQ(t, mapping_init(&mapping), 0);
+    ASSERT_EQ(t, pt_init(&mapping), 0);
     /* Linear huge pages onto RAM: 1 GiB at a 1 GiB boundary, 2 MiB at a 2 MiB one. */
     EXPECT_EQ(t, pt_map(&mapping, vaddr(0x40000000), paddr(RAM_BASE), PT_LEVEL_1G, PTE_R), 0);
     EXPECT_EQ(
@@ -108,7 +96,7 @@ static void pagetable_maps_huge_pages(struct ktest *t)
     EXPECT_EQ(t, pt_unmap(&mapping, vaddr(0x40000000 + 0x1000), &lookup), 0);
     EXPECT_EQ(t, lookup.level, PT_LEVEL_1G);
     EXPECT_FALSE(t, pt_translate(&mapping, vaddr(0x40000000), &lookup));
-    mapping_destroy(&mapping);
+    pt_destroy(&mapping);
 }
 
 /* A 2 MiB page in the live kernel table, used through the hardware walk. */
@@ -134,7 +122,7 @@ static void pagetable_huge_page_works_in_the_live_table(struct ktest *t)
 static void pagetable_protect_changes_flags(struct ktest *t)
 {
     struct mapping mapping;
-    ASSERT_EQ(t, mapping_init(&mapping), 0);
+    ASSERT_EQ(t, pt_init(&mapping), 0);
     paddr_t frame = frame_alloc();
     ASSERT_FALSE(t, paddr_is_null(frame));
     ASSERT_EQ(
@@ -147,7 +135,7 @@ static void pagetable_protect_changes_flags(struct ktest *t)
     EXPECT_EQ(t, lookup.flags & (PTE_R | PTE_W | PTE_X | PTE_U), (uint64_t)(PTE_R | PTE_X | PTE_U));
     EXPECT_TRUE(t, (lookup.flags & PTE_OWNED) != 0); /* software bits survive */
     EXPECT_EQ(t, pt_protect(&mapping, vaddr(SCRATCH_VA + PAGE_SIZE), PTE_R), -ENOENT);
-    mapping_destroy(&mapping);
+    pt_destroy(&mapping);
 }
 
 static const struct ktest_case pagetable_cases[] = {
@@ -158,4 +146,4 @@ static const struct ktest_case pagetable_cases[] = {
     KTEST_CASE(pagetable_protect_changes_flags),
     {0},
 };
-KTEST_SUITE_HOOKS(pagetable, pagetable_cases, remember_free_frames, expect_free_frames_back);
+KTEST_SUITE_HOOKS(pagetable, pagetable_cases, frame_check_remember, frame_check_expect_back);

@@ -3,8 +3,8 @@
  */
 #include "mm/uaccess.h"
 
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/memory_set.h"
 #include "mm/pagetable.h"

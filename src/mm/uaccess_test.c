@@ -3,10 +3,10 @@
  * every bad one into -EFAULT, without a fault in the kernel.
  */
 #include "ktest/ktest.h"
-#include "lib/errno.h"
+#include "abi/errno.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 #include "mm/memory_set.h"
 #include "mm/uaccess.h"
 

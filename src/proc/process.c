@@ -8,11 +8,14 @@
  */
 #include "proc/process.h"
 
+#include "abi/wait.h"
 #include "console/console.h"
 #include "console/panic.h"
-#include "lib/errno.h"
+#include "dev/machine.h"
+#include "abi/errno.h"
 #include "lib/string.h"
-#include "mm/heap.h"
+#include "mm/frame.h"
+#include "mm/heap/heap.h"
 #include "mm/memory_set.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
@@ -189,6 +192,7 @@ static void reparent_children_locked(struct process *dying)
 void process_thread_exited(struct thread *thread, int code)
 {
     struct process *process = thread->process;
+    bool zombie = false;
     spinlock_acquire(&process_lock);
     process->live_threads--;
     if (process->live_threads == 0 && process != &kernel_process) {
@@ -198,8 +202,23 @@ void process_thread_exited(struct thread *thread, int code)
         reparent_children_locked(process);
         if (process->parent != NULL)
             wait_queue_wake_all(&process->parent->child_exited);
+        zombie = true;
     }
+    int status = process->exit_status;
     spinlock_release(&process_lock);
+    if (zombie && WIFEXITED(status))
+        log_debug("[pid %d %s] exit: status %d", process->pid, process->name, WEXITSTATUS(status));
+    else if (zombie)
+        log_debug("[pid %d %s] exit: killed by signal %d", process->pid, process->name,
+                  WTERMSIG(status));
+}
+
+/* The first program the kernel started: when it ends, the machine does. */
+static int init_pid = -1;
+
+void process_set_init(int pid)
+{
+    init_pid = pid;
 }
 
 void process_exit(int status)
@@ -208,6 +227,12 @@ void process_exit(int status)
     if (process == &kernel_process)
         panic("process_exit: process 0 (kernel) cannot exit; thread '%s' tried with status %d",
               thread_current()->name, status);
+    if (process->pid == init_pid) {
+        /* init is the session: its end is the machine's. */
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        log_info("init exited with status %d; powering off", code);
+        machine_exit(code);
+    }
     spinlock_acquire(&process_lock);
     if (!process->exit_requested) {
         process->exit_requested = true;
@@ -238,7 +263,7 @@ static void process_free(struct process *zombie)
         if (ready_to_free)
             thread_free(thread);
         else
-            thread_yield(); /* with several harts: still switching away, or being freed */
+            sched_yield(); /* with several harts: still switching away, or being freed */
     }
     free_memory_set(zombie);
     kfree(zombie);
@@ -273,6 +298,8 @@ int process_wait(int pid, int *status, bool no_hang)
             if (status != NULL)
                 *status = zombie->exit_status;
             process_free(zombie);
+            log_debug("[pid %d %s] reaped pid %d: its memory is back, %lu frames free", self->pid,
+                      self->name, reaped, frame_free_count());
             return reaped;
         }
         if (no_hang) {

@@ -26,7 +26,7 @@
 #include "lib/list.h"
 #include "sync/spinlock.h"
 #include "proc/thread.h"
-#include "sync/wait_queue.h"
+#include "proc/wait_queue.h"
 
 struct memory_set;
 struct thread;
@@ -34,6 +34,8 @@ struct thread;
 #define PROCESS_MAX      64    /* processes at once, process 0 and zombies included */
 #define PID_MAX          32767 /* pids count up to this, then wrap to 1, skipping those in use */
 #define PROCESS_NAME_MAX 24
+/* A limit that keeps one program from taking the machine down. */
+#define USER_PAGES_MAX (16 * 1024 * 1024 / 4096) /* 16 MiB of user memory per process */
 
 enum process_state {
     PROCESS_ALIVE,  /* has threads that have not exited (or none yet, right after creation) */
@@ -58,7 +60,7 @@ struct process {
     bool exit_requested;
     /* process_wait sleeps here until one of this process's children becomes a zombie. */
     struct wait_queue child_exited;
-    /* A user program's heap: [brk_start, brk) (proc/sys_memory.c). */
+    /* A user program's heap: [brk_start, brk) (syscall/sys_memory.c). */
     uint64_t brk_start;
     uint64_t brk;
 };
@@ -102,7 +104,14 @@ struct process *process_find(int pid);
 struct process *process_find_locked(int pid);
 
 /*
- * End the calling thread's process with `status`. The calling thread exits
+ * The process whose end is the machine's: init. When it exits, the machine
+ * powers off with init's exit code (or 128 + the signal that killed it).
+ */
+void process_set_init(int pid);
+
+/*
+ * End the calling thread's process with `status` (a wait status:
+ * WAIT_STATUS_EXITED or WAIT_STATUS_SIGNALED). The calling thread exits
  * at once; other threads of the process see exit_requested and must call
  * thread_exit when they next leave the kernel (the user trap path checks).
  * When the last thread has exited the process becomes a zombie and its

@@ -7,10 +7,10 @@
  * their threads run kernel code, so no user program is needed.
  */
 #include "ktest/ktest.h"
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 #include "mm/memory_set.h"
 #include "proc/process.h"
 #include "proc/sched.h"
@@ -103,7 +103,7 @@ static void process_thread_runs_in_its_address_space_and_is_reaped(struct ktest 
     struct process *child = new_process(t, "child");
     ASSERT_NOT_NULL(t, child);
     int pid = child->pid;
-    uint64_t child_satp = mapping_satp(&child->memory_set->mapping);
+    uint64_t child_satp = pt_satp(&child->memory_set->mapping);
     satp_seen = 0;
     ASSERT_NOT_NULL(t, thread_create_in(child, record_satp_and_exit, (void *)5, "child-main"));
     int status = -1;
@@ -111,7 +111,7 @@ static void process_thread_runs_in_its_address_space_and_is_reaped(struct ktest 
     EXPECT_EQ(t, status, 5);
     EXPECT_EQ(t, satp_seen, child_satp);
     /* And back on the kernel's table now that process 0 runs again. */
-    EXPECT_EQ(t, csr_read(satp), mapping_satp(&kernel_memory_set.mapping));
+    EXPECT_EQ(t, csr_read(satp), pt_satp(&kernel_memory_set.mapping));
     EXPECT_NULL(t, process_find(pid));
 
     struct heap_stats heap_after;
@@ -140,7 +140,7 @@ static int exit_the_process(void *arg)
 static int sleep_then_return_one(void *unused)
 {
     (void)unused;
-    thread_sleep_ticks(2);
+    sched_sleep_ticks(2);
     return 1;
 }
 

@@ -3,50 +3,42 @@
  * that ends time slices, the timer queue of sleeping threads, and the idle
  * thread.
  *
- * Which ready thread runs next is the policy's business (sched_fifo.c,
- * sched_stride.c, chosen with SCHED= at build time); everything here is the
+ * Which ready thread runs next is the policy's business (sched_fifo.h,
+ * sched_stride.h, chosen with SCHED= at build time); everything here is the
  * same for every policy. All of it runs under sched_lock, with interrupts
  * off, and a switch happens with that lock held: the thread that switches
  * away takes it, and the thread that resumes releases it (sched_unlock).
  */
 #include "proc/sched.h"
 
+#include "arch/hart.h"
+#include "arch/irq.h"
+#include "arch/riscv.h"
 #include "console/console.h"
 #include "console/panic.h"
-#include "lib/riscv.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
-#include "proc/cpu.h"
 #include "proc/process.h"
 #include "proc/thread.h"
-#include "trap/irq.h"
 #include "trap/timer.h"
 
 /*
- * The policy, chosen at build time (make SCHED=...). Its operations are
- * static inline in its header, so the switch path calls them directly and
- * the compiler can fold them in; sched_policy_fifo and sched_policy_stride
- * are the same operations seen through the struct sched_policy interface.
+ * The policy, chosen at build time: make SCHED=NAME passes
+ * -DSCHED_POLICY=sched_policy_NAME. Both headers define their policy's
+ * struct of operations; the compiler sees that `policy` is a constant, so
+ * the calls below go straight to the chosen policy's functions.
  */
-#if defined(SCHED_POLICY_IS_stride)
-#include "proc/sched_stride.h"
-#define POLICY           sched_policy_stride
-#define policy_init      stride_init
-#define policy_add       stride_add
-#define policy_pick_next stride_pick_next
-#define policy_remove    stride_remove
-#define policy_tick      stride_tick
-#else
 #include "proc/sched_fifo.h"
-#define POLICY           sched_policy_fifo
-#define policy_init      fifo_init
-#define policy_add       fifo_add
-#define policy_pick_next fifo_pick_next
-#define policy_remove    fifo_remove
-#define policy_tick      fifo_tick
+#include "proc/sched_stride.h"
+
+#ifndef SCHED_POLICY
+#define SCHED_POLICY sched_policy_fifo
 #endif
+static const struct sched_policy *const policy = &SCHED_POLICY;
 
 #define NS_PER_SECOND 1000000000ULL
+
+HART_SLOT_CHECK(struct sched_hart);
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 
@@ -55,7 +47,7 @@ struct spinlock sched_lock = SPINLOCK_INIT("sched");
  * switch path reaches every field from one base address.
  */
 static struct {
-    struct run_queue ready;
+    struct run_queue *ready; /* made by the policy in sched_init */
     /* The timer queue: sleeping threads through thread->sleep_node, earliest wake_time first. */
     struct list sleepers;
     struct sched_stats stats;
@@ -70,7 +62,7 @@ void sched_thread_begin_user(void);
 
 const struct sched_policy *sched_policy(void)
 {
-    return &POLICY;
+    return policy;
 }
 
 uint32_t sched_slice_ticks(void)
@@ -86,14 +78,14 @@ void sched_set_slice_ticks(uint32_t ticks)
 /* ---- The switch ------------------------------------------------------------------ */
 
 /* Why a switch is not allowed here; it would corrupt the lock or interrupt bookkeeping. */
-__attribute__((noreturn, noinline, cold)) static void switch_refused(const struct cpu *cpu,
-                                                                     int locks_expected)
+__attribute__((noreturn, noinline, cold)) static void switch_refused(int locks_expected)
 {
-    const char *name = cpu->current != NULL ? cpu->current->name : "?";
-    if (cpu->interrupt_depth != 0)
+    struct thread *current = sched_hart()->current;
+    const char *name = current != NULL ? current->name : "?";
+    if (trap_interrupt_depth() != 0)
         panic("sched: thread '%s' tried to switch threads inside an interrupt handler", name);
     panic("sched: thread '%s' tried to switch threads holding %d spinlock(s)", name,
-          cpu->lock_depth - locks_expected);
+          spinlock_depth() - locks_expected);
 }
 
 /*
@@ -102,31 +94,32 @@ __attribute__((noreturn, noinline, cold)) static void switch_refused(const struc
  * interrupt handler; prev's state is already READY, BLOCKED or EXITED.
  * Returns when some hart switches back to prev.
  */
-static inline __attribute__((always_inline)) void switch_to(struct cpu *cpu, struct thread *prev,
-                                                            struct thread *next)
+static inline __attribute__((always_inline)) void
+switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
 {
-    cpu->current = next;
+    struct hart *hart = hart_this();
+    mine->current = next;
     next->state = THREAD_RUNNING;
     next->slice_used = 0;
     sched.stats.switches++;
     /*
      * trap.S compares sp with stack_bottom on every trap from the kernel,
-     * and panics print running_name: both must describe `next` before it
-     * runs. Interrupts are off, so no trap sees them half changed.
+     * and panics print the running name: both must describe `next` before
+     * it runs. Interrupts are off, so no trap sees them half changed.
      */
-    cpu->stack_bottom = next->kstack.bottom.value;
-    cpu->stack_top = next->kstack.top.value;
-    cpu->running_name = next->name;
+    hart->stack_bottom = next->kstack.bottom.value;
+    hart->stack_top = next->kstack.top.value;
+    hart->running = next->name;
     /* Another process: its address space. The same one: no satp write, no TLB flush. */
     const struct memory_set *space = next->process->memory_set;
-    if (space != cpu->memory_set)
+    if (space != memory_set_active())
         memory_set_activate(space);
     /*
      * Whether interrupts come back on when the last lock goes is the
      * thread's own state, not the hart's: keep it on this stack while other
      * threads run.
      */
-    bool irq_enabled_before = cpu->irq_enabled_before_locks;
+    bool irq_enabled_before = spinlock_hart()->irq_enabled_before_locks;
     /*
      * sstatus.SUM belongs to the copy that set it (mm/uaccess.c), not to the
      * hart: a thread preempted mid-copy gets it back from its trap context,
@@ -135,7 +128,7 @@ static inline __attribute__((always_inline)) void switch_to(struct cpu *cpu, str
     csr_clear(sstatus, SSTATUS_SUM);
     switch_context(&prev->switch_context, &next->switch_context);
     /* prev runs again; with several harts, perhaps on another one. */
-    cpu_this()->irq_enabled_before_locks = irq_enabled_before;
+    spinlock_hart()->irq_enabled_before_locks = irq_enabled_before;
 }
 
 /*
@@ -145,33 +138,35 @@ static inline __attribute__((always_inline)) void switch_to(struct cpu *cpu, str
  * spinlock_acquire and spinlock_release do, minus the steps that this
  * knowledge makes unnecessary (no nesting, no recursion possible).
  */
-static inline __attribute__((always_inline)) void lock_for_switch(struct cpu *cpu)
+static inline __attribute__((always_inline)) void lock_for_switch(void)
 {
     irq_state_t was_enabled = irq_save();
-    cpu->irq_enabled_before_locks = was_enabled != 0;
-    cpu->lock_depth = 1;
-    spinlock_take(&sched_lock, cpu);
+    struct spinlock_hart *locks = spinlock_hart();
+    locks->irq_enabled_before_locks = was_enabled != 0;
+    locks->depth = 1;
+    spinlock_take(&sched_lock, hart_this());
 }
 
-__attribute__((noreturn, noinline, cold)) static void unlock_refused(const struct cpu *cpu)
+__attribute__((noreturn, noinline, cold)) static void unlock_refused(void)
 {
-    panic("sched: after a switch, hart %lu holds %d spinlock(s) and sched_lock is %s", cpu->hartid,
-          cpu->lock_depth, sched_lock.owner == cpu ? "its" : "not its");
+    panic("sched: after a switch, hart %lu holds %d spinlock(s) and sched_lock is %s", hart_id(),
+          spinlock_depth(), sched_lock.owner == hart_this() ? "its" : "not its");
 }
 
 /* The end of every switch, in whichever thread resumes: see sched_unlock. */
 static inline __attribute__((always_inline)) void unlock_after_switch(void)
 {
-    struct cpu *cpu = cpu_this();
-    if (cpu->lock_depth != 1 || sched_lock.owner != cpu)
-        unlock_refused(cpu);
+    struct spinlock_hart *locks = spinlock_hart();
+    struct sched_hart *mine = sched_hart();
+    if (locks->depth != 1 || sched_lock.owner != hart_this())
+        unlock_refused();
     /* A detached thread that exited just before this switch: now nothing runs on its stack. */
-    struct thread *exited = cpu->exited_thread;
+    struct thread *exited = mine->exited_thread;
     if (exited != NULL)
-        cpu->exited_thread = NULL; /* taken while interrupts are still off */
+        mine->exited_thread = NULL; /* taken while interrupts are still off */
     spinlock_give(&sched_lock);
-    cpu->lock_depth = 0;
-    if (cpu->irq_enabled_before_locks)
+    locks->depth = 0;
+    if (locks->irq_enabled_before_locks)
         irq_enable();
     if (exited != NULL)
         thread_free(exited);
@@ -185,32 +180,32 @@ void sched_unlock(void)
 /* What switch.S's start stubs call first: end the switch that brought the new thread here. */
 void sched_thread_begin_kernel(void)
 {
-    cpu_this()->irq_enabled_before_locks = true; /* a kernel thread starts with interrupts on */
+    spinlock_hart()->irq_enabled_before_locks = true; /* a kernel thread starts with them on */
     sched_unlock();
 }
 
 void sched_thread_begin_user(void)
 {
-    cpu_this()->irq_enabled_before_locks = false; /* trap_return's sret turns them on */
+    spinlock_hart()->irq_enabled_before_locks = false; /* trap_return's sret turns them on */
     sched_unlock();
 }
 
-static inline struct thread *pick_next_locked(struct cpu *cpu)
+static inline struct thread *pick_next_locked(struct sched_hart *mine)
 {
-    struct thread *next = policy_pick_next(&sched.ready);
-    return next != NULL ? next : cpu->idle;
+    struct thread *next = policy->pick_next(sched.ready);
+    return next != NULL ? next : mine->idle;
 }
 
 void sched_block_locked(void)
 {
-    struct cpu *cpu = cpu_this();
-    if (cpu->lock_depth != 1 || cpu->interrupt_depth != 0)
-        switch_refused(cpu, 1);
-    struct thread *self = cpu->current;
-    struct thread *next = pick_next_locked(cpu);
+    struct sched_hart *mine = sched_hart();
+    if (spinlock_depth() != 1 || trap_interrupt_depth() != 0)
+        switch_refused(1);
+    struct thread *self = mine->current;
+    struct thread *next = pick_next_locked(mine);
     if (next == self)
         panic("sched: thread '%s' blocked, but the scheduler picked it again", self->name);
-    switch_to(cpu, self, next);
+    switch_to(mine, self, next);
 }
 
 /*
@@ -218,20 +213,20 @@ void sched_block_locked(void)
  * This is the path the thread_switch_insns benchmark measures, so it is
  * written out in one function, with the policy and the switch inlined.
  */
-void thread_yield(void)
+void sched_yield(void)
 {
-    struct cpu *cpu = cpu_this();
-    if ((cpu->lock_depth | cpu->interrupt_depth) != 0)
-        switch_refused(cpu, 0);
-    lock_for_switch(cpu);
-    struct thread *self = cpu->current;
-    if (self != cpu->idle) {
+    struct sched_hart *mine = sched_hart();
+    if ((spinlock_depth() | trap_interrupt_depth()) != 0)
+        switch_refused(0);
+    lock_for_switch();
+    struct thread *self = mine->current;
+    if (self != mine->idle) {
         self->state = THREAD_READY;
-        policy_add(&sched.ready, self);
+        policy->add(sched.ready, self);
     }
-    struct thread *next = pick_next_locked(cpu);
+    struct thread *next = pick_next_locked(mine);
     if (next != self) {
-        switch_to(cpu, self, next);
+        switch_to(mine, self, next);
     } else {
         /* Picked again (nothing else ready, or the policy chose it): a fresh slice. */
         self->state = THREAD_RUNNING;
@@ -242,26 +237,26 @@ void thread_yield(void)
 
 void sched_preempt_if_due(void)
 {
-    struct cpu *cpu = cpu_this();
-    if (!cpu->preempt_pending || cpu->interrupt_depth != 0)
+    struct sched_hart *mine = sched_hart();
+    if (!mine->preempt_pending || trap_interrupt_depth() != 0)
         return;
-    cpu->preempt_pending = false;
-    struct thread *self = cpu->current;
-    if (self != cpu->idle) {
+    mine->preempt_pending = false;
+    struct thread *self = mine->current;
+    if (self != mine->idle) {
         /* Counted here, before the yield; the tick asked only because others were waiting. */
         spinlock_acquire(&sched_lock);
         sched.stats.preemptions++;
         self->preemptions++;
         spinlock_release(&sched_lock);
     }
-    thread_yield();
+    sched_yield();
 }
 
 void sched_start_thread(struct thread *thread)
 {
     spinlock_acquire(&sched_lock);
     thread->state = THREAD_READY;
-    policy_add(&sched.ready, thread);
+    policy->add(sched.ready, thread);
     spinlock_release(&sched_lock);
 }
 
@@ -273,7 +268,7 @@ void sched_wake_locked(struct thread *thread)
     thread->state = THREAD_READY;
     thread->waiting_on = NULL;
     sched.stats.wakeups++;
-    policy_add(&sched.ready, thread);
+    policy->add(sched.ready, thread);
 }
 
 /* ---- Sleeping threads and the tick --------------------------------------------- */
@@ -299,27 +294,27 @@ static void wake_sleepers_locked(uint64_t now)
  */
 static void sched_tick(uint64_t now)
 {
-    struct cpu *cpu = cpu_this();
+    struct sched_hart *mine = sched_hart();
     spinlock_acquire(&sched_lock);
     sched.stats.ticks++;
     wake_sleepers_locked(now);
-    struct thread *running = cpu->current;
-    if (running == cpu->idle) {
-        if (!list_empty(&sched.ready.threads))
-            cpu->preempt_pending = true;
+    struct thread *running = mine->current;
+    if (running == mine->idle) {
+        if (!list_empty(&sched.ready->threads))
+            mine->preempt_pending = true;
     } else {
         running->slice_used++;
-        if (policy_tick(&sched.ready, running))
-            cpu->preempt_pending = true;
+        if (policy->tick(sched.ready, running))
+            mine->preempt_pending = true;
     }
     spinlock_release(&sched_lock);
 }
 
-void thread_sleep_until(uint64_t wake_time)
+void sched_sleep_until(uint64_t wake_time)
 {
-    sched_assert_may_sleep("thread_sleep", 0);
+    sched_assert_may_sleep("sched_sleep", 0);
     spinlock_acquire(&sched_lock);
-    struct thread *self = cpu_this()->current;
+    struct thread *self = sched_hart()->current;
     self->wake_time = wake_time;
     /* Sorted by wake time; a thread goes after those that wake at the same time. */
     struct list_node *position = &sched.sleepers.head;
@@ -345,27 +340,27 @@ static uint64_t nanoseconds_to_time(uint64_t nanoseconds)
     return seconds * frequency + (rest * frequency + NS_PER_SECOND - 1) / NS_PER_SECOND;
 }
 
-void thread_sleep_ns(uint64_t nanoseconds)
+void sched_sleep_ns(uint64_t nanoseconds)
 {
     if (nanoseconds == 0) {
-        thread_yield();
+        sched_yield();
         return;
     }
-    thread_sleep_until(read_time() + nanoseconds_to_time(nanoseconds));
+    sched_sleep_until(read_time() + nanoseconds_to_time(nanoseconds));
 }
 
-void thread_sleep_ticks(uint64_t ticks)
+void sched_sleep_ticks(uint64_t ticks)
 {
     if (ticks == 0) {
-        thread_yield();
+        sched_yield();
         return;
     }
-    thread_sleep_until(read_time() + ticks * timer_interval());
+    sched_sleep_until(read_time() + ticks * timer_interval());
 }
 
 /* ---- Priorities ------------------------------------------------------------------- */
 
-void thread_set_priority(struct thread *thread, uint32_t priority)
+void sched_set_priority(struct thread *thread, uint32_t priority)
 {
     if (priority < THREAD_PRIORITY_MIN)
         priority = THREAD_PRIORITY_MIN;
@@ -375,10 +370,10 @@ void thread_set_priority(struct thread *thread, uint32_t priority)
     /* A queued thread leaves and re-enters the queue, which may be ordered by priority. */
     bool queued = thread->state == THREAD_READY && list_node_linked(&thread->run_node);
     if (queued)
-        policy_remove(&sched.ready, thread);
+        policy->remove(sched.ready, thread);
     thread->priority = priority;
     if (queued)
-        policy_add(&sched.ready, thread);
+        policy->add(sched.ready, thread);
     spinlock_release(&sched_lock);
 }
 
@@ -386,20 +381,21 @@ void thread_set_priority(struct thread *thread, uint32_t priority)
 
 void sched_assert_may_sleep(const char *what, int spinlocks_allowed)
 {
-    struct cpu *cpu = cpu_this();
-    struct thread *self = cpu->current;
+    struct sched_hart *mine = sched_hart();
+    struct thread *self = mine->current;
+    int lock_depth = spinlock_depth();
     if (self == NULL)
         panic("%s: there are no threads yet (before sched_init), so nothing can sleep", what);
-    if (cpu->interrupt_depth != 0)
+    if (trap_interrupt_depth() != 0)
         panic("%s: sleeping in an interrupt handler (it interrupted thread '%s'); interrupt "
               "handlers must never sleep",
               what, self->name);
-    if (self == cpu->idle)
+    if (self == mine->idle)
         panic("%s: the idle thread must never sleep", what);
-    if (cpu->lock_depth != spinlocks_allowed)
+    if (lock_depth != spinlocks_allowed)
         panic("%s: thread '%s' would sleep holding %d spinlock(s)%s; a spinlock must never be "
               "held across a sleep",
-              what, self->name, cpu->lock_depth - spinlocks_allowed,
+              what, self->name, lock_depth - spinlocks_allowed,
               spinlocks_allowed > 0 ? " besides the guard" : "");
 }
 
@@ -419,24 +415,28 @@ static int idle_main(void *unused)
         if (sched_ready_count() == 0)
             wfi();
         irq_restore(state);
-        thread_yield();
+        sched_yield();
     }
     return 0;
 }
 
 void sched_init(const struct kstack *boot_stack)
 {
-    struct cpu *cpu = cpu_this();
+    struct sched_hart *mine = sched_hart();
     if (irq_enabled())
         panic("sched_init: interrupts must still be off");
-    policy_init(&sched.ready);
-    cpu->current = thread_adopt_boot(boot_stack);
-    cpu->idle = thread_create_unscheduled(idle_main, NULL, "idle");
-    if (cpu->idle == NULL)
+    sched.ready = policy->queue_create();
+    if (sched.ready == NULL)
+        panic("sched_init: no memory for the %s policy's ready queue", policy->name);
+    mine->current = thread_adopt_boot(boot_stack);
+    mine->idle = thread_create_unscheduled(idle_main, NULL, "idle");
+    if (mine->idle == NULL)
         panic("sched_init: no memory for the idle thread");
     timer_add_tick_hook(sched_tick);
+    trap_set_interrupt_exit(
+        sched_preempt_if_due); /* a slice that ended switches as interrupts end */
     log_info("sched: %s policy, time slice %u ticks (%u ms); thread 'boot' runs, 'idle' waits",
-             POLICY.name, slice_ticks, (unsigned)(slice_ticks * 1000u / HZ));
+             policy->name, slice_ticks, (unsigned)(slice_ticks * 1000u / HZ));
 }
 
 /* ---- Figures -------------------------------------------------------------------- */
@@ -451,7 +451,7 @@ void sched_get_stats(struct sched_stats *out)
 size_t sched_ready_count(void)
 {
     spinlock_acquire(&sched_lock);
-    size_t count = list_length(&sched.ready.threads);
+    size_t count = list_length(&sched.ready->threads);
     spinlock_release(&sched_lock);
     return count;
 }

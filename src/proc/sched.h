@@ -1,18 +1,22 @@
 /*
  * sched.h: the scheduler: which thread runs next, and the switch to it.
  *
- * One interface, four operations, several policies:
+ * One interface, a struct of operations, several policies:
  *
- *     add        a thread became READY (created, woken, or it yielded)
- *     pick_next  take the thread to run next off the ready queue
- *     remove     take a READY thread out of the queue (its priority changes)
- *     tick       a timer tick while `running` runs: should it give the hart up?
+ *     queue_create  a new, empty ready queue (the policy decides its shape)
+ *     add           a thread became READY (created, woken, or it yielded)
+ *     pick_next     take the thread to run next off the ready queue
+ *     remove        take a READY thread out of the queue (its priority changes)
+ *     tick          a timer tick while `running` runs: should it give the hart up?
  *
  * The policy is chosen at build time: `make SCHED=fifo` (the default: one
  * O(1) first-in, first-out queue, each thread running for at most SLICE
- * ticks before the timer preempts it) or `make SCHED=stride` (stride
- * scheduling: each thread gets a share of the hart in proportion to its
- * priority). `make SLICE=n` sets the time slice in ticks (default 2).
+ * ticks before the timer preempts it; sched_fifo.h) or `make SCHED=stride`
+ * (stride scheduling: each thread gets a share of the hart in proportion
+ * to its priority; sched_stride.h). `make SLICE=n` sets the time slice in
+ * ticks (default 2). Each policy is one header that defines its struct
+ * (sched_policy_fifo, sched_policy_stride); the scheduler core uses the
+ * one SCHED= chose, and the tests drive each on a private queue.
  *
  * The rest of this file is the scheduler core (proc/sched.c), shared by
  * every policy: the switch, blocking and waking, the tick, the timer queue.
@@ -24,9 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/hart.h"
 #include "lib/list.h"
-#include "proc/cpu.h"
 #include "sync/spinlock.h"
+#include "trap/trap.h"
 
 struct kstack;
 struct thread;
@@ -35,24 +40,40 @@ struct thread;
 #define SCHED_SLICE_TICKS 2
 #endif
 
-/* The ready threads, in whatever order the policy keeps them. */
+/* This hart's part (its slot, arch/hart.h). */
+struct sched_hart {
+    struct thread *current; /* the thread running on this hart */
+    struct thread *idle;    /* the one that runs when no other is ready */
+    /* A detached thread that has just exited here; the next thread to run frees it. */
+    struct thread *exited_thread;
+    /* Set by the tick when the running thread's slice is used up; acted on as interrupts end. */
+    bool preempt_pending;
+};
+
+static inline struct sched_hart *sched_hart(void)
+{
+    return (struct sched_hart *)hart_slot(HART_SLOT_SCHED);
+}
+
+/*
+ * The ready threads, in whatever order the policy keeps them, linked
+ * through thread->run_node. A policy that keeps more state per queue wraps
+ * this in a struct of its own (sched_stride.h).
+ */
 struct run_queue {
-    struct list threads; /* linked through thread->run_node */
-    uint64_t pass_floor; /* stride: the pass of the thread picked last */
+    struct list threads;
 };
 
 struct sched_policy {
     const char *name;
-    void (*init)(struct run_queue *queue);
+    /* A new, empty queue (kzalloc'd: kfree it when done), or NULL without memory. */
+    struct run_queue *(*queue_create)(void);
     void (*add)(struct run_queue *queue, struct thread *thread);
     struct thread *(*pick_next)(struct run_queue *queue); /* NULL when the queue is empty */
     void (*remove)(struct run_queue *queue, struct thread *thread);
     /* running->slice_used has just counted this tick; true means preempt it now. */
     bool (*tick)(struct run_queue *queue, struct thread *running);
 };
-
-extern const struct sched_policy sched_policy_fifo;
-extern const struct sched_policy sched_policy_stride;
 
 /* The policy this kernel was built with (SCHED=). */
 const struct sched_policy *sched_policy(void);
@@ -76,6 +97,22 @@ void sched_init(const struct kstack *boot_stack);
 /* The time slice in ticks (SLICE= at build time); tests may change it for a while. */
 uint32_t sched_slice_ticks(void);
 void sched_set_slice_ticks(uint32_t ticks);
+
+/* Give the hart to the next ready thread, if any; the caller goes to the back of the queue. */
+void sched_yield(void);
+
+/*
+ * Sleep: the thread is BLOCKED in the timer queue and wakes at the first
+ * tick at or after now + the duration, so a sleep lasts at least what was
+ * asked and less than one tick more (plus the wait for a hart).
+ */
+void sched_sleep_ns(uint64_t nanoseconds);
+void sched_sleep_ticks(uint64_t ticks);
+/* Until the `time` CSR reaches wake_time (timer.h: timer_frequency() units a second). */
+void sched_sleep_until(uint64_t wake_time);
+
+/* Set a thread's priority (clamped to MIN..MAX); FIFO ignores it, stride gives it more time. */
+void sched_set_priority(struct thread *thread, uint32_t priority);
 
 /* Make a new thread READY (thread_create does). */
 void sched_start_thread(struct thread *thread);
@@ -103,9 +140,9 @@ void sched_assert_may_sleep(const char *what, int spinlocks_allowed);
  */
 static inline void sched_might_sleep(const char *what)
 {
-    struct cpu *cpu = cpu_this();
-    if (cpu->interrupt_depth != 0 || cpu->lock_depth != 0 || cpu->current == NULL ||
-        cpu->current == cpu->idle)
+    const struct sched_hart *mine = sched_hart();
+    if (trap_interrupt_depth() != 0 || spinlock_depth() != 0 || mine->current == NULL ||
+        mine->current == mine->idle)
         sched_assert_may_sleep(what, 0);
 }
 

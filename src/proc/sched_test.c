@@ -9,9 +9,12 @@
  * the boot thread, not to them.
  */
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
+#include "mm/heap/heap.h"
 #include "proc/sched.h"
+#include "proc/sched_fifo.h"
+#include "proc/sched_stride.h"
 #include "proc/thread.h"
 #include "trap/timer.h"
 
@@ -40,61 +43,64 @@ static int picked_index(const struct sched_policy *policy, struct run_queue *que
 static void sched_fifo_policy_keeps_arrival_order(struct ktest *t)
 {
     const struct sched_policy *fifo = &sched_policy_fifo;
-    struct run_queue queue;
+    struct run_queue *queue = fifo->queue_create();
+    ASSERT_NOT_NULL(t, queue);
     stand_ins_reset();
-    fifo->init(&queue);
-    EXPECT_EQ(t, picked_index(fifo, &queue), -1);
+    EXPECT_EQ(t, picked_index(fifo, queue), -1);
     int order[] = {3, 0, 4, 1, 2};
     for (int i = 0; i < 5; i++)
-        fifo->add(&queue, &stand_ins[order[i]]);
+        fifo->add(queue, &stand_ins[order[i]]);
     for (int i = 0; i < 5; i++)
-        EXPECT_EQ(t, picked_index(fifo, &queue), order[i]);
-    EXPECT_EQ(t, picked_index(fifo, &queue), -1);
+        EXPECT_EQ(t, picked_index(fifo, queue), order[i]);
+    EXPECT_EQ(t, picked_index(fifo, queue), -1);
+    kfree(queue);
 }
 
 static void sched_fifo_policy_removes_and_ticks(struct ktest *t)
 {
     const struct sched_policy *fifo = &sched_policy_fifo;
-    struct run_queue queue;
+    struct run_queue *queue = fifo->queue_create();
+    ASSERT_NOT_NULL(t, queue);
     stand_ins_reset();
-    fifo->init(&queue);
     for (int i = 0; i < 4; i++)
-        fifo->add(&queue, &stand_ins[i]);
-    fifo->remove(&queue, &stand_ins[1]);
+        fifo->add(queue, &stand_ins[i]);
+    fifo->remove(queue, &stand_ins[1]);
     EXPECT_FALSE(t, list_node_linked(&stand_ins[1].run_node));
     /* A running thread is preempted once its slice is used, and only if someone waits. */
     struct thread *running = &stand_ins[5];
     running->slice_used = sched_slice_ticks() - 1;
-    EXPECT_FALSE(t, fifo->tick(&queue, running));
+    EXPECT_FALSE(t, fifo->tick(queue, running));
     running->slice_used = sched_slice_ticks();
-    EXPECT_TRUE(t, fifo->tick(&queue, running));
-    EXPECT_EQ(t, picked_index(fifo, &queue), 0);
-    EXPECT_EQ(t, picked_index(fifo, &queue), 2);
-    EXPECT_EQ(t, picked_index(fifo, &queue), 3);
-    EXPECT_FALSE(t, fifo->tick(&queue, running)); /* nobody waits: keep running */
+    EXPECT_TRUE(t, fifo->tick(queue, running));
+    EXPECT_EQ(t, picked_index(fifo, queue), 0);
+    EXPECT_EQ(t, picked_index(fifo, queue), 2);
+    EXPECT_EQ(t, picked_index(fifo, queue), 3);
+    EXPECT_FALSE(t, fifo->tick(queue, running)); /* nobody waits: keep running */
+    kfree(queue);
 }
 
 /* Stride: a thread with three times the priority is picked three times as often. */
 static void sched_stride_policy_shares_follow_priorities(struct ktest *t)
 {
     const struct sched_policy *stride = &sched_policy_stride;
-    struct run_queue queue;
+    struct run_queue *queue = stride->queue_create();
+    ASSERT_NOT_NULL(t, queue);
     stand_ins_reset();
-    stride->init(&queue);
     stand_ins[0].priority = 3;
     stand_ins[1].priority = 1;
     stand_ins[2].priority = 2;
     for (int i = 0; i < 3; i++)
-        stride->add(&queue, &stand_ins[i]);
+        stride->add(queue, &stand_ins[i]);
     int picks[3] = {0, 0, 0};
     for (int round = 0; round < 600; round++) {
-        int index = picked_index(stride, &queue);
+        int index = picked_index(stride, queue);
         if (index < 0 || index > 2) {
             KTEST_CHECK_TRUE(t, index >= 0 && index <= 2, false);
+            kfree(queue);
             return;
         }
         picks[index]++;
-        stride->add(&queue, &stand_ins[index]); /* ran its slice; ready again */
+        stride->add(queue, &stand_ins[index]); /* ran its slice; ready again */
     }
     /* 600 picks shared 3:1:2 is 300, 100, 200, to within one pick each. */
     EXPECT_GE(t, picks[0], 299);
@@ -103,29 +109,31 @@ static void sched_stride_policy_shares_follow_priorities(struct ktest *t)
     EXPECT_LE(t, picks[1], 101);
     EXPECT_GE(t, picks[2], 199);
     EXPECT_LE(t, picks[2], 201);
+    kfree(queue);
 }
 
 /* A thread that slept long must not come back with an ancient pass and hog the hart. */
 static void sched_stride_policy_late_arrival_starts_at_the_floor(struct ktest *t)
 {
     const struct sched_policy *stride = &sched_policy_stride;
-    struct run_queue queue;
+    struct run_queue *queue = stride->queue_create();
+    ASSERT_NOT_NULL(t, queue);
     stand_ins_reset();
-    stride->init(&queue);
-    stride->add(&queue, &stand_ins[0]);
+    stride->add(queue, &stand_ins[0]);
     for (int round = 0; round < 50; round++)
-        stride->add(&queue, stride->pick_next(&queue));
-    stride->add(&queue, &stand_ins[1]); /* pass 0, far behind */
+        stride->add(queue, stride->pick_next(queue));
+    stride->add(queue, &stand_ins[1]); /* pass 0, far behind */
     int late_picks = 0;
     for (int round = 0; round < 10; round++) {
-        int index = picked_index(stride, &queue);
+        int index = picked_index(stride, queue);
         late_picks += index == 1;
-        stride->add(&queue, &stand_ins[index]);
+        stride->add(queue, &stand_ins[index]);
     }
     /* Equal priorities: from the floor it alternates with the other, it does not run 10 in a row.
      */
     EXPECT_GE(t, late_picks, 4);
     EXPECT_LE(t, late_picks, 6);
+    kfree(queue);
 }
 
 /* ---- Real threads ------------------------------------------------------------------ */
@@ -141,7 +149,7 @@ static int order_worker(void *arg)
     int id = (int)(uintptr_t)arg;
     for (int round = 0; round < ORDER_ROUNDS; round++) {
         order_log[order_count++] = id;
-        thread_yield();
+        sched_yield();
     }
     return id;
 }
@@ -202,7 +210,7 @@ static void sched_never_yielding_thread_is_preempted(struct ktest *t)
     struct thread *thread = thread_create(spinner, NULL, "spinner");
     ASSERT_NOT_NULL(t, thread);
     /* The spinner runs now; this thread runs again only if the timer preempts it. */
-    thread_yield();
+    sched_yield();
     uint64_t loops_seen = spinner_loops;
     uint64_t preemptions_seen = thread->preemptions;
     spinner_stop = true;
@@ -220,7 +228,7 @@ static void sched_yield_alone_keeps_running(struct ktest *t)
 {
     struct thread *self = thread_current();
     for (int i = 0; i < 10; i++)
-        thread_yield();
+        sched_yield();
     EXPECT_EQ(t, (int)self->state, (int)THREAD_RUNNING);
     EXPECT_TRUE(t, thread_current() == self);
 }
@@ -236,7 +244,7 @@ static int sleeper(void *arg)
 {
     int id = (int)(uintptr_t)arg;
     uint64_t start = read_time();
-    thread_sleep_ns(sleep_asked[id] * 1000000);
+    sched_sleep_ns(sleep_asked[id] * 1000000);
     sleep_took[id] = read_time() - start;
     wake_order[wake_count++] = id;
     return 0;
@@ -284,9 +292,9 @@ static void sched_stride_priorities_share_the_hart(struct ktest *t)
     struct thread *low = thread_create(share_spinner, (void *)1, "share-low");
     ASSERT_NOT_NULL(t, high);
     ASSERT_NOT_NULL(t, low);
-    thread_set_priority(high, 3 * THREAD_PRIORITY_DEFAULT / 2);
-    thread_set_priority(low, THREAD_PRIORITY_DEFAULT / 2);
-    thread_sleep_ns(400 * 1000000ull);
+    sched_set_priority(high, 3 * THREAD_PRIORITY_DEFAULT / 2);
+    sched_set_priority(low, THREAD_PRIORITY_DEFAULT / 2);
+    sched_sleep_ns(400 * 1000000ull);
     share_stop = true;
     thread_join(high, NULL);
     thread_join(low, NULL);

@@ -13,14 +13,17 @@
  */
 #include "proc/thread.h"
 
+#include "arch/callee_saved.h"
 #include "console/console.h"
 #include "console/panic.h"
-#include "lib/errno.h"
+#include "abi/errno.h"
 #include "lib/string.h"
-#include "mm/heap.h"
-#include "proc/cpu.h"
+#include "mm/heap/heap.h"
 #include "proc/process.h"
 #include "proc/sched.h"
+
+_Static_assert(sizeof(struct switch_context) == CALLEE_SAVED_SIZE,
+               "struct switch_context must have the layout of arch/callee_saved.h");
 
 /* switch.S: where new threads start. */
 extern char thread_start_kernel[];
@@ -156,22 +159,23 @@ struct thread *thread_adopt_boot(const struct kstack *stack)
 
 void thread_exit(int code)
 {
-    struct cpu *cpu = cpu_this();
-    struct thread *self = cpu->current;
-    if (self == NULL || self == cpu->idle)
+    struct sched_hart *mine = sched_hart();
+    struct thread *self = mine->current;
+    if (self == NULL || self == mine->idle)
         panic("thread_exit: the idle thread (or boot code before sched_init) cannot exit");
-    if (cpu->interrupt_depth != 0)
+    if (trap_interrupt_depth() != 0)
         panic("thread_exit: called in an interrupt handler (it interrupted thread '%s')",
               self->name);
-    if (cpu->lock_depth != 0)
-        panic("thread_exit: thread '%s' exits holding %d spinlock(s)", self->name, cpu->lock_depth);
+    if (spinlock_depth() != 0)
+        panic("thread_exit: thread '%s' exits holding %d spinlock(s)", self->name,
+              spinlock_depth());
     process_thread_exited(self, code);
     spinlock_acquire(&sched_lock);
     self->exit_code = code;
     self->state = THREAD_EXITED;
     wait_queue_wake_all_locked(&self->joiners);
     if (self->detached)
-        cpu->exited_thread = self; /* freed by whoever runs next here */
+        mine->exited_thread = self; /* freed by whoever runs next here */
     sched_block_locked();
     panic("thread_exit: thread '%s' ran again after it exited", self->name);
 }

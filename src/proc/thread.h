@@ -33,11 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/context.h"
 #include "lib/list.h"
 #include "mm/kstack.h"
-#include "proc/cpu.h"
-#include "sync/wait_queue.h"
-#include "trap/context.h"
+#include "proc/sched.h"
+#include "proc/wait_queue.h"
 
 struct process;
 struct mutex;
@@ -51,7 +51,7 @@ struct mutex;
 
 enum thread_state {
     THREAD_READY,   /* waiting for a hart, in the ready queue (the idle thread waits outside it) */
-    THREAD_RUNNING, /* running on a hart: that hart's cpu->current */
+    THREAD_RUNNING, /* running on a hart: that hart's sched_hart()->current */
     THREAD_BLOCKED, /* waiting on a wait queue, or in the timer queue until its wake time */
     THREAD_EXITED,  /* finished; its exit code waits for thread_join */
 };
@@ -97,7 +97,7 @@ struct thread {
     struct list_node sleep_node;    /* in the timer queue while sleeping */
     uint64_t wake_time;             /* `time` value at which its sleep ends */
     uint64_t woken_time;            /* `time` value when the tick woke it (tests check it) */
-    struct mutex *blocked_on_mutex; /* for deadlock reports (sync/mutex.c) */
+    struct mutex *blocked_on_mutex; /* for deadlock reports (proc/mutex.c) */
     struct wait_queue joiners;      /* thread_join waits here for the exit */
 
     struct list_node process_node; /* in process->threads; guarded by the process lock */
@@ -146,24 +146,8 @@ void thread_detach(struct thread *thread);
 /* The running thread (NULL before sched_init): one load through tp. */
 static inline struct thread *thread_current(void)
 {
-    return cpu_this()->current;
+    return sched_hart()->current;
 }
-
-/* Give the hart to the next ready thread, if any; the caller goes to the back of the queue. */
-void thread_yield(void);
-
-/*
- * Sleep: the thread is BLOCKED in the timer queue and wakes at the first
- * tick at or after now + the duration, so a sleep lasts at least what was
- * asked and less than one tick more (plus the wait for a hart).
- */
-void thread_sleep_ns(uint64_t nanoseconds);
-void thread_sleep_ticks(uint64_t ticks);
-/* Until the `time` CSR reaches wake_time (timer.h: timer_frequency() units a second). */
-void thread_sleep_until(uint64_t wake_time);
-
-/* Set a thread's priority (clamped to MIN..MAX); FIFO ignores it, stride gives it more time. */
-void thread_set_priority(struct thread *thread, uint32_t priority);
 
 /* How many threads exist (not yet freed), the idle threads included. For leak checks. */
 size_t thread_count(void);

@@ -11,11 +11,11 @@
  */
 #include "bench/bench.h"
 #include "console/console.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "proc/thread.h"
-#include "sync/mutex.h"
-#include "sync/semaphore.h"
-#include "trap/irq.h"
+#include "proc/mutex.h"
+#include "proc/semaphore.h"
+#include "arch/irq.h"
 
 #define SAMPLES 1000
 
@@ -38,7 +38,7 @@ static int yield_partner(void *unused)
     (void)unused;
     irq_disable(); /* this thread's own interrupt state: off, like the benchmark thread's */
     while (!partner_stop)
-        thread_yield();
+        sched_yield();
     irq_enable();
     return 0;
 }
@@ -50,18 +50,18 @@ static void bench_thread_switch(void)
     if (partner == NULL)
         return; /* reported as BENCH-ERROR: no figure */
     irq_state_t state = irq_save();
-    thread_yield(); /* let the partner start and turn its interrupts off */
+    sched_yield(); /* let the partner start and turn its interrupts off */
     uint64_t overhead = instret_overhead();
     for (int i = 0; i < SAMPLES; i++) {
         uint64_t start = read_instret();
-        thread_yield();
+        sched_yield();
         samples[i] = read_instret() - start - overhead;
     }
     partner_stop = true;
     irq_restore(state);
     thread_join(partner, NULL);
     bench_report("thread_switch_insns", bench_percentile(samples, SAMPLES, 50) / 2, "insns",
-                 "thread_yield ping-pong between two threads, interrupts off: half the median "
+                 "sched_yield ping-pong between two threads, interrupts off: half the median "
                  "round trip of 1000 (a yield call, the FIFO queue, switch.S, and the return)");
 }
 BENCH_CASE(bench_thread_switch);
@@ -109,7 +109,7 @@ static void bench_semaphore_handoff(void)
     if (partner == NULL)
         return;
     irq_state_t state = irq_save();
-    thread_yield(); /* the partner starts and sleeps in semaphore_down(&ping) */
+    sched_yield(); /* the partner starts and sleeps in semaphore_down(&ping) */
     uint64_t overhead = instret_overhead();
     for (int i = 0; i < SAMPLES; i++) {
         uint64_t start = read_instret();

@@ -8,16 +8,16 @@
  * runner's stack from another thread's.
  */
 #include "ktest/ktest.h"
-#include "lib/errno.h"
-#include "lib/riscv.h"
+#include "abi/errno.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 #include "mm/kstack.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
-#include "trap/context.h"
+#include "arch/context.h"
 
 static int return_the_argument(void *arg)
 {
@@ -51,7 +51,7 @@ static void thread_join_refuses_itself_and_detached_threads(struct ktest *t)
     ASSERT_NOT_NULL(t, detached);
     thread_detach(detached);
     EXPECT_EQ(t, thread_join(detached, NULL), -EINVAL);
-    thread_yield(); /* let it run and be freed */
+    sched_yield(); /* let it run and be freed */
 }
 
 /* The figures a leak would change. */
@@ -118,7 +118,7 @@ static void thread_detached_threads_are_reclaimed(struct ktest *t)
     struct thread *warm_up = thread_create(count_and_return, NULL, "detached");
     ASSERT_NOT_NULL(t, warm_up);
     thread_detach(warm_up);
-    thread_yield();
+    sched_yield();
 
     struct footprint before;
     measure(&before);
@@ -129,11 +129,11 @@ static void thread_detached_threads_are_reclaimed(struct ktest *t)
             ASSERT_NOT_NULL(t, thread);
             thread_detach(thread);
         }
-        thread_yield(); /* the ten run, exit, and are freed; then this thread runs again */
+        sched_yield(); /* the ten run, exit, and are freed; then this thread runs again */
     }
     /* A tick may have preempted one of them behind this thread: give them time to finish. */
     for (int i = 0; i < 1000 && (detached_ran != 200 || thread_count() != before.threads); i++)
-        thread_yield();
+        sched_yield();
     EXPECT_EQ(t, detached_ran, 200);
     expect_same_footprint(t, &before);
 }
@@ -155,7 +155,7 @@ static int register_keeper(void *arg)
                      "add s1, a1, 1\n add s2, a1, 2\n add s3, a1, 3\n add s4, a1, 4\n"
                      "add s5, a1, 5\n add s6, a1, 6\n add s7, a1, 7\n add s8, a1, 8\n"
                      "add s9, a1, 9\n add s10, a1, 10\n add s11, a1, 11\n"
-                     "call thread_yield\n"
+                     "call sched_yield\n"
                      "ld t0, 0(sp)\n addi sp, sp, 16\n"
                      "sd s1, 0(t0)\n sd s2, 8(t0)\n sd s3, 16(t0)\n sd s4, 24(t0)\n"
                      "sd s5, 32(t0)\n sd s6, 40(t0)\n sd s7, 48(t0)\n sd s8, 56(t0)\n"

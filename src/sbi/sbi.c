@@ -6,7 +6,7 @@
  */
 #include "sbi/sbi.h"
 
-#include "mm/layout.h"
+#include "arch/layout.h"
 
 static bool has_dbcn;
 static bool has_srst;

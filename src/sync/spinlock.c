@@ -13,8 +13,9 @@
 #include "sync/spinlock.h"
 
 #include "console/panic.h"
-#include "proc/cpu.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
+
+HART_SLOT_CHECK(struct spinlock_hart);
 
 void spinlock_init(struct spinlock *lock, const char *name)
 {
@@ -27,26 +28,26 @@ void spinlock_init(struct spinlock *lock, const char *name)
 static inline void push_irq_off(void)
 {
     irq_state_t was_enabled = irq_save();
-    struct cpu *cpu = cpu_this();
-    if (cpu->lock_depth == 0)
-        cpu->irq_enabled_before_locks = was_enabled != 0;
-    cpu->lock_depth++;
+    struct spinlock_hart *mine = spinlock_hart();
+    if (mine->depth == 0)
+        mine->irq_enabled_before_locks = was_enabled != 0;
+    mine->depth++;
 }
 
-__attribute__((noreturn, noinline, cold)) static void pop_refused(const struct cpu *cpu)
+__attribute__((noreturn, noinline, cold)) static void pop_refused(const struct spinlock_hart *mine)
 {
     if (irq_enabled())
         panic("spinlock_pop_irq_off: interrupts are on inside a locked section");
-    panic("spinlock_pop_irq_off: lock depth %d, nothing to pop", cpu->lock_depth);
+    panic("spinlock_pop_irq_off: lock depth %d, nothing to pop", mine->depth);
 }
 
 /* One level less; leaving the last one turns interrupts back on if they were on before. */
-static inline void pop_irq_off(struct cpu *cpu)
+static inline void pop_irq_off(struct spinlock_hart *mine)
 {
-    if (__builtin_expect(irq_enabled() || cpu->lock_depth <= 0, 0))
-        pop_refused(cpu);
-    cpu->lock_depth--;
-    if (cpu->lock_depth == 0 && cpu->irq_enabled_before_locks)
+    if (__builtin_expect(irq_enabled() || mine->depth <= 0, 0))
+        pop_refused(mine);
+    mine->depth--;
+    if (mine->depth == 0 && mine->irq_enabled_before_locks)
         irq_enable();
 }
 
@@ -57,27 +58,26 @@ void spinlock_push_irq_off(void)
 
 void spinlock_pop_irq_off(void)
 {
-    pop_irq_off(cpu_this());
+    pop_irq_off(spinlock_hart());
 }
 
 bool spinlock_held(const struct spinlock *lock)
 {
-    return lock->locked && lock->owner == cpu_this();
+    return lock->locked && lock->owner == hart_this();
 }
 
 void spinlock_recursive_acquire(const struct spinlock *lock)
 {
     panic("spinlock_acquire: recursive acquire of lock '%s' on hart %lu (this hart already "
           "holds it)",
-          lock->name, cpu_hartid());
+          lock->name, hart_id());
 }
 
 void spinlock_release_refused(const struct spinlock *lock)
 {
-    const struct cpu *cpu = cpu_this();
-    if (!lock->locked || lock->owner != cpu)
-        panic("spinlock_release: lock '%s' is not held by hart %lu", lock->name, cpu_hartid());
-    pop_refused(cpu);
+    if (!lock->locked || lock->owner != hart_this())
+        panic("spinlock_release: lock '%s' is not held by hart %lu", lock->name, hart_id());
+    pop_refused(spinlock_hart());
 }
 
 void spinlock_acquire(struct spinlock *lock)

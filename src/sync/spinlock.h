@@ -12,16 +12,31 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "proc/cpu.h"
-#include "trap/irq.h"
-
-struct cpu;
+#include "arch/hart.h"
+#include "arch/irq.h"
 
 struct spinlock {
     volatile uint32_t locked;
     const char *name;
-    struct cpu *owner; /* the holding hart, for the recursion check */
+    struct hart *owner; /* the holding hart, for the recursion check */
 };
+
+/* This hart's part (its slot, arch/hart.h): how deeply its spinlocks nest. */
+struct spinlock_hart {
+    int depth;                     /* spinlocks this hart holds */
+    bool irq_enabled_before_locks; /* were interrupts on before the first of them? */
+};
+
+static inline struct spinlock_hart *spinlock_hart(void)
+{
+    return (struct spinlock_hart *)hart_slot(HART_SLOT_SPINLOCK);
+}
+
+/* How many spinlocks this hart holds now. */
+static inline int spinlock_depth(void)
+{
+    return spinlock_hart()->depth;
+}
 
 #define SPINLOCK_INIT(lock_name)                                                                   \
     {                                                                                              \
@@ -50,7 +65,7 @@ __attribute__((noreturn)) void spinlock_release_refused(const struct spinlock *l
  * functions.
  */
 /* The lock word alone: spin until it is ours, and let it go. */
-static inline void spinlock_take(struct spinlock *lock, struct cpu *cpu)
+static inline void spinlock_take(struct spinlock *lock, struct hart *hart)
 {
     uint32_t old = 0; /* (the asm writes it; cppcheck cannot see that) */
     do {
@@ -59,7 +74,7 @@ static inline void spinlock_take(struct spinlock *lock, struct cpu *cpu)
                      : "r"(1), "r"(&lock->locked)
                      : "memory");
     } while (old != 0);
-    lock->owner = cpu;
+    lock->owner = hart;
 }
 
 static inline void spinlock_give(struct spinlock *lock)
@@ -73,24 +88,25 @@ static inline void spinlock_acquire_inline(struct spinlock *lock)
 {
     /* Interrupts off in one csrrc; the outermost lock remembers whether they were on. */
     irq_state_t was_enabled = irq_save();
-    struct cpu *cpu = cpu_this();
-    if (cpu->lock_depth == 0)
-        cpu->irq_enabled_before_locks = was_enabled != 0;
-    cpu->lock_depth++;
-    if (lock->locked && lock->owner == cpu)
+    struct hart *hart = hart_this();
+    struct spinlock_hart *mine = spinlock_hart();
+    if (mine->depth == 0)
+        mine->irq_enabled_before_locks = was_enabled != 0;
+    mine->depth++;
+    if (lock->locked && lock->owner == hart)
         spinlock_recursive_acquire(lock);
-    spinlock_take(lock, cpu);
+    spinlock_take(lock, hart);
 }
 
 static inline void spinlock_release_inline(struct spinlock *lock)
 {
-    struct cpu *cpu = cpu_this();
+    struct spinlock_hart *mine = spinlock_hart();
     /* The lock must be ours; interrupts must still be off, and the depth must count it. */
-    if (!lock->locked || lock->owner != cpu || irq_enabled() || cpu->lock_depth <= 0)
+    if (!lock->locked || lock->owner != hart_this() || irq_enabled() || mine->depth <= 0)
         spinlock_release_refused(lock);
     spinlock_give(lock);
-    cpu->lock_depth--;
-    if (cpu->lock_depth == 0 && cpu->irq_enabled_before_locks)
+    mine->depth--;
+    if (mine->depth == 0 && mine->irq_enabled_before_locks)
         irq_enable();
 }
 

@@ -11,15 +11,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arch/hart.h"
+#include "arch/riscv.h"
 #include "console/console.h"
+#include "console/ksyms.h"
 #include "console/panic.h"
-#include "dev/machine.h"
 #include "dev/plic.h"
-#include "lib/riscv.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
-#include "proc/cpu.h"
-#include "proc/sched.h"
 #include "trap/timer.h"
 
 /* The layout trap.S assumes. */
@@ -42,44 +41,6 @@ void trap_init(void)
     csr_write(sscratch, 0);
     /* MODE = 0 (direct) in the low two bits: every trap goes to the one entry. */
     csr_write(stvec, vector);
-}
-
-/* Exception names, indexed by code (privileged spec, scause table). */
-static const char *const exception_names[] = {
-    [EXC_INSTRUCTION_MISALIGNED] = "instruction address misaligned",
-    [EXC_INSTRUCTION_ACCESS] = "instruction access fault",
-    [EXC_ILLEGAL_INSTRUCTION] = "illegal instruction",
-    [EXC_BREAKPOINT] = "breakpoint",
-    [EXC_LOAD_MISALIGNED] = "load address misaligned",
-    [EXC_LOAD_ACCESS] = "load access fault",
-    [EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
-    [EXC_STORE_ACCESS] = "store/AMO access fault",
-    [EXC_ECALL_FROM_U] = "environment call from U-mode",
-    [EXC_ECALL_FROM_S] = "environment call from S-mode",
-    [EXC_INSTRUCTION_PAGE_FAULT] = "instruction page fault",
-    [EXC_LOAD_PAGE_FAULT] = "load page fault",
-    [EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
-};
-
-static const char *const interrupt_names[] = {
-    [IRQ_S_SOFTWARE] = "supervisor software interrupt",
-    [IRQ_S_TIMER] = "supervisor timer interrupt",
-    [IRQ_S_EXTERNAL] = "supervisor external interrupt",
-};
-
-#define ARRAY_LENGTH(array) (sizeof(array) / sizeof((array)[0]))
-
-const char *trap_cause_name(uint64_t scause)
-{
-    uint64_t code = scause & ~SCAUSE_INTERRUPT;
-    const char *name = NULL;
-    if ((scause & SCAUSE_INTERRUPT) != 0 && code < ARRAY_LENGTH(interrupt_names))
-        name = interrupt_names[code];
-    if ((scause & SCAUSE_INTERRUPT) == 0 && code < ARRAY_LENGTH(exception_names))
-        name = exception_names[code];
-    if (name == NULL)
-        return (scause & SCAUSE_INTERRUPT) != 0 ? "unknown interrupt" : "unknown exception";
-    return name;
 }
 
 static bool from_kernel_mode(const struct context *context)
@@ -127,7 +88,7 @@ static void print_registers(const struct context *context)
 {
     kprintf("registers:\n");
     for (int i = 0; i < 32; i++) {
-        /* The x[0] slot is not the zero register's value (see trap/context.h). */
+        /* The x[0] slot is not the zero register's value (see arch/context.h). */
         uint64_t value = i == 0 ? 0 : context->x[i];
         kprintf("  %-4s %016lx%s", register_names[i], value, i % 4 == 3 ? "\n" : "");
     }
@@ -143,45 +104,41 @@ static void print_registers(const struct context *context)
 static uint64_t backtrace_start(const struct context *context)
 {
     uint64_t fp = context->x[REG_S0];
-    struct cpu *cpu = cpu_this();
-    if (cpu == NULL || (fp & 7) != 0 || fp - 8 < cpu->stack_bottom || fp > cpu->stack_top)
+    struct hart *hart = hart_this();
+    if (hart == NULL || (fp & 7) != 0 || fp - 8 < hart->stack_bottom || fp > hart->stack_top)
         return fp; /* not a kernel frame: backtrace_print refuses it */
     uint64_t slot = *(const uint64_t *)(fp - 8);
-    if (slot >= cpu->stack_bottom && slot <= cpu->stack_top)
+    if (slot >= hart->stack_bottom && slot <= hart->stack_top)
         return slot;
     return fp;
-}
-
-static bool is_page_fault(uint64_t scause)
-{
-    return scause == EXC_INSTRUCTION_PAGE_FAULT || scause == EXC_LOAD_PAGE_FAULT ||
-           scause == EXC_STORE_PAGE_FAULT;
 }
 
 /*
  * For a page fault: what was tried on which address, what the page table
  * says about that page, which segment holds it, and the likely mistake.
  */
-static void describe_fault_address(uint64_t scause, uint64_t stval)
+void trap_describe_page_fault(uint64_t scause, uint64_t stval, const struct memory_set *set,
+                              bool from_user)
 {
     static const char *const kinds[] = {
         [EXC_INSTRUCTION_PAGE_FAULT] = "execute",
         [EXC_LOAD_PAGE_FAULT] = "read",
         [EXC_STORE_PAGE_FAULT] = "write",
     };
+    if (!cause_is_page_fault(scause))
+        return;
     kprintf("  access:  %s at 0x%lx\n", kinds[scause], stval);
-    struct cpu *cpu = cpu_this();
     if (!sv39_canonical(stval)) {
         kprintf("  page:    not a valid Sv39 address (bits 63..39 must copy bit 38)\n");
         return;
     }
-    if (cpu == NULL || cpu->memory_set == NULL) {
+    if (set == NULL) {
         kprintf("  page:    (the boot page table is active: no segments yet)\n");
         return;
     }
-    uint64_t flags = memory_set_describe_address(cpu->memory_set, vaddr(stval));
+    uint64_t flags = memory_set_describe_address(set, vaddr(stval));
     bool in_guard = false;
-    const char *stack = kstack_describe(stval, &in_guard);
+    const char *stack = from_user ? NULL : kstack_describe(stval, &in_guard);
     if (stack != NULL && in_guard)
         kprintf("  note:    this is the guard page below kernel stack '%s'\n", stack);
     else if (scause == EXC_STORE_PAGE_FAULT && (flags & PTE_X) != 0)
@@ -190,53 +147,54 @@ static void describe_fault_address(uint64_t scause, uint64_t stval)
         kprintf("  note:    a write to a read-only page\n");
     else if (scause == EXC_INSTRUCTION_PAGE_FAULT && (flags & PTE_V) != 0 && (flags & PTE_X) == 0)
         kprintf("  note:    W^X: jumped into a page that is not executable (data, not code)\n");
-    else if ((flags & PTE_U) != 0)
+    else if (!from_user && (flags & PTE_U) != 0)
         kprintf("  note:    a user page touched by the kernel without copy_from_user/SUM\n");
+    else if (from_user && (flags & PTE_V) != 0 && (flags & PTE_U) == 0)
+        kprintf("  note:    a kernel address: user code may not touch the kernel half\n");
+    else if (from_user && memory_set_find_segment(set, vaddr(stval)) == NULL)
+        kprintf("  note:    not part of the program's memory: a bad pointer (NULL?)\n");
 }
 
 __attribute__((noreturn)) static void trap_report(const struct context *context, uint64_t scause,
                                                   uint64_t stval)
 {
-    const char *name = trap_cause_name(scause);
+    const char *name = cause_name(scause);
     const char *mode = from_kernel_mode(context) ? "kernel" : "user";
-    struct cpu *cpu = cpu_this();
     panic_begin();
-    kprintf("\nPANIC on hart %lu (%s): %s in %s mode\n", cpu_hartid(),
-            cpu != NULL && cpu->running_name != NULL ? cpu->running_name : "?", name, mode);
+    kprintf("\nPANIC on hart %lu (%s): %s in %s mode\n", hart_id(), hart_running_name(), name,
+            mode);
     kprintf("  scause  0x%016lx  %s\n", scause, name);
     kprintf("  stval   0x%016lx  %s\n", stval, stval_meaning(scause, stval));
     print_code_address("sepc", context->sepc);
     print_code_address("ra", context->x[REG_RA]);
     kprintf("  sstatus 0x%016lx  interrupts were %s\n", context->sstatus,
             (context->sstatus & SSTATUS_SPIE) != 0 ? "on" : "off");
-    if (is_page_fault(scause))
-        describe_fault_address(scause, stval);
+    trap_describe_page_fault(scause, stval, memory_set_active(), false);
     print_registers(context);
-    /* The interrupted code's frames start the chain: its callers, outermost last. */
-    panic_end(backtrace_start(context));
+    /* The trapping instruction, its caller, then the frame chain, outermost last. */
+    panic_end_trap(context->sepc, context->x[REG_RA], backtrace_start(context));
 }
 
 /*
  * trap.S comes here, on the hart's emergency stack, when a trap in kernel
  * code finds the stack pointer at or below its stack's bottom: the stack
- * overflowed into its guard page. cpu->stack_bottom and stack_top still
- * describe the stack that overflowed, so the backtrace walks its frames.
+ * overflowed into its guard page. The hart's stack_bottom and stack_top
+ * still describe the stack that overflowed, so the backtrace walks its frames.
  */
 __attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint64_t scause,
                                                    uint64_t stval)
 {
-    struct cpu *cpu = cpu_this();
+    struct hart *hart = hart_this();
     uint64_t sp = context->x[REG_SP];
     panic_begin(); /* a second overflow while reporting this one ends the machine here */
     bool in_guard = false;
     const char *stack = kstack_describe(sp, &in_guard);
-    kprintf("\nPANIC on hart %lu (%s): kernel stack overflow\n", cpu_hartid(),
-            cpu->running_name != NULL ? cpu->running_name : "?");
+    kprintf("\nPANIC on hart %lu (%s): kernel stack overflow\n", hart_id(), hart_running_name());
     kprintf("  stack   %s [%p, %p)\n", stack != NULL ? stack : "(not a kernel stack)",
-            (void *)cpu->stack_bottom, (void *)cpu->stack_top);
+            (void *)hart->stack_bottom, (void *)hart->stack_top);
     kprintf("  sp      0x%016lx  %ld bytes below the stack's bottom%s\n", sp,
-            (long)(cpu->stack_bottom - sp), in_guard ? ", in its guard page" : "");
-    kprintf("  scause  0x%016lx  %s (the trap that found it)\n", scause, trap_cause_name(scause));
+            (long)(hart->stack_bottom - sp), in_guard ? ", in its guard page" : "");
+    kprintf("  scause  0x%016lx  %s (the trap that found it)\n", scause, cause_name(scause));
     kprintf("  stval   0x%016lx  %s\n", stval, stval_meaning(scause, stval));
     print_code_address("sepc", context->sepc);
     print_code_address("ra", context->x[REG_RA]);
@@ -244,7 +202,7 @@ __attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint
             "%d KiB\n",
             KSTACK_SIZE / 1024);
     print_registers(context);
-    panic_end(context->x[REG_S0]);
+    panic_end_trap(context->sepc, context->x[REG_RA], context->x[REG_S0]);
 }
 
 /* ---- Handlers ----------------------------------------------------------------- */
@@ -272,10 +230,15 @@ int trap_instruction_length(const struct context *context)
 }
 
 /* ebreak (4 bytes) or c.ebreak (2 bytes): resume at the next instruction. */
-static void trap_handle_breakpoint(struct context *context)
+static inline void resume_after_breakpoint(struct context *context)
 {
     context->sepc += trap_instruction_length(context);
     __atomic_fetch_add(&breakpoints, 1, __ATOMIC_RELAXED);
+}
+
+void trap_handle_breakpoint(struct context *context)
+{
+    resume_after_breakpoint(context);
 }
 
 uint64_t trap_breakpoint_count(void)
@@ -283,12 +246,28 @@ uint64_t trap_breakpoint_count(void)
     return __atomic_load_n(&breakpoints, __ATOMIC_RELAXED);
 }
 
-/* Out of line: trap_dispatch's own prologue stays small for the paths that need speed. */
-__attribute__((noinline)) static void trap_handle_interrupt(struct context *context,
-                                                            uint64_t scause, uint64_t stval)
+/* ---- Where the layers above come in ---------------------------------------------- */
+
+/* Registered by the layers above (trap.h); trap.S calls the user handler through this. */
+trap_user_handler_t trap_user_handler = trap_dispatch;
+static void (*interrupt_exit_hook)(void);
+
+void trap_set_user_handler(trap_user_handler_t handler)
 {
-    struct cpu *cpu = cpu_this();
-    cpu->interrupt_depth++; /* handlers must never sleep; the scheduler checks this */
+    trap_user_handler = handler;
+}
+
+void trap_set_interrupt_exit(void (*hook)(void))
+{
+    interrupt_exit_hook = hook;
+}
+
+HART_SLOT_CHECK(struct trap_hart);
+
+void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval)
+{
+    struct trap_hart *mine = trap_hart();
+    mine->interrupt_depth++; /* handlers must never sleep; the scheduler checks this */
     switch (scause & ~SCAUSE_INTERRUPT) {
     case IRQ_S_TIMER: timer_handle_interrupt(); break;
     case IRQ_S_EXTERNAL: plic_handle_interrupt(); break;
@@ -296,34 +275,18 @@ __attribute__((noinline)) static void trap_handle_interrupt(struct context *cont
         /* Software interrupts are not enabled yet (inter-hart messages come later). */
         trap_report(context, scause, stval);
     }
-    cpu->interrupt_depth--;
-    sched_preempt_if_due(); /* the handler is done: if the tick ended the slice, switch now */
-    if (!from_kernel_mode(context))
-        trap_user_return(context); /* a kill takes effect on the way back to user mode */
-}
-
-static void trap_handle_exception(struct context *context, uint64_t scause, uint64_t stval)
-{
-    if (from_kernel_mode(context)) {
-        if (scause == EXC_BREAKPOINT)
-            trap_handle_breakpoint(context);
-        else
-            trap_report(context, scause, stval); /* a fault in the kernel is a bug */
-    } else if (scause == EXC_BREAKPOINT) {
-        /* Resumed in user mode too (no debugger to stop for); a kill still takes effect. */
-        trap_handle_breakpoint(context);
-        trap_user_return(context);
-    } else {
-        trap_user_exception(context, scause, stval);
-    }
+    mine->interrupt_depth--;
+    /* The handler is done: if the tick ended the running thread's slice, switch now. */
+    if (interrupt_exit_hook != NULL)
+        interrupt_exit_hook();
 }
 
 void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval)
 {
-    if ((scause & SCAUSE_INTERRUPT) != 0) {
+    if (cause_is_interrupt(scause))
         trap_handle_interrupt(context, scause, stval);
-    } else {
-        /* (System calls do not come here: trap.S sends them to syscall_handle.) */
-        trap_handle_exception(context, scause, stval);
-    }
+    else if (scause == EXC_BREAKPOINT)
+        resume_after_breakpoint(context);
+    else
+        trap_report(context, scause, stval); /* any other exception in the kernel is a bug */
 }

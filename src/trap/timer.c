@@ -8,14 +8,14 @@
 #include "trap/timer.h"
 
 #include "console/console.h"
-#include "console/format.h"
+#include "lib/format.h"
 #include "console/panic.h"
 #include "dev/devicetree.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
-#include "proc/cpu.h"
+#include "arch/hart.h"
 #include "sbi/sbi.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
 
 #if HZ <= 0 || HZ > 100000
 #error "HZ must be between 1 and 100000"
@@ -32,6 +32,17 @@ static volatile uint64_t ticks;
 /* Called after each counted tick (see timer_add_tick_hook). */
 static timer_tick_hook_t tick_hooks[TIMER_TICK_HOOKS_MAX];
 static int tick_hook_count;
+
+/* This hart's part (its slot, arch/hart.h): when its next tick is due. */
+struct timer_hart {
+    uint64_t deadline; /* the `time` value of the next tick */
+};
+HART_SLOT_CHECK(struct timer_hart);
+
+static struct timer_hart *timer_hart(void)
+{
+    return (struct timer_hart *)hart_slot(HART_SLOT_TIMER);
+}
 
 bool timer_isa_has_extension(const char *isa, const char *extension)
 {
@@ -52,7 +63,7 @@ static bool hart_has_sstc(void)
     const struct fdt *tree = devicetree_get();
     char path[32];
     /* A cpu node's unit address is its reg, the hart id, in hex. */
-    ksnprintf(path, sizeof(path), "/cpus/cpu@%lx", cpu_hartid());
+    snprintf(path, sizeof(path), "/cpus/cpu@%lx", hart_id());
     int node = fdt_path_offset(tree, path);
     if (node < 0)
         return false;
@@ -74,14 +85,14 @@ static bool choose_sstc(void)
     if (strcmp(choice, "sstc") != 0)
         panic("timer: unknown timer=%s on the command line (use timer=sbi or timer=sstc)", choice);
     if (!has_sstc)
-        panic("timer: timer=sstc, but hart %lu's riscv,isa has no sstc", cpu_hartid());
+        panic("timer: timer=sstc, but hart %lu's riscv,isa has no sstc", hart_id());
     return true;
 }
 
 /* Ask for the timer interrupt when `time` reaches deadline; this also clears a pending one. */
 static void timer_program(uint64_t deadline)
 {
-    cpu_this()->timer_deadline = deadline;
+    timer_hart()->deadline = deadline;
     if (use_sstc)
         write_stimecmp(deadline);
     else
@@ -109,7 +120,7 @@ void timer_init(void)
 void timer_handle_interrupt(void)
 {
     uint64_t now = read_time();
-    uint64_t deadline = cpu_this()->timer_deadline;
+    uint64_t deadline = timer_hart()->deadline;
     if (now < deadline) {
         /* Early (an old deadline was still pending): just ask again. */
         timer_program(deadline);

@@ -2,13 +2,13 @@
  * timer_test.c: in-kernel tests of the timer tick, checked against the
  * `time` CSR, which counts at the timebase frequency whatever the kernel does.
  */
-#include "console/format.h"
+#include "lib/format.h"
 #include "dev/devicetree.h"
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
-#include "proc/cpu.h"
-#include "trap/irq.h"
+#include "arch/hart.h"
+#include "arch/irq.h"
 #include "trap/timer.h"
 
 /* Sleep until timer_ticks() reaches target, or give up once `time` passes deadline. */
@@ -119,7 +119,7 @@ static void timer_isa_string_names_whole_extensions(struct ktest *t)
 static void timer_mode_follows_isa_and_command_line(struct ktest *t)
 {
     char path[32];
-    ksnprintf(path, sizeof(path), "/cpus/cpu@%lx", cpu_hartid());
+    snprintf(path, sizeof(path), "/cpus/cpu@%lx", hart_id());
     const struct fdt *tree = devicetree_get();
     int node = fdt_path_offset(tree, path);
     ASSERT_GE(t, node, 0);

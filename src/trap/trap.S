@@ -3,22 +3,18 @@
  *
  * stvec points at trap_entry in direct mode, so every interrupt and
  * exception lands here. trap_entry saves all registers, sstatus and sepc as
- * a struct context (trap/context.h) on the kernel stack, calls
- *     trap_dispatch(context, scause, stval)
+ * a struct context (arch/context.h) on the kernel stack, calls
+ *     trap_dispatch(context, scause, stval)        from kernel code
+ *     trap_user_handler(context, scause, stval)    from user code (trap.h)
  * and then trap_return loads the context back and executes `sret`.
  *
  * sscratch tells the entry code where it came from (docs/traps.md):
  *   0                     the hart was running kernel code: keep using its sp;
  *   the kernel stack top  the hart was running user code: switch to that stack.
  */
-#include "proc/cpu.h"
-#include "trap/context.h"
-
-/* scause for an ecall from user mode: a system call (trap.h has the full list). */
-#define EXC_ECALL_FROM_U 8
-
-/* sstatus.SPP (bit 8): the privilege the trap came from, 1 = supervisor. */
-#define SSTATUS_SPP 0x100
+#include "arch/context.h"
+#include "arch/hart.h"
+#include "arch/riscv.h"
 
     .section .text
     .globl trap_entry
@@ -42,10 +38,10 @@ trap_entry:
      * the guard page), storing it would fault again, and again: go to the
      * hart's emergency stack instead. sscratch lends its room to t0 for the
      * three instructions in between, none of which can fault (tp is always
-     * this hart's struct cpu in kernel code).
+     * this hart's struct hart in kernel code).
      */
     csrw    sscratch, t0
-    ld      t0, CPU_STACK_BOTTOM(tp)
+    ld      t0, HART_STACK_BOTTOM(tp)
     addi    t0, t0, CONTEXT_SIZE
     bltu    sp, t0, trap_kernel_stack_overflow
     csrrw   t0, sscratch, zero      /* t0 back; sscratch = 0 again */
@@ -54,7 +50,7 @@ trap_entry:
     sd      t0, 5*8(sp)
     addi    t0, sp, CONTEXT_SIZE
     sd      t0, 2*8(sp)             /* x[2]: the interrupted sp */
-    sd      tp, 4*8(sp)             /* x[4]: tp, already this hart's struct cpu */
+    sd      tp, 4*8(sp)             /* x[4]: tp, already this hart's struct hart */
 
 /* Save what is left once t0, sp and tp are in the context at sp. */
 .macro SAVE_REMAINING_REGISTERS
@@ -107,7 +103,7 @@ trap_return:
 trap_restore_registers:
     /*
      * tp is not restored for kernel code: it must stay this hart's struct
-     * cpu, even if the thread trapped on another hart. sp comes last.
+     * hart, even if the thread trapped on another hart. sp comes last.
      */
     ld      x1, 1*8(sp)
     ld      x3, 3*8(sp)
@@ -119,8 +115,8 @@ trap_restore_registers:
 
 /*
  * From user code: sp is now the kernel stack top and sscratch the user's sp.
- * A system call (ecall from U-mode, scause 8) goes straight to
- * syscall_handle: the most frequent trap skips trap_dispatch's decoding.
+ * Every trap from user mode goes to the handler the layers above registered
+ * (trap_user_handler, trap/dispatch.c): system calls, faults and interrupts.
  */
 trap_from_user:
     addi    sp, sp, -CONTEXT_SIZE
@@ -132,12 +128,9 @@ trap_from_user:
     SAVE_REMAINING_REGISTERS
     mv      a0, sp                  /* the struct context */
     csrr    a1, scause
-    li      t0, EXC_ECALL_FROM_U
-    bne     a1, t0, 1f
-    call    syscall_handle          /* proc/syscall.c: the call, then back to the user */
-    j       trap_return
-1:  csrr    a2, stval
-    call    trap_dispatch
+    csrr    a2, stval
+    ld      t0, trap_user_handler
+    jalr    t0
     j       trap_return
 
 /*
@@ -146,7 +139,7 @@ trap_from_user:
  * report; trap_kernel_stack_overflow() never returns.
  */
 trap_kernel_stack_overflow:
-    ld      t0, CPU_EMERGENCY_STACK_TOP(tp)
+    ld      t0, HART_EMERGENCY_STACK_TOP(tp)
     addi    t0, t0, -CONTEXT_SIZE
     sd      sp, 2*8(t0)             /* x[2]: the sp that overflowed */
     mv      sp, t0

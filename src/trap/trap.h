@@ -2,62 +2,93 @@
  * trap.h: traps (interrupts and exceptions) in supervisor mode.
  *
  * trap_init() points stvec at trap.S. From then on every trap saves a
- * struct context on the kernel stack and arrives at trap_dispatch(), which
- * decodes scause: timer and device interrupts go to their drivers, a
- * breakpoint is resumed, and any other exception is a panic report with
- * the cause, stval, sepc, every register and a backtrace.
+ * struct context on the kernel stack. Two handlers take it from there:
+ *
+ *   from kernel code   trap_dispatch() (dispatch.c) decodes scause: timer
+ *                      and device interrupts go to their drivers, a
+ *                      breakpoint is resumed, and any other exception is a
+ *                      panic report with the cause, stval, sepc, every
+ *                      register and a backtrace;
+ *   from user code     the handler the layers above registered
+ *                      (trap_set_user_handler): system calls, a program's
+ *                      faults, interrupts that arrive while it runs.
+ *
+ * The trap layer knows nothing of threads or processes; the scheduler and
+ * the system-call layer plug in through the two registrations below.
  */
 #ifndef TRAP_TRAP_H
 #define TRAP_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "trap/context.h"
+#include "arch/cause.h"
+#include "arch/context.h"
+#include "arch/hart.h"
 
-/* scause: the top bit says interrupt (1) or exception (0); the rest is the code. */
-#define SCAUSE_INTERRUPT (1UL << 63)
+/* This hart's part (its slot, arch/hart.h). */
+struct trap_hart {
+    int interrupt_depth; /* how deep in interrupt handlers: nonzero means nothing may sleep */
+};
 
-/* Exception codes (privileged spec, table "Supervisor cause register values"). */
-#define EXC_INSTRUCTION_MISALIGNED 0
-#define EXC_INSTRUCTION_ACCESS     1
-#define EXC_ILLEGAL_INSTRUCTION    2
-#define EXC_BREAKPOINT             3
-#define EXC_LOAD_MISALIGNED        4
-#define EXC_LOAD_ACCESS            5
-#define EXC_STORE_MISALIGNED       6
-#define EXC_STORE_ACCESS           7
-#define EXC_ECALL_FROM_U           8
-#define EXC_ECALL_FROM_S           9
-#define EXC_INSTRUCTION_PAGE_FAULT 12
-#define EXC_LOAD_PAGE_FAULT        13
-#define EXC_STORE_PAGE_FAULT       15
+static inline struct trap_hart *trap_hart(void)
+{
+    return (struct trap_hart *)hart_slot(HART_SLOT_TRAP);
+}
 
-/* Interrupt codes for supervisor mode: the same numbers as the sie/sip bits. */
-#define IRQ_S_SOFTWARE 1
-#define IRQ_S_TIMER    5
-#define IRQ_S_EXTERNAL 9
+/* Nonzero while this hart runs an interrupt handler. */
+static inline int trap_interrupt_depth(void)
+{
+    return trap_hart()->interrupt_depth;
+}
 
 /* Point stvec at the trap entry (direct mode) and mark the hart as running kernel code. */
 void trap_init(void);
 
-/* Called by trap.S with the saved context; returning resumes it. */
+/*
+ * Called by trap.S for a trap from kernel code (or from user code, until
+ * a user handler is registered): a timer or device interrupt goes to its
+ * driver, a breakpoint is resumed, and any other exception is a panic
+ * report. Returning resumes the context.
+ */
 void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval);
 
 /*
- * An exception from user mode other than a breakpoint: a system call or a
- * fault (proc/syscall.c; weak there, so a test kernel can take them over).
+ * Traps from user code belong to the layers that run user programs. They
+ * register one handler, which trap.S calls for every trap from user mode
+ * (system call, fault or interrupt); when it returns, trap_return goes back
+ * to the context. kmain registers the system-call layer's (syscall/syscall.c);
+ * a test kernel may register its own.
  */
-void trap_user_exception(struct context *context, uint64_t scause, uint64_t stval);
+typedef void (*trap_user_handler_t)(struct context *context, uint64_t scause, uint64_t stval);
+void trap_set_user_handler(trap_user_handler_t handler);
 
-/* Called after every trap from user mode, before the return to it (weak; proc/syscall.c). */
-void trap_user_return(struct context *context);
+/*
+ * Called after every interrupt handler has finished (interrupt depth back
+ * to 0): the scheduler registers its preemption check here, so a thread
+ * whose time slice ended gives up the hart as the interrupt returns.
+ */
+void trap_set_interrupt_exit(void (*hook)(void));
+
+/* The interrupt half of trap_dispatch, for user handlers: the driver, then the exit hook. */
+void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval);
+
+/*
+ * The lines a page-fault report adds (nothing for other causes): the
+ * access, the page's flags in `set`, the segment that holds the address,
+ * and the likely mistake. The kernel's reports use it, and so do a user
+ * program's (from_user: the notes are about user code).
+ */
+struct memory_set;
+void trap_describe_page_fault(uint64_t scause, uint64_t stval, const struct memory_set *set,
+                              bool from_user);
+
+/* A breakpoint (ebreak or c.ebreak): count it and resume after it. */
+void trap_handle_breakpoint(struct context *context);
 
 /* trap.S calls this on the emergency stack when a kernel stack overflowed. */
 __attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint64_t scause,
                                                    uint64_t stval);
-
-/* A name for any scause value: "illegal instruction", "supervisor timer interrupt"... */
-const char *trap_cause_name(uint64_t scause);
 
 /* The length in bytes (2 or 4) of the instruction at context->sepc. */
 int trap_instruction_length(const struct context *context);

@@ -7,8 +7,8 @@
  * instret difference around the ebreak minus that around nothing.
  */
 #include "bench/bench.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 
 #define SAMPLES 1000
 

@@ -6,8 +6,8 @@
  * arithmetic after each ebreak shows exactly where execution resumed.
  */
 #include "ktest/ktest.h"
-#include "lib/riscv.h"
-#include "trap/irq.h"
+#include "arch/riscv.h"
+#include "arch/irq.h"
 #include "trap/trap.h"
 
 /* ebreak is 4 bytes: resuming at +4 runs both adds (3); at +8 only the second (2). */
@@ -93,19 +93,18 @@ static void trap_instruction_length_reads_the_encoding(struct ktest *t)
     EXPECT_EQ(t, trap_instruction_length(&context), 4);
 }
 
-static void trap_cause_names_cover_both_kinds(struct ktest *t)
+static void cause_names_cover_both_kinds(struct ktest *t)
 {
-    EXPECT_STREQ(t, trap_cause_name(EXC_ILLEGAL_INSTRUCTION), "illegal instruction");
-    EXPECT_STREQ(t, trap_cause_name(EXC_BREAKPOINT), "breakpoint");
-    EXPECT_STREQ(t, trap_cause_name(EXC_LOAD_PAGE_FAULT), "load page fault");
-    EXPECT_STREQ(t, trap_cause_name(EXC_STORE_PAGE_FAULT), "store/AMO page fault");
-    EXPECT_STREQ(t, trap_cause_name(SCAUSE_INTERRUPT | IRQ_S_TIMER), "supervisor timer interrupt");
-    EXPECT_STREQ(t, trap_cause_name(SCAUSE_INTERRUPT | IRQ_S_EXTERNAL),
-                 "supervisor external interrupt");
+    EXPECT_STREQ(t, cause_name(EXC_ILLEGAL_INSTRUCTION), "illegal instruction");
+    EXPECT_STREQ(t, cause_name(EXC_BREAKPOINT), "breakpoint");
+    EXPECT_STREQ(t, cause_name(EXC_LOAD_PAGE_FAULT), "load page fault");
+    EXPECT_STREQ(t, cause_name(EXC_STORE_PAGE_FAULT), "store/AMO page fault");
+    EXPECT_STREQ(t, cause_name(SCAUSE_INTERRUPT | IRQ_S_TIMER), "supervisor timer interrupt");
+    EXPECT_STREQ(t, cause_name(SCAUSE_INTERRUPT | IRQ_S_EXTERNAL), "supervisor external interrupt");
     /* Reserved codes get a name too, never NULL. */
-    EXPECT_STREQ(t, trap_cause_name(14), "unknown exception");
-    EXPECT_STREQ(t, trap_cause_name(SCAUSE_INTERRUPT | 3), "unknown interrupt");
-    EXPECT_STREQ(t, trap_cause_name(SCAUSE_INTERRUPT | 1000), "unknown interrupt");
+    EXPECT_STREQ(t, cause_name(14), "unknown exception");
+    EXPECT_STREQ(t, cause_name(SCAUSE_INTERRUPT | 3), "unknown interrupt");
+    EXPECT_STREQ(t, cause_name(SCAUSE_INTERRUPT | 1000), "unknown interrupt");
 }
 
 /* The kernel runs with stvec at trap.S (direct mode) and sscratch 0. */
@@ -152,7 +151,7 @@ static const struct ktest_case trap_cases[] = {
     KTEST_CASE(trap_c_ebreak_resumes_after_two_bytes),
     KTEST_CASE(trap_ebreak_keeps_every_register),
     KTEST_CASE(trap_instruction_length_reads_the_encoding),
-    KTEST_CASE(trap_cause_names_cover_both_kinds),
+    KTEST_CASE(cause_names_cover_both_kinds),
     KTEST_CASE(trap_vector_is_direct_and_sscratch_zero),
     KTEST_CASE(trap_irq_save_restore_nest),
     {0},

@@ -5,8 +5,14 @@
 #   HOST_SRCS_test_NAME := src/module/file.c ...
 # Optional: HOST_LIBS_test_NAME := -lfdt
 
+# The printf engine that the kernel and the user library share. Its snprintf and
+# vsnprintf are renamed, so the test can compare them with the C library's.
 HOST_TESTS += test_format
-HOST_SRCS_test_format := src/console/format.c
+HOST_SRCS_test_format := $(BUILD)/host/obj/lib_format.o
+$(BUILD)/host/obj/lib_format.o: src/lib/format.c src/lib/format.h $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Dsnprintf=lib_snprintf -Dvsnprintf=lib_vsnprintf -c $< -o $@
+$(BUILD)/host/test_format: $(BUILD)/host/obj/lib_format.o
 
 # ---- The device-tree reader against libfdt ------------------------------------
 # test_fdt reads the trees QEMU builds for every memory size and hart count
@@ -33,24 +39,18 @@ HOST_TESTS += test_memmap
 HOST_SRCS_test_memmap := src/mm/memmap.c
 $(BUILD)/host/test_memmap: src/mm/memmap.c src/mm/memmap.h
 
-HEAP_HOST_SRCS := src/mm/heap_design.c src/mm/heap_buddy.c src/mm/heap_bump.c \
-                  src/mm/heap_list.c src/mm/heap_fixed.c tests/host/host_panic.c
+HEAP_HOST_SRCS := src/mm/heap/heap_design.c src/mm/heap/heap_buddy.c src/mm/heap/heap_bump.c \
+                  src/mm/heap/heap_list.c src/mm/heap/heap_fixed.c tests/host/host_panic.c
 HOST_TESTS += test_heap
 HOST_SRCS_test_heap := $(HEAP_HOST_SRCS)
-$(BUILD)/host/test_heap: $(HEAP_HOST_SRCS) src/mm/heap.h src/mm/heap_design.h tests/host/host_panic.h
+$(BUILD)/host/test_heap: $(HEAP_HOST_SRCS) src/mm/heap/heap.h src/mm/heap/heap_design.h tests/host/host_panic.h
 
 # ---- The ELF reader, against the user programs the build makes --------------------
 HOST_TESTS += test_elf
-HOST_SRCS_test_elf := src/proc/elf.c
-$(BUILD)/host/test_elf: src/proc/elf.c src/proc/elf.h | $(USER_ELFS) $(USER_PACKED_ELFS)
+HOST_SRCS_test_elf := src/exec/elf.c
+$(BUILD)/host/test_elf: src/exec/elf.c src/exec/elf.h | $(USER_ELFS) $(USER_PACKED_ELFS)
 $(BUILD)/host/test_elf: HOST_CFLAGS += -DUSER_ELF_DIR='"$(abspath $(BUILD)/user)"' \
                                        -DUSER_PROGRAMS='"$(USER_PROGS)"'
-
-# ---- The user library's printf engine, against glibc ------------------------------
-HOST_TESTS += test_user_format
-HOST_SRCS_test_user_format := user/lib/format.c
-$(BUILD)/host/test_user_format: user/lib/format.c user/lib/format.h
-$(BUILD)/host/test_user_format: HOST_CFLAGS += -Iuser/lib
 
 # ---- The async executor's pure parts: wait lists and the timer queue --------------
 HOST_TESTS += test_async_waitlist
@@ -60,3 +60,66 @@ $(BUILD)/host/test_async_waitlist: src/async/waitlist.c src/async/waitlist.h src
 HOST_TESTS += test_async_timer_queue
 HOST_SRCS_test_async_timer_queue := src/async/timer_queue.c
 $(BUILD)/host/test_async_timer_queue: src/async/timer_queue.c src/async/timer_queue.h src/async/future.h
+
+# ---- The file system: buffer cache, ext2 and path lookup (docs/ext2.md) ------------
+# The real src/fs/*.c, compiled for the host with the shims in fs_host_shims.c
+# (kmalloc, locks, log, an image-file block device). The single-threaded lock
+# headers in tests/host/shim/ stand in for proc/mutex.h and sync/spinlock.h:
+# -iquote puts them ahead of src/ for "..." includes. The oracle is e2fsprogs.
+FS_HOST_SHIMS := tests/host/fs_host_shims.c src/fs/block_device.c
+FS_HOST_HDRS := $(wildcard src/fs/*.h) $(wildcard tests/host/shim/*/*.h) tests/host/fs_host_shims.h
+FS_SHIM_FLAGS := -iquote tests/host/shim
+
+HOST_TESTS += test_bcache
+HOST_SRCS_test_bcache := src/fs/bcache.c $(FS_HOST_SHIMS)
+$(BUILD)/host/test_bcache: src/fs/bcache.c $(FS_HOST_SHIMS) $(FS_HOST_HDRS)
+$(BUILD)/host/test_bcache: HOST_CFLAGS += $(FS_SHIM_FLAGS)
+
+# Images from generated trees, made by the real mke2fs -d (scripts/fs_gen_tree.py).
+FS_IMAGE_DIR := $(BUILD)/fsimg
+FS_PROFILES := b1k b2k b4k small
+FS_IMAGES := $(foreach p,$(FS_PROFILES),$(FS_IMAGE_DIR)/$(p).img)
+$(FS_IMAGE_DIR)/%.img: scripts/fs_gen_tree.py
+	@echo "  MKE2FS  $@"
+	$(Q)$(PYTHON) scripts/fs_gen_tree.py $* $(FS_IMAGE_DIR)
+
+FS_EXT2_SRCS := src/fs/bcache.c $(wildcard src/fs/ext2*.c) src/fs/path.c
+FS_TEST_SRCS := $(FS_EXT2_SRCS) $(FS_HOST_SHIMS) tests/host/fs_test_util.c
+FS_TEST_DEPS := $(FS_TEST_SRCS) $(FS_HOST_HDRS) tests/host/fs_test_util.h
+FS_TEST_FLAGS := -DFS_IMAGE_DIR='"$(abspath $(FS_IMAGE_DIR))"' $(FS_SHIM_FLAGS)
+
+HOST_TESTS += test_ext2_read
+HOST_SRCS_test_ext2_read := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_read: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_read: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+HOST_TESTS += test_ext2_write
+HOST_SRCS_test_ext2_write := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_write: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_write: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+HOST_TESTS += test_ext2_full
+HOST_SRCS_test_ext2_full := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_full: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_full: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+# Damaged copies of the small image, one per corruption scripts/fs_corrupt.py knows.
+FS_CORRUPT_STAMP := $(FS_IMAGE_DIR)/corrupt/.made
+$(FS_CORRUPT_STAMP): $(FS_IMAGE_DIR)/small.img scripts/fs_corrupt.py
+	@echo "  CORRUPT $(dir $@)"
+	$(Q)$(PYTHON) scripts/fs_corrupt.py $< $(dir $@) && touch $@
+
+HOST_TESTS += test_ext2_corrupt
+HOST_SRCS_test_ext2_corrupt := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_corrupt: $(FS_TEST_DEPS) | $(FS_IMAGES) $(FS_CORRUPT_STAMP)
+$(BUILD)/host/test_ext2_corrupt: HOST_CFLAGS += $(FS_TEST_FLAGS) -DFS_SCRIPT_DIR='"$(abspath scripts)"'
+
+HOST_TESTS += test_ext2_features
+HOST_SRCS_test_ext2_features := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_features: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_ext2_features: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+HOST_TESTS += test_path
+HOST_SRCS_test_path := $(FS_TEST_SRCS)
+$(BUILD)/host/test_path: $(FS_TEST_DEPS) | $(FS_IMAGES)
+$(BUILD)/host/test_path: HOST_CFLAGS += $(FS_TEST_FLAGS)

@@ -1,5 +1,5 @@
 /*
- * test_elf.c: the ELF reader (src/proc/elf.c) on the host, under ASan/UBSan.
+ * test_elf.c: the ELF reader (src/exec/elf.c) on the host, under ASan/UBSan.
  *
  * Three kinds of input:
  *   - the real user programs the build just made (USER_ELF_DIR), which must
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/errno.h"
-#include "proc/elf.h"
+#include "abi/errno.h"
+#include "exec/elf.h"
 
 /* ---- A hand-built image: text R+X at 0x10000, data R+W at 0x11000 --------------- */
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "host_panic.h"
-#include "mm/heap_design.h"
+#include "mm/heap/heap_design.h"
 
 #define ARENA_SIZE (256 * 1024)
 #define MAX_LIVE   4096

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mm/layout.h"
+#include "arch/layout.h"
 #include "mm/memmap.h"
 
 #define MODEL_PAGES 512 /* the model covers 2 MiB from MODEL_BASE */

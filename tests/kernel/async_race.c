@@ -22,9 +22,9 @@
 #include "console/console.h"
 #include "dev/machine.h"
 #include "dev/uart.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "main.h"
-#include "trap/irq.h"
+#include "arch/irq.h"
 
 #define ROUNDS      450
 #define SWEEP_STEP  4    /* instructions added to the spin each round */

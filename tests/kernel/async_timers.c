@@ -12,7 +12,7 @@
 #include "async/timer_future.h"
 #include "console/console.h"
 #include "dev/machine.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "main.h"
 #include "trap/timer.h"
 

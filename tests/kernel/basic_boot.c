@@ -7,11 +7,11 @@
 #include "console/console.h"
 #include "dev/devicetree.h"
 #include "dev/machine.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "main.h"
 #include "mm/kstack.h"
-#include "mm/layout.h"
+#include "arch/layout.h"
 
 static uint64_t must_be_zero[64];
 

@@ -3,7 +3,7 @@
  * harness reports a hang as a timeout instead of waiting forever.
  */
 #include "console/console.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "main.h"
 
 void kernel_run(void)

@@ -12,7 +12,7 @@
 #include "lib/string.h"
 #include "main.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 
 static uint64_t not_from_the_heap[4];
 

@@ -10,7 +10,7 @@
 #include "dev/machine.h"
 #include "main.h"
 #include "mm/frame.h"
-#include "mm/heap.h"
+#include "mm/heap/heap.h"
 
 /* A block: the next one in the chain, its size, and a pattern filling the rest. */
 struct block {

@@ -19,7 +19,7 @@
 #include "lib/string.h"
 #include "main.h"
 #include "proc/thread.h"
-#include "sync/mutex.h"
+#include "proc/mutex.h"
 #include "sync/spinlock.h"
 #include "trap/timer.h"
 
@@ -31,7 +31,7 @@ static int lock_first_then_second(void *unused)
 {
     (void)unused;
     mutex_lock(&first);
-    thread_yield(); /* let the other thread take `second` */
+    sched_yield(); /* let the other thread take `second` */
     mutex_lock(&second);
     return 0;
 }
@@ -40,7 +40,7 @@ static int lock_second_then_first(void *unused)
 {
     (void)unused;
     mutex_lock(&second);
-    thread_yield();
+    sched_yield();
     mutex_lock(&first); /* closes the cycle: the check panics here */
     return 0;
 }
@@ -82,10 +82,10 @@ void kernel_run(void)
         thread_join(b, NULL);
     } else if (strcmp(which, "sleep_in_interrupt") == 0) {
         timer_add_tick_hook(lock_in_a_tick);
-        thread_sleep_ticks(5); /* the next tick's hook panics */
+        sched_sleep_ticks(5); /* the next tick's hook panics */
     } else if (strcmp(which, "sleep_with_spinlock") == 0) {
         spinlock_acquire(&lock);
-        thread_sleep_ticks(1);
+        sched_sleep_ticks(1);
     } else {
         kprintf("sync_misuse: unknown case=%s\n", which);
     }

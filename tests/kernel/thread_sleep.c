@@ -17,7 +17,7 @@
 
 #include "console/console.h"
 #include "dev/machine.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "main.h"
 #include "proc/thread.h"
 #include "trap/timer.h"
@@ -43,7 +43,7 @@ void kernel_run(void)
         while (read_time() < phase_end) {
         }
         uint64_t start = read_time();
-        thread_sleep_ns(asked_us[i] * 1000);
+        sched_sleep_ns(asked_us[i] * 1000);
         uint64_t end = read_time();
         uint64_t slept = end - start;
         uint64_t woken = self->woken_time - start;
@@ -59,7 +59,7 @@ void kernel_run(void)
     }
     /* The same in whole ticks. */
     uint64_t start = read_time();
-    thread_sleep_ticks(3);
+    sched_sleep_ticks(3);
     uint64_t slept = read_time() - start;
     bool ticks_ok = slept >= 3 * tick && slept < 4 * tick;
     print_us("thread_sleep: 3 ticks:", slept);

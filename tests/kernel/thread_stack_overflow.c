@@ -1,8 +1,8 @@
 /*
  * thread_stack_overflow: unbounded recursion in a kernel thread, not in
  * the boot code. The report must name the thread and its stack, which
- * shows that the switch told the trap path (cpu->stack_bottom, stack_top,
- * running_name) which stack runs now.
+ * shows that the switch told the trap path (hart->stack_bottom, stack_top and
+ * running) which stack runs now.
  */
 #include <stdint.h>
 

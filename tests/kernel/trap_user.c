@@ -6,20 +6,23 @@
  * program written below in assembly. The program spins on rdtime until ten
  * ticks' worth of time has passed, so timer interrupts trap from user mode
  * and return to it (sscratch path); then it hits a breakpoint (resumed), and
- * ends with an ecall, which this image takes through its own
- * trap_user_exception to check what the trap saved. Exit status = failures.
+ * ends with an ecall. This image registers its own handler for traps from
+ * user mode (trap_set_user_handler): interrupts and the breakpoint go to
+ * the trap layer, and the ecall is checked for what the trap saved. Exit
+ * status = failures.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "console/console.h"
 #include "dev/machine.h"
-#include "lib/riscv.h"
+#include "arch/riscv.h"
 #include "lib/string.h"
 #include "main.h"
-#include "mm/layout.h"
-#include "proc/cpu.h"
-#include "trap/irq.h"
+#include "arch/layout.h"
+#include "arch/hart.h"
+#include "arch/sv39.h"
+#include "arch/irq.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
 
@@ -58,7 +61,7 @@ static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 static struct {
     uint64_t ticks;
     uint64_t breakpoints;
-    struct cpu *cpu;
+    struct hart *hart;
 } before;
 
 /* The user-mode address of a kernel-image address: same physical byte, user window. */
@@ -87,9 +90,8 @@ static int check(const char *what, bool ok, uint64_t value)
 }
 
 /* The ecall ends up here, on trap_stack, with the user's registers in *context. */
-void trap_user_exception(struct context *context, uint64_t scause, uint64_t stval)
+__attribute__((noreturn)) static void check_ecall(struct context *context, uint64_t scause)
 {
-    (void)stval;
     uint64_t top = (uint64_t)trap_stack + sizeof(trap_stack);
     int failures = 0;
     failures += check("an ecall from U-mode", scause == EXC_ECALL_FROM_U, scause);
@@ -103,7 +105,7 @@ void trap_user_exception(struct context *context, uint64_t scause, uint64_t stva
                       context->x[REG_SP] == user_address(user_stack + sizeof(user_stack)),
                       context->x[REG_SP]);
     failures += check("the user's tp was saved", context->x[REG_TP] == USER_TP, context->x[REG_TP]);
-    failures += check("the kernel's tp is back", cpu_this() == before.cpu, read_tp());
+    failures += check("the kernel's tp is back", hart_this() == before.hart, read_tp());
     failures += check("sscratch is 0 in the kernel", csr_read(sscratch) == 0, csr_read(sscratch));
     failures += check("s2, s3 and a7 hold the user's values",
                       context->x[18] == USER_S2 && context->x[19] == USER_S3 &&
@@ -118,19 +120,21 @@ void trap_user_exception(struct context *context, uint64_t scause, uint64_t stva
     machine_exit(failures);
 }
 
-/*
- * trap.S sends an ecall from U-mode straight to syscall_handle (the system
- * call path); this image takes that over too, and checks the trap the same way.
- */
-void syscall_handle(struct context *context)
+/* Every trap from user mode, in place of the system-call layer's handler. */
+static void user_trap(struct context *context, uint64_t scause, uint64_t stval)
 {
-    trap_user_exception(context, csr_read(scause), csr_read(stval));
+    if (cause_is_interrupt(scause))
+        trap_handle_interrupt(context, scause, stval);
+    else if (scause == EXC_BREAKPOINT)
+        trap_handle_breakpoint(context);
+    else
+        check_ecall(context, scause);
 }
 
 /* Build the context a trap from user mode would have saved, and "return" to it. */
 __attribute__((noreturn)) static void enter_user_mode(uint64_t pc, uint64_t sp, uint64_t a0)
 {
-    struct cpu *cpu = cpu_this();
+    struct hart *hart = hart_this();
     struct context *context = (struct context *)(trap_stack + sizeof(trap_stack) - CONTEXT_SIZE);
     memset(context, 0, sizeof(*context));
     context->sepc = pc;
@@ -140,8 +144,8 @@ __attribute__((noreturn)) static void enter_user_mode(uint64_t pc, uint64_t sp, 
     context->sstatus = csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE);
     context->sstatus |= SSTATUS_SPIE;
     irq_disable();
-    cpu->stack_bottom = (uint64_t)trap_stack;
-    cpu->stack_top = (uint64_t)trap_stack + sizeof(trap_stack);
+    hart->stack_bottom = (uint64_t)trap_stack;
+    hart->stack_top = (uint64_t)trap_stack + sizeof(trap_stack);
     asm volatile("mv sp, %0\n"
                  "j trap_return\n" ::"r"(context)
                  : "memory");
@@ -155,7 +159,8 @@ void kernel_run(void)
     csr_set(scounteren, 1UL << 1);
     before.ticks = timer_ticks();
     before.breakpoints = trap_breakpoint_count();
-    before.cpu = cpu_this();
+    before.hart = hart_this();
+    trap_set_user_handler(user_trap);
     uint64_t until = read_time() + 10 * timer_interval();
     kprintf("trap_user: entering user mode at %p\n", (void *)user_address(trap_user_program));
     enter_user_mode(user_address(trap_user_program), user_address(user_stack + sizeof(user_stack)),

@@ -184,38 +184,17 @@ class Qemu:
 
 
 # QEMU counting guest time in instructions (1 ns each) and skipping idle
-# time: guest time no longer depends on the host, so a figure repeats exactly.
+# time: guest time no longer depends on the host, so a figure repeats exactly,
+# and the cases that race an interrupt against wfi, or measure a sleep, give
+# the same answer however busy the host is.
 ICOUNT = ("-icount", "shift=0,sleep=off")
-
-# In-kernel cases that measure guest time (the time CSR) against work done, so
-# a host that stalls QEMU (a loaded machine; make test runs two workers) can
-# fail them. A failure of one of these in a full run is judged again alone,
-# under ICOUNT, where the host cannot reach guest time (rejudge_in_guest_time).
-# A real bug fails there too. Add a case only with the reason it is here.
-REAL_TIME_CASES = {
-    "sched_stride_priorities_share_the_hart":
-        "counts loops done in 400 ms: a host stall inside one thread's slices skews 3:1",
-    "async_idle_interrupt_after_the_check_ends_wfi_at_once":
-        "expects no timer tick between two reads: a host stall lets one in",
-    "async_idle_naive_check_loses_the_wakeup":
-        "expects the UART's loopback interrupt inside a window between ticks: a host stall "
-        "moves it out",
-}
-
-
-def rejudge_in_guest_time(image_name, case):
-    """Run one failed REAL_TIME_CASES case alone under ICOUNT: (passed, output)."""
-    status, out = run(image_name, bootargs="ktest.filter=%s.%s" % (case.suite, case.name),
-                      extra=ICOUNT, timeout=120)
-    return status == 0 and "ok 1 %s" % case.name in out, out
-
 
 _once_results = {}
 _once_locks = {}
 _once_guard = threading.Lock()
 
 
-def run_once(name, bootargs="", timeout=60):
+def run_once(name, bootargs="", timeout=60, extra=()):
     """run(), once per pytest run even with several xdist workers: (status, output).
 
     Tests made at collection (one per in-kernel case, one per usertest) need
@@ -223,19 +202,19 @@ def run_once(name, bootargs="", timeout=60):
     thread) to get here runs the image; the others wait on a lock and read its
     result. A Hang gives status None and the Hang's message as the output.
     """
-    key = (name, bootargs)
+    key = (name, bootargs, tuple(extra))
     with _once_guard:
         lock = _once_locks.setdefault(key, threading.Lock())
     with lock:
         if key not in _once_results:
-            _once_results[key] = _run_once_across_workers(name, bootargs, timeout)
+            _once_results[key] = _run_once_across_workers(name, bootargs, timeout, tuple(extra))
     return _once_results[key]
 
 
-def _run_once_across_workers(name, bootargs, timeout):
+def _run_once_across_workers(name, bootargs, timeout, extra):
     def attempt():
         try:
-            return run(name, bootargs=bootargs, timeout=timeout)
+            return run(name, bootargs=bootargs, timeout=timeout, extra=extra)
         except Hang as hang:
             return None, str(hang)
 
@@ -250,7 +229,8 @@ def _run_once_across_workers(name, bootargs, timeout):
                 old.unlink()
         except OSError:
             pass
-    key = re.sub(r"[^\w.-]", "_", "%s-%s-%s" % (session, name, bootargs))[:200]
+    key = "%s-%s-%s-%s" % (session, name, bootargs, " ".join(extra))
+    key = re.sub(r"[^\w.-]", "_", key)[:200]
     with open(directory / (key + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = directory / (key + ".json")
@@ -267,7 +247,7 @@ def _run_once_across_workers(name, bootargs, timeout):
 def ktest_collection_run():
     image_name = os.environ.get("KTEST_IMAGE", "ktest")
     return run_once(image_name, bootargs="ktest.filter=" + os.environ.get("KTEST", ""),
-                    timeout=300)
+                    timeout=300, extra=ICOUNT)
 
 
 def usertests_collection_run():

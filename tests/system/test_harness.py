@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ktap
-from qemu import REAL_TIME_CASES, SYMBOL, Hang, ROOT, backtrace_names, rejudge_in_guest_time, run
+from qemu import SYMBOL, Hang, ROOT, backtrace_names, run
 
 SAMPLE = """\
 KTAP version 1
@@ -104,13 +104,3 @@ def test_a_failing_case_fails_pytest_and_is_named():
     assert "FAILED" in done.stdout
     assert "selftest.selftest_expect_fails_and_goes_on" in done.stdout, done.stdout
     assert "selftest.selftest_assert_ends_case" in done.stdout, done.stdout
-
-
-def test_a_real_time_case_is_judged_again_in_guest_time_and_a_real_failure_stays():
-    idle = ktap.Case("async_idle", "async_idle_interrupt_after_the_check_ends_wfi_at_once", False)
-    assert idle.name in REAL_TIME_CASES
-    passed, out = rejudge_in_guest_time("ktest", idle)
-    assert passed, out
-    broken = ktap.Case("selftest", "selftest_expect_fails_and_goes_on", False)
-    passed, out = rejudge_in_guest_time("tests/ktest_selftest", broken)
-    assert not passed and "not ok 1 selftest_expect_fails_and_goes_on" in out, out

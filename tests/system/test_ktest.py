@@ -7,17 +7,11 @@ KTEST='glob' picks a subset, as with `make ktest`; KTEST_IMAGE picks another
 image (the harness's own test uses the deliberately failing selftest image).
 """
 import functools
-import os
-
-import warnings
 
 import pytest
 
 import ktap
-from qemu import REAL_TIME_CASES, ktest_collection_run, rejudge_in_guest_time
-
-IMAGE = os.environ.get("KTEST_IMAGE", "ktest")
-FILTER = os.environ.get("KTEST", "")
+from qemu import ktest_collection_run
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,15 +30,8 @@ def test_case(ktest_case):
     if ktest_case.skipped:
         pytest.skip(ktest_case.reason)
     if not ktest_case.ok:
-        diagnostics = "\n".join(ktest_case.diagnostics) or "case failed with no diagnostics"
-        if ktest_case.name in REAL_TIME_CASES:
-            passed, out = rejudge_in_guest_time(IMAGE, ktest_case)
-            if passed:
-                warnings.warn("%s failed in real time (%s) and passed under -icount:\n%s"
-                              % (ktest_case.id, REAL_TIME_CASES[ktest_case.name], diagnostics))
-                return
-            diagnostics += "\n(failed again alone under -icount:)\n" + out
-        pytest.fail(diagnostics, pytrace=False)
+        pytest.fail("\n".join(ktest_case.diagnostics) or "case failed with no diagnostics",
+                    pytrace=False)
 
 
 def test_stream_is_complete():

@@ -11,11 +11,9 @@ import subprocess
 import pytest
 
 import ktap
-from qemu import (BUILD, ICOUNT, REAL_TIME_CASES, ROOT, backtrace_names, make_env,
-                   rejudge_in_guest_time, run)
+from qemu import BUILD, ICOUNT, ROOT, backtrace_names, make_env, run
 
 PANIC_STATUS = 101
-ICOUNT = ("-icount", "shift=0,sleep=off")
 DEMO_THREADS = 8
 DEMO_ROUNDS = 6
 
@@ -84,7 +82,7 @@ def test_sleep_lasts_as_asked_to_within_one_tick_in_virtual_time():
      r"mutex_lock: sleeping in an interrupt handler \(it interrupted thread '[^']+'\); "
      r"interrupt handlers must never sleep"),
     ("sleep_with_spinlock",
-     r"thread_sleep: thread 'boot' would sleep holding 1 spinlock\(s\)"),
+     r"sched_sleep: thread 'boot' would sleep holding 1 spinlock\(s\)"),
 ])
 def test_a_misuse_panics_and_names_what_happened(case, message):
     status, out = run("tests/sync_misuse", bootargs="case=" + case, timeout=30)
@@ -123,36 +121,19 @@ def stride_build():
     return os.path.relpath(STRIDE_BUILD, BUILD)
 
 
-SHARE_CASE = "sched_stride_priorities_share_the_hart"
-
-
 @pytest.mark.xdist_group("stride-build")
 def test_stride_build_passes_every_in_kernel_suite(stride_build):
-    image_name = stride_build + "/ktest"
-    status, out = run(image_name, bootargs="ktest.filter=", timeout=120)
+    status, out = run(stride_build + "/ktest", bootargs="ktest.filter=", timeout=120,
+                      extra=ICOUNT)
     assert "sched: stride policy" in out, out
     report = ktap.parse(out)
     assert report.complete, "%s\n%s" % (report.problems, out)
-    for case in report.failed:
-        # A case that measures guest time may fail on a busy host: judged again alone.
-        assert case.name in REAL_TIME_CASES, out
-        passed, alone = rejudge_in_guest_time(image_name, case)
-        assert passed, "%s\nand alone under -icount:\n%s" % (out, alone)
+    assert not report.failed, out
     results = {c.name: c for c in report.cases}
     # The stride case ran for real here; the FIFO-only order case stood aside.
-    assert not results[SHARE_CASE].skipped, out
+    stride_case = results["sched_stride_priorities_share_the_hart"]
+    assert stride_case.ok and not stride_case.skipped, out
     assert results["sched_fifo_order_holds"].skipped, out
-    assert status == len(report.failed), out
-
-
-@pytest.mark.xdist_group("stride-build")
-def test_stride_shares_the_hart_by_priority_in_guest_time(stride_build):
-    """The 3:1 share, in guest instructions: exact on any host (see qemu.REAL_TIME_CASES)."""
-    status, out = run(stride_build + "/ktest", bootargs="ktest.filter=sched.%s" % SHARE_CASE,
-                      extra=ICOUNT, timeout=120)
-    report = ktap.parse(out)
-    assert report.complete, "%s\n%s" % (report.problems, out)
-    assert [(c.name, c.ok, c.skipped) for c in report.cases] == [(SHARE_CASE, True, False)], out
     assert status == 0, out
 
 

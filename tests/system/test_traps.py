@@ -53,7 +53,9 @@ def test_illegal_instruction_ends_in_a_report_with_registers_and_backtrace():
     assert len(regs) == 32, out
     assert regs["a5"] == 0x5A5A and regs["s2"] == 0x1234ABCD, out
     assert 0xFFFFFFC000000000 <= regs["sp"] < 0xFFFFFFC004000000, out      # a kernel stack
-    assert backtrace(out)[:1] == ["kmain_on_kernel_stack"], out
+    # The trapping instruction, its caller (from ra), then the frame chain.
+    assert backtrace(out)[:3] == ["trap_illegal_instruction_here", "kernel_run",
+                                  "kmain_on_kernel_stack"], out
     assert "was resumed" not in out
 
 

@@ -5,7 +5,7 @@
 #ifndef SIGNAL_H
 #define SIGNAL_H
 
-#include <sys/abi.h>
+#include "abi/signal.h"
 #include <sys/types.h>
 
 int kill(pid_t pid, int signal);

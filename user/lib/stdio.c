@@ -1,19 +1,19 @@
 /*
- * stdio.c: printf and friends over the format engine, plus putchar, puts
- * and getchar. Output to a descriptor collects in a buffer on the stack
- * and leaves in as few write() calls as fit: one for a short line.
+ * stdio.c: printf and friends over the printf engine the kernel uses too
+ * (src/lib/format.c, which also provides snprintf and vsnprintf), plus
+ * putchar, puts and getchar. Output to a descriptor collects in a buffer on
+ * the stack and leaves in as few write() calls as fit: one for a short line.
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "lib/format.h"
 
 #define PRINT_BUFFER_SIZE 256
 
-/* A sink that fills a buffer and writes it to fd whenever it is full. */
+/* Fills a buffer and writes it to fd whenever it is full. */
 struct fd_sink {
-    struct format_sink sink; /* first, so a struct format_sink * is also a struct fd_sink * */
     int fd;
     size_t used;
     char buffer[PRINT_BUFFER_SIZE];
@@ -31,9 +31,9 @@ static void fd_sink_flush(struct fd_sink *out)
     out->used = 0;
 }
 
-static void fd_sink_put(struct format_sink *sink, char c)
+static void fd_sink_put(void *sink, char c)
 {
-    struct fd_sink *out = (struct fd_sink *)sink;
+    struct fd_sink *out = sink;
     if (out->used == sizeof(out->buffer))
         fd_sink_flush(out);
     out->buffer[out->used++] = c;
@@ -41,8 +41,8 @@ static void fd_sink_put(struct format_sink *sink, char c)
 
 int vdprintf(int fd, const char *fmt, va_list args)
 {
-    struct fd_sink out = {.sink = {.put = fd_sink_put}, .fd = fd, .used = 0};
-    int count = format_to_sink(&out.sink, fmt, args);
+    struct fd_sink out = {.fd = fd, .used = 0};
+    int count = format_emit(fd_sink_put, &out, fmt, args);
     fd_sink_flush(&out);
     return count;
 }
@@ -66,40 +66,6 @@ int printf(const char *fmt, ...)
     va_list args;
     va_start(args, fmt);
     int count = vdprintf(STDOUT_FILENO, fmt, args);
-    va_end(args);
-    return count;
-}
-
-/* A sink into a caller's buffer: keeps room for the NUL, counts past the end. */
-struct buffer_sink {
-    struct format_sink sink;
-    char *buffer;
-    size_t size;
-    size_t used;
-};
-
-static void buffer_sink_put(struct format_sink *sink, char c)
-{
-    struct buffer_sink *out = (struct buffer_sink *)sink;
-    if (out->used + 1 < out->size)
-        out->buffer[out->used] = c;
-    out->used++;
-}
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
-{
-    struct buffer_sink out = {.sink = {.put = buffer_sink_put}, .buffer = buf, .size = size};
-    int count = format_to_sink(&out.sink, fmt, args);
-    if (size > 0)
-        buf[out.used < size ? out.used : size - 1] = '\0';
-    return count;
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    int count = vsnprintf(buf, size, fmt, args);
     va_end(args);
     return count;
 }

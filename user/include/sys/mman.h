@@ -6,7 +6,7 @@
 #define SYS_MMAN_H
 
 #include <stddef.h>
-#include <sys/abi.h>
+#include "abi/mman.h"
 #include <sys/types.h>
 
 #define MAP_FAILED ((void *)-1)

@@ -13,7 +13,7 @@
 #ifndef SYS_SYSCALL_H
 #define SYS_SYSCALL_H
 
-#include <sys/syscall_nr.h>
+#include "abi/syscall_nr.h"
 
 /*
  * Each argument is pinned to its register with a register variable. The

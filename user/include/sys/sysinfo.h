@@ -8,18 +8,7 @@
 #ifndef SYS_SYSINFO_H
 #define SYS_SYSINFO_H
 
-struct sysinfo {
-    long uptime;            /* seconds since boot */
-    unsigned long loads[3]; /* not kept: 0 */
-    unsigned long totalram; /* in mem_unit units */
-    unsigned long freeram;  /* in mem_unit units */
-    unsigned long sharedram, bufferram, totalswap, freeswap;
-    unsigned short procs; /* processes, zombies and process 0 included */
-    unsigned short pad;
-    unsigned long totalhigh, freehigh;
-    unsigned int mem_unit; /* bytes per unit: the frame size */
-    char reserved[4];
-};
+#include "abi/sysinfo.h"
 
 int sysinfo(struct sysinfo *info);
 

@@ -1,0 +1,16 @@
+/*
+ * time.h: clock ids and struct timespec, as Linux lays them out on 64-bit
+ * RISC-V (two 64-bit fields).
+ */
+#ifndef ABI_TIME_H
+#define ABI_TIME_H
+
+#define CLOCK_REALTIME  0 /* wall-clock time */
+#define CLOCK_MONOTONIC 1 /* time since boot, never goes back */
+
+struct timespec {
+    long tv_sec;  /* seconds */
+    long tv_nsec; /* nanoseconds, 0..999999999 */
+};
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * loader.h: turning an ELF file and an argument list into a user address
+ * space that is ready to run.
+ *
+ * loader_load_image() checks the ELF (exec/elf.h), builds a fresh MemorySet
+ * with one Framed segment per PT_LOAD segment (U plus the segment's own
+ * R/W/X), a user stack with an unmapped guard page below it, and the
+ * arguments on that stack as crt0 expects them (user/lib/crt0.S):
+ *
+ *     USER_STACK_TOP  +----------------------------+
+ *                     | (padding to 16 bytes)      |
+ *                     | argument strings           |
+ *                     | auxv: AT_NULL, 0           |
+ *                     | envp: NULL                 |
+ *                     | argv[argc] = NULL          |
+ *                     | argv[argc-1] ... argv[0]   |
+ *     sp  ----------> | argc                       |   16-byte aligned
+ *                     |   ... the rest of the      |
+ *                     |   stack, USER_STACK_SIZE   |
+ *                     +----------------------------+
+ *                     | guard page (never mapped)  |
+ *
+ * Nothing is half-built on failure: the set is destroyed and every frame
+ * returned before the error comes back.
+ */
+#ifndef EXEC_LOADER_H
+#define EXEC_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/memory_set.h"
+
+#define USER_STACK_TOP  0x3ffffff000ull /* one page below the end of the user half */
+#define USER_MMAP_BASE  0x2000000000ull /* anonymous mmap looks for room from here */
+#define USER_STACK_SIZE (64 * 1024)
+#define USER_ARGS_MAX   4096 /* bytes of argument strings and pointers, at most */
+#define USER_ARGC_MAX   64
+
+/* Where a loaded program starts, and where its heap (brk) begins. */
+struct user_image {
+    uint64_t entry;
+    uint64_t stack_pointer;
+    uint64_t brk_start;    /* page-aligned, just above the highest segment */
+    uint64_t stack_bottom; /* lowest mapped stack byte; the guard page is below */
+};
+
+/*
+ * Load `elf` (size bytes) into `set`, which this initialises, with argc
+ * strings from argv (kernel memory). Returns 0, -ENOEXEC (bad ELF; the
+ * reason is logged with `name`), -E2BIG (arguments too large) or -ENOMEM.
+ */
+int loader_load_image(struct memory_set *set, const char *name, const void *elf, size_t size,
+                      int argc, const char *const argv[], struct user_image *image);
+
+#endif

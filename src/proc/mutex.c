@@ -1,0 +1,134 @@
+/*
+ * mutex.c: sleeping mutexes with an owner. See mutex.h.
+ *
+ * The fast path, a free mutex, is the guard spinlock, one owner check and
+ * one store. The slow path first looks for a deadlock cycle, then sleeps on
+ * the wait queue until the mutex is free. Unlock wakes one sleeper, which
+ * competes again for the mutex (a thread that arrives meanwhile may take it
+ * first; that keeps the hand-off cheap and is fair enough for a kernel).
+ */
+#include "proc/mutex.h"
+
+#include "lib/format.h"
+#include "console/panic.h"
+#include "proc/sched.h"
+#include "proc/thread.h"
+
+void mutex_init(struct mutex *mutex, const char *name)
+{
+    spinlock_init(&mutex->guard, name);
+    mutex->owner = NULL;
+    mutex->sleepers = 0;
+    wait_queue_init(&mutex->waiters, name);
+    mutex->name = name;
+    mutex->contended = 0;
+}
+
+/*
+ * Panic with the cycle: "thread 'a' waits for mutex 'm2', held by 'b',
+ * which waits for mutex 'm1', held by 'a'". Every thread in it sleeps for
+ * good, each waiting for the next.
+ */
+__attribute__((noreturn)) static void report_deadlock(const struct mutex *wanted,
+                                                      const struct thread *self)
+{
+    char chain[200];
+    size_t used = 0;
+    const struct mutex *mutex = wanted;
+    used += (size_t)snprintf(chain, sizeof(chain), "thread '%s' waits for mutex '%s'", self->name,
+                             mutex->name);
+    for (int hops = 0; hops < 8 && used < sizeof(chain); hops++) {
+        const struct thread *owner = mutex->owner;
+        used += (size_t)snprintf(chain + used, sizeof(chain) - used, ", held by '%s'", owner->name);
+        if (owner == self || owner->blocked_on_mutex == NULL || used >= sizeof(chain))
+            break;
+        mutex = owner->blocked_on_mutex;
+        used += (size_t)snprintf(chain + used, sizeof(chain) - used, ", which waits for mutex '%s'",
+                                 mutex->name);
+    }
+    panic("mutex_lock: deadlock: %s", chain);
+}
+
+/* Follow owner -> the mutex it waits for -> its owner ...; reaching ourselves is a cycle. */
+static void check_for_deadlock(const struct mutex *wanted, const struct thread *self)
+{
+    const struct mutex *mutex = wanted;
+    for (int hops = 0; mutex != NULL && hops < 64; hops++) {
+        const struct thread *owner = mutex->owner;
+        if (owner == NULL)
+            return;
+        if (owner == self)
+            report_deadlock(wanted, self);
+        mutex = owner->blocked_on_mutex;
+    }
+}
+
+/* The mutex is taken: sleep until it is free. The guard is held throughout, except asleep. */
+__attribute__((noinline)) static void mutex_wait(struct mutex *mutex, struct thread *self)
+{
+    if (mutex->owner == self)
+        panic("mutex_lock: thread '%s' already holds mutex '%s' (mutexes are not recursive)",
+              self->name, mutex->name);
+    check_for_deadlock(mutex, self);
+    mutex->contended++;
+    self->blocked_on_mutex = mutex;
+    while (mutex->owner != NULL) {
+        mutex->sleepers++;
+        wait_queue_sleep(&mutex->waiters, &mutex->guard);
+        mutex->sleepers--;
+    }
+    self->blocked_on_mutex = NULL;
+}
+
+void mutex_lock(struct mutex *mutex)
+{
+    sched_might_sleep("mutex_lock");
+    struct thread *self = thread_current();
+    spinlock_acquire_inline(&mutex->guard);
+    if (mutex->owner != NULL)
+        mutex_wait(mutex, self);
+    mutex->owner = self;
+    spinlock_release_inline(&mutex->guard);
+}
+
+bool mutex_try_lock(struct mutex *mutex)
+{
+    struct thread *self = thread_current();
+    spinlock_acquire_inline(&mutex->guard);
+    bool taken = mutex->owner == NULL;
+    if (taken)
+        mutex->owner = self;
+    spinlock_release_inline(&mutex->guard);
+    return taken;
+}
+
+__attribute__((noreturn, noinline)) static void unlock_refused(const struct mutex *mutex,
+                                                               const struct thread *self)
+{
+    if (trap_interrupt_depth() != 0)
+        panic("mutex_unlock: mutex '%s' unlocked in an interrupt handler", mutex->name);
+    if (mutex->owner == NULL)
+        panic("mutex_unlock: thread '%s' unlocks mutex '%s', which is not locked",
+              self != NULL ? self->name : "?", mutex->name);
+    panic("mutex_unlock: thread '%s' unlocks mutex '%s', which thread '%s' holds",
+          self != NULL ? self->name : "?", mutex->name, mutex->owner->name);
+}
+
+void mutex_unlock(struct mutex *mutex)
+{
+    struct thread *self = thread_current();
+    spinlock_acquire_inline(&mutex->guard);
+    if (mutex->owner != self || trap_interrupt_depth() != 0) {
+        spinlock_release_inline(&mutex->guard);
+        unlock_refused(mutex, self);
+    }
+    mutex->owner = NULL;
+    if (mutex->sleepers > 0)
+        wait_queue_wake_one(&mutex->waiters);
+    spinlock_release_inline(&mutex->guard);
+}
+
+bool mutex_held(const struct mutex *mutex)
+{
+    return mutex->owner != NULL && mutex->owner == thread_current();
+}

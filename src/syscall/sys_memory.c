@@ -1,0 +1,132 @@
+/*
+ * sys_memory.c: brk, mmap and munmap: a process asks for more memory.
+ *
+ * The program break is the end of the heap segment, which starts at the
+ * page above the program's last segment (loader.c sets brk_start). brk
+ * follows Linux: it returns the new break, or the old one when it cannot
+ * move (that is how malloc in user/lib learns it is out of memory).
+ *
+ * mmap gives anonymous private memory only (there are no files): zeroed
+ * pages in a gap found from USER_MMAP_BASE upward, below the stack's guard,
+ * or exactly at the address given with MAP_FIXED.
+ * munmap may cut any page range out of any mapping.
+ */
+#include "abi/errno.h"
+#include "mm/memory_set.h"
+#include "mm/uaccess.h"
+#include "exec/loader.h"
+#include "proc/process.h"
+#include "syscall/syscall.h"
+#include "exec/exec.h"
+
+#include "abi/mman.h"
+#include "abi/sched.h"
+#include "abi/signal.h"
+#include "abi/time.h"
+#include "abi/wait.h"
+
+/* Would `extra` more bytes break the per-process limit? */
+static bool over_limit(const struct memory_set *set, uint64_t extra)
+{
+    return memory_set_user_bytes(set) + extra > (uint64_t)USER_PAGES_MAX * PAGE_SIZE;
+}
+
+long sys_brk(struct context *context)
+{
+    uint64_t address = syscall_arg(context, 0);
+    struct process *process = process_current();
+    struct memory_set *set = process->memory_set;
+    uint64_t old_end = page_round_up(process->brk);
+    if (address < process->brk_start || address >= USER_MMAP_BASE)
+        return (long)process->brk; /* a query (brk(0)) or out of range: unchanged */
+    uint64_t new_end = page_round_up(address);
+    if (new_end > old_end) {
+        if (over_limit(set, new_end - old_end))
+            return (long)process->brk;
+        int error;
+        struct segment *heap = memory_set_find_segment(set, vaddr(process->brk_start));
+        if (heap == NULL)
+            error = memory_set_add_segment(set, "heap", vaddr(process->brk_start), vaddr(new_end),
+                                           PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0);
+        else
+            error = memory_set_extend_segment(set, heap, vaddr(new_end));
+        if (error != 0)
+            return (long)process->brk;
+    } else if (new_end < old_end) {
+        if (memory_set_unmap_range(set, vaddr(new_end), vaddr(old_end)) != 0)
+            return (long)process->brk;
+    }
+    process->brk = address;
+    return (long)address;
+}
+
+/* The lowest gap of `length` bytes at or above USER_MMAP_BASE, below the stack's guard. */
+static uint64_t find_gap(const struct memory_set *set, uint64_t length)
+{
+    uint64_t limit = USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE; /* the guard stays free */
+    uint64_t candidate = USER_MMAP_BASE;
+    for (const struct segment *s = set->segments; s != NULL; s = s->next) {
+        if (s->end.value <= candidate)
+            continue;
+        if (s->start.value >= candidate + length)
+            break; /* the gap before s is big enough */
+        candidate = s->end.value;
+    }
+    return candidate + length <= limit ? candidate : 0;
+}
+
+long sys_mmap(struct context *context)
+{
+    uint64_t address = syscall_arg(context, 0);
+    uint64_t length = syscall_arg(context, 1);
+    uint64_t prot = syscall_arg(context, 2);
+    uint64_t flags = syscall_arg(context, 3);
+    uint64_t fd = syscall_arg(context, 4);
+    uint64_t offset = syscall_arg(context, 5);
+    if (length == 0 || length > USER_END)
+        return -EINVAL;
+    if ((flags & (MAP_PRIVATE | MAP_ANONYMOUS)) != (MAP_PRIVATE | MAP_ANONYMOUS) ||
+        (int64_t)fd != -1 || offset != 0)
+        return -EINVAL; /* no files: only anonymous private memory */
+    if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+        return -EACCES;           /* W^X holds in user space too */
+    uint64_t pte = PTE_U | PTE_R; /* RISC-V has no write-only pages; every mapping reads */
+    if (prot & PROT_WRITE)
+        pte |= PTE_W;
+    if (prot & PROT_EXEC)
+        pte |= PTE_X;
+    struct memory_set *set = process_current()->memory_set;
+    length = page_round_up(length);
+    if (over_limit(set, length))
+        return -ENOMEM;
+    uint64_t start;
+    if (flags & MAP_FIXED) {
+        /* Exactly there, replacing whatever was mapped: Linux's MAP_FIXED. */
+        if ((address & (PAGE_SIZE - 1)) != 0 || address < PAGE_SIZE || address >= USER_END ||
+            length > USER_END - address)
+            return -EINVAL;
+        int error = memory_set_unmap_range(set, vaddr(address), vaddr(address + length));
+        if (error != 0)
+            return error;
+        start = address;
+    } else {
+        /* The address is only a hint, and the kernel picks the place. */
+        start = find_gap(set, length);
+        if (start == 0)
+            return -ENOMEM;
+    }
+    int error = memory_set_add_segment(set, "mmap", vaddr(start), vaddr(start + length), pte,
+                                       MAP_FRAMED, paddr(0), NULL, 0);
+    return error != 0 ? error : (long)start;
+}
+
+long sys_munmap(struct context *context)
+{
+    uint64_t address = syscall_arg(context, 0);
+    uint64_t length = syscall_arg(context, 1);
+    if ((address & (PAGE_SIZE - 1)) != 0 || length == 0 || address >= USER_END ||
+        length > USER_END - address)
+        return -EINVAL;
+    uint64_t end = page_round_up(address + length);
+    return memory_set_unmap_range(process_current()->memory_set, vaddr(address), vaddr(end));
+}

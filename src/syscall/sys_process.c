@@ -1,0 +1,233 @@
+/*
+ * sys_process.c: the process lifecycle from user mode: fork (clone),
+ * execve, exit, wait4, kill, and the small ones (getpid, sched_yield).
+ *
+ *   fork   copies the address space eagerly (memory_set_clone) and starts a
+ *          thread in the child with the parent's registers, a0 = 0;
+ *   execve builds the new address space first and only then drops the old
+ *          one, so a failed execve returns an errno to a caller still intact;
+ *   exit   leaves a zombie that holds the status until wait4 takes it;
+ *   kill   marks the process, which ends the next time it would return to
+ *          user mode (right away, if it is running user code or yielding).
+ */
+#include "console/console.h"
+#include "abi/errno.h"
+#include "lib/string.h"
+#include "mm/heap/heap.h"
+#include "mm/memory_set.h"
+#include "mm/uaccess.h"
+#include "exec/loader.h"
+#include "proc/process.h"
+#include "exec/user_program.h"
+#include "syscall/syscall.h"
+#include "proc/signal.h"
+#include "proc/thread.h"
+#include "exec/exec.h"
+
+#include "abi/mman.h"
+#include "abi/sched.h"
+#include "abi/signal.h"
+#include "abi/time.h"
+#include "abi/wait.h"
+
+#define PATH_MAX_BYTES 64
+
+long sys_exit(struct context *context)
+{
+    uint64_t code = syscall_arg(context, 0);
+    /* Every process has one thread, so exit and exit_group end the same way. */
+    process_exit(WAIT_STATUS_EXITED((int)code));
+}
+
+long sys_sched_yield(struct context *context)
+{
+    sched_yield();
+    return 0;
+}
+
+long sys_getpid(struct context *context)
+{
+    return process_current()->pid;
+}
+
+long sys_getppid(struct context *context)
+{
+    spinlock_acquire(&process_lock);
+    struct process *parent = process_current()->parent;
+    int pid = parent != NULL ? parent->pid : 0;
+    spinlock_release(&process_lock);
+    return pid;
+}
+
+long sys_kill(struct context *context)
+{
+    uint64_t pid = syscall_arg(context, 0);
+    uint64_t signal = syscall_arg(context, 1);
+    return signal_send((int64_t)pid, signal);
+}
+
+long sys_clone(struct context *context)
+{
+    uint64_t flags = syscall_arg(context, 0);
+    uint64_t stack = syscall_arg(context, 1);
+    /* fork semantics only: a new process with a copy of everything, no shared memory. */
+    if ((flags & ~(uint64_t)CLONE_EXIT_SIGNAL_MASK) != 0 || stack != 0)
+        return -EINVAL;
+    struct thread *parent_thread = thread_current();
+    struct process *parent = parent_thread->process;
+    struct memory_set *set = kzalloc(sizeof(*set));
+    if (set == NULL)
+        return -ENOMEM;
+    int error = memory_set_clone(set, parent->memory_set);
+    if (error != 0) {
+        kfree(set);
+        return error;
+    }
+    struct process *child;
+    error = process_create(parent->name, parent, set, &child);
+    if (error != 0) {
+        memory_set_destroy(set);
+        kfree(set);
+        return error;
+    }
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    /* The child resumes where the parent does, after the ecall (sepc is past it), seeing 0. */
+    struct context child_context = *context;
+    child_context.x[REG_A0] = 0;
+    if (thread_create_user(child, &child_context, parent->name) == NULL) {
+        process_abandon(child);
+        return -ENOMEM;
+    }
+    log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory copied", parent->pid, parent->name,
+              child->pid, memory_set_user_bytes(set) / 1024);
+    return child->pid;
+}
+
+/* Free what copy_arguments built. */
+static void free_arguments(char **argv, int argc)
+{
+    for (int i = 0; i < argc; i++)
+        kfree(argv[i]);
+    kfree(argv);
+}
+
+/* Copy a user argv[] (NULL-terminated) into kernel memory. Returns argc or -errno. */
+static int copy_arguments(const struct memory_set *set, uint64_t user_argv, char ***out)
+{
+    char **argv = kzalloc(sizeof(char *) * USER_ARGC_MAX);
+    if (argv == NULL)
+        return -ENOMEM;
+    int argc = 0;
+    size_t total = 0;
+    for (;; argc++) {
+        uint64_t pointer = 0;
+        if (user_argv != 0 &&
+            copy_from_user(set, &pointer, user_argv + 8 * (uint64_t)argc, 8) != 0) {
+            free_arguments(argv, argc);
+            return -EFAULT;
+        }
+        if (pointer == 0)
+            break;
+        if (argc == USER_ARGC_MAX) {
+            free_arguments(argv, argc);
+            return -E2BIG;
+        }
+        char *text = kmalloc(USER_ARGS_MAX);
+        long length = text == NULL ? -ENOMEM : string_from_user(set, text, pointer, USER_ARGS_MAX);
+        if (length < 0) {
+            kfree(text);
+            free_arguments(argv, argc);
+            return length == -ENAMETOOLONG ? -E2BIG : (int)length;
+        }
+        argv[argc] = krealloc(text, (size_t)length + 1); /* keep only what the string needs */
+        if (argv[argc] == NULL)
+            argv[argc] = text; /* shrinking failed: the big buffer will do */
+        total += (size_t)length + 1 + 8;
+        if (total > USER_ARGS_MAX) {
+            free_arguments(argv, argc + 1);
+            return -E2BIG;
+        }
+    }
+    *out = argv;
+    return argc;
+}
+
+long sys_execve(struct context *context)
+{
+    uint64_t path = syscall_arg(context, 0);
+    uint64_t user_argv = syscall_arg(context, 1);
+    uint64_t envp = syscall_arg(context, 2);
+    struct thread *thread = thread_current();
+    struct process *process = thread->process;
+    char name[PATH_MAX_BYTES];
+    long length = string_from_user(process->memory_set, name, path, sizeof(name));
+    if (length < 0)
+        return length;
+    /* Programs live in one flat table; "/bin/hello" and "hello" both name hello. */
+    const char *base = name;
+    for (const char *c = name; *c != '\0'; c++)
+        if (*c == '/')
+            base = c + 1;
+    const struct user_program *program = user_program_find(base);
+    if (program == NULL)
+        return -ENOENT;
+    /*
+     * There is no environment to pass on, but a bad envp is still the
+     * caller's mistake, and Linux reports it: check it as strictly as argv.
+     */
+    char **envv = NULL;
+    int envc = copy_arguments(process->memory_set, envp, &envv);
+    if (envc < 0)
+        return envc;
+    free_arguments(envv, envc);
+    char **argv = NULL;
+    int argc = copy_arguments(process->memory_set, user_argv, &argv);
+    if (argc < 0)
+        return argc;
+
+    struct memory_set *set = kzalloc(sizeof(*set));
+    struct user_image image;
+    int error = set == NULL ? -ENOMEM
+                            : loader_load_image(set, base, program->elf, program->size, argc,
+                                                (const char *const *)argv, &image);
+    free_arguments(argv, argc);
+    if (error != 0) {
+        kfree(set);
+        return error;
+    }
+    /* The point of no return: switch to the new address space, drop the old. */
+    struct memory_set *old = process->memory_set;
+    process->memory_set = set;
+    memory_set_activate(set);
+    memory_set_destroy(old);
+    kfree(old);
+    process->brk_start = image.brk_start;
+    process->brk = image.brk_start;
+    /* Reports name what runs now: the panic header and the hart's name follow the thread's. */
+    strlcpy(process->name, base, sizeof(process->name));
+    strlcpy(thread->name, base, sizeof(thread->name));
+    log_debug("[pid %d] exec %s: %d argument(s), entry 0x%lx, %lu KiB mapped", process->pid, base,
+              argc, image.entry, memory_set_user_bytes(set) / 1024);
+    exec_initial_context(thread->trap_context, &image);
+    return 0; /* lands in a0 of the fresh context: main's argc comes from the stack */
+}
+
+long sys_wait4(struct context *context)
+{
+    uint64_t pid = syscall_arg(context, 0);
+    uint64_t status = syscall_arg(context, 1);
+    uint64_t options = syscall_arg(context, 2);
+    /* Argument 3, struct rusage: no resource accounting to report, so it is never written. */
+    if ((options & ~(uint64_t)WNOHANG) != 0)
+        return -EINVAL;
+    const struct memory_set *set = process_current()->memory_set;
+    /* Check the status pointer before reaping, so a bad one loses no child. */
+    if (status != 0 && !user_range_ok(set, status, sizeof(int), PTE_W))
+        return -EFAULT;
+    int wait_status = 0;
+    int reaped = process_wait((int)(int64_t)pid, &wait_status, (options & WNOHANG) != 0);
+    if (reaped > 0 && status != 0 && copy_to_user(set, status, &wait_status, sizeof(int)) != 0)
+        return -EFAULT;
+    return reaped;
+}

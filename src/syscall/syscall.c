@@ -1,0 +1,99 @@
+/*
+ * syscall.c: the system-call table, and every trap from user mode.
+ *
+ * syscall_user_trap() is the handler the trap layer calls for a trap from
+ * user code. A system call goes through the table; a fault is the
+ * program's, and ends the process (proc/process.c says how); an interrupt
+ * goes to the trap layer's drivers. Before the return to user mode, a kill
+ * of this process takes effect.
+ */
+#include "syscall/syscall.h"
+
+#include "abi/errno.h"
+#include "abi/syscall_nr.h"
+#include "arch/cause.h"
+#include "arch/irq.h"
+#include "proc/signal.h"
+#include "syscall/trace.h"
+#include "trap/trap.h"
+
+/*
+ * The table: each call's handler, its name, and how strace shows it (the
+ * first letter is the result, the others the arguments: syscall/trace.c).
+ */
+#define ENTRY(name, args) [SYS_##name] = {sys_##name, #name, args}
+
+static const struct {
+    syscall_handler_t handler;
+    const char *name;
+    const char *args;
+} syscall_table[] = {
+    ENTRY(read, "ddpu"),
+    ENTRY(write, "ddbu"),
+    ENTRY(nanosleep, "dpp"),
+    ENTRY(clock_gettime, "ddp"),
+    ENTRY(sched_yield, "d"),
+    ENTRY(kill, "ddd"),
+    ENTRY(getpid, "d"),
+    ENTRY(getppid, "d"),
+    ENTRY(sysinfo, "dp"),
+    ENTRY(brk, "xp"),
+    ENTRY(munmap, "dpu"),
+    ENTRY(clone, "dxp"),
+    ENTRY(execve, "dspp"),
+    ENTRY(mmap, "xpuxxdx"),
+    ENTRY(wait4, "ddpxp"),
+    [SYS_exit] = {sys_exit, "exit", "vd"},
+    [SYS_exit_group] = {sys_exit, "exit_group", "vd"},
+};
+
+#define SYSCALL_COUNT (sizeof(syscall_table) / sizeof(syscall_table[0]))
+
+const char *syscall_name(uint64_t number)
+{
+    return number < SYSCALL_COUNT ? syscall_table[number].name : NULL;
+}
+
+/* Run the call in context->x[17] (a7) with a0..a5, and store the result in a0. */
+static inline void syscall_dispatch(struct context *context)
+{
+    uint64_t number = context->x[REG_A7];
+    /* Back to the instruction after the ecall (always 4 bytes: there is no c.ecall). */
+    context->sepc += 4;
+    long result = -ENOSYS;
+    bool known = number < SYSCALL_COUNT && syscall_table[number].handler != NULL;
+    if (__builtin_expect(syscall_trace_active, 0)) {
+        /* strace, or the log of unknown calls, is on (loglevel=, strace=): the slow path. */
+        irq_enable();
+        result = known ? syscall_trace_call(context, number, syscall_table[number].handler,
+                                            syscall_table[number].name, syscall_table[number].args)
+                       : syscall_trace_call(context, number, NULL, NULL, NULL);
+        irq_disable();
+    } else if (known) {
+        /* A call may take long (fork copies memory): let the timer preempt it. */
+        irq_enable();
+        result = syscall_table[number].handler(context);
+        irq_disable();
+    }
+    context->x[REG_A0] = (uint64_t)result;
+}
+
+void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
+{
+    if (scause == EXC_ECALL_FROM_U)
+        syscall_dispatch(context);
+    else if (cause_is_interrupt(scause))
+        trap_handle_interrupt(context, scause, stval);
+    else if (scause == EXC_BREAKPOINT)
+        trap_handle_breakpoint(context); /* resumed, as in the kernel: no debugger to stop for */
+    else
+        signal_user_fault(context, scause, stval); /* ends the process; does not return */
+    /* On every way back to user mode: a kill of this process takes effect here. */
+    signal_return_to_user(context);
+}
+
+void syscall_init(void)
+{
+    syscall_trace_init();
+    trap_set_user_handler(syscall_user_trap);
+}

@@ -1,0 +1,65 @@
+/*
+ * syscall.h: system calls, the way into the kernel for user programs.
+ *
+ * A user program executes `ecall` with the call's number in a7 and up to
+ * six arguments in a0..a5 (user/lib/syscalls.c). The hart traps to trap.S,
+ * which saves the user registers in the thread's struct context at the top
+ * of its kernel stack and calls the user-trap handler this layer registered
+ * (syscall_user_trap). Seeing "environment call from U-mode", it looks the
+ * number up in a table and calls the handler, which reads its arguments
+ * from the saved registers with syscall_arg() and returns the result;
+ * syscall_dispatch stores it in the context's a0. trap_return then restores
+ * the user registers, that a0 included, and `sret` goes back to the
+ * instruction after the ecall. A negative result is -errno, as on Linux.
+ *
+ * The numbers are Linux's for RISC-V (include/abi/syscall_nr.h, one header
+ * shared with the user side). docs/syscalls.md tells how to add one.
+ */
+#ifndef SYSCALL_SYSCALL_H
+#define SYSCALL_SYSCALL_H
+
+#include <stdint.h>
+
+#include "arch/context.h"
+
+/*
+ * Every trap from user mode: a system call, a fault in the program, or an
+ * interrupt that arrived while it ran. Then, on the way back, a pending kill
+ * takes effect. syscall_init registers it with the trap layer.
+ */
+void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval);
+
+/* Send traps from user mode to syscall_user_trap (kmain calls it once). */
+void syscall_init(void);
+
+/* The name of a system call number, for logs ("write"), or NULL. */
+const char *syscall_name(uint64_t number);
+
+/* Argument n (0..5) of the call, as the user passed it in register a<n>. */
+static inline uint64_t syscall_arg(const struct context *context, int n)
+{
+    return context->x[REG_A0 + n];
+}
+
+/* One handler per call: it reads the arguments it needs with syscall_arg(). */
+typedef long (*syscall_handler_t)(struct context *context);
+
+/* The handlers, by file: sys_io.c, sys_time.c, sys_memory.c, sys_process.c. */
+long sys_read(struct context *context);
+long sys_write(struct context *context);
+long sys_nanosleep(struct context *context);
+long sys_clock_gettime(struct context *context);
+long sys_sysinfo(struct context *context);
+long sys_brk(struct context *context);
+long sys_mmap(struct context *context);
+long sys_munmap(struct context *context);
+long sys_exit(struct context *context);
+long sys_sched_yield(struct context *context);
+long sys_getpid(struct context *context);
+long sys_getppid(struct context *context);
+long sys_kill(struct context *context);
+long sys_clone(struct context *context);
+long sys_execve(struct context *context);
+long sys_wait4(struct context *context);
+
+#endif
