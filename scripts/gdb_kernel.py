@@ -26,10 +26,18 @@ import gdb
 
 # ---- The kernel's names these commands read -----------------------------------
 # If the kernel renames or moves one, change it here; docs/debugging.md lists them.
-CPU_ARRAY = "cpus"                # struct cpu cpus[MAX_HARTS], indexed by hart id (proc/cpu.h)
-CPU_HARTID = "hartid"             # in struct cpu
-CPU_CURRENT = "current"           # struct thread *: found at any depth inside struct cpu
-CPU_RUNNING_NAME = "running_name"  # const char *: what runs, set before threads exist
+# Per-hart state (arch/hart.h): each hart has a block of HART_SLOT_SIZE-byte slots
+# in hart_blocks[MAX_HARTS][...], indexed by hart id % MAX_HARTS, and tp points at
+# the block in kernel code. Slot 0 is struct hart; the scheduler's is struct sched_hart.
+HART_BLOCKS = "hart_blocks"       # uint8_t hart_blocks[MAX_HARTS][HART_BLOCK_SIZE] (arch/hart.c)
+HART_STRUCT = "struct hart"       # slot 0: id, running
+HART_ID = "id"
+HART_RUNNING = "running"          # const char *: what runs ("boot", "idle"), set before threads
+HART_SLOT_SIZE = 64               # arch/hart.h HART_SLOT_SIZE
+SCHED_STRUCT = "struct sched_hart"  # proc/sched.h: current, idle
+SCHED_SLOT = 7                    # arch/hart.h HART_SLOT_SCHED (read from GDB when built -g3)
+SCHED_CURRENT = "current"         # struct thread *, found at any depth inside struct sched_hart
+SCHED_IDLE = "idle"
 THREAD_NAME = "name"              # in struct thread: char[] or char *
 THREAD_ID = "tid"
 THREAD_STATE = "state"
@@ -174,8 +182,8 @@ gdb.pretty_printers.append(lookup_printer)
 def find_member(value, name, depth=3):
     """value.name, or the first member called `name` inside its nested structs (breadth first).
 
-    Struct members move when the kernel is reorganised (cpu->current may become
-    cpu->sched.current): looking at every level keeps these commands working.
+    Struct members move when the kernel is reorganised (sched_hart->current may
+    move into a nested struct): looking at every level keeps these commands working.
     """
     level = [value]
     for _ in range(depth + 1):
@@ -224,37 +232,81 @@ def hart_number(thread):
     return lwp - 1 if lwp > 0 else thread.num - 1
 
 
-def cpu_of(hart, tp, privilege):
-    """The hart's struct cpu: from tp in S-mode (tp points at it), else cpus[hart]."""
+def struct_at(address, type_name):
+    return gdb.Value(address).cast(gdb.lookup_type(type_name).pointer()).dereference()
+
+
+def macro_or(name, default):
+    """A macro's value when the image has macro information (-g3), else `default`."""
     try:
-        cpus = gdb.parse_and_eval(CPU_ARRAY)
+        return int(gdb.parse_and_eval(name))
     except gdb.error:
-        cpus = None
-    if privilege == 1 and tp is not None and cpus is not None:
-        start = int(cpus.address)
-        size = cpus.type.sizeof
-        if start <= tp < start + size:
-            element = cpus[0].type.sizeof
-            return cpus[(tp - start) // element]
-    if cpus is not None:
-        count = cpus.type.range()[1] + 1
-        candidate = cpus[hart % count]
-        hartid = find_member(candidate, CPU_HARTID)
-        running = find_member(candidate, CPU_RUNNING_NAME)
-        started = running is not None and int(running) != 0
-        if started and (hartid is None or int(hartid) == hart):
-            return candidate
-    return None
+        return default
 
 
-def thread_text(cpu):
-    """"thread 'sh' (tid 3, pid 2, THREAD_RUNNING)", or what can be told without threads."""
-    if cpu is None:
-        return "no struct cpu (the kernel has not started this hart)"
-    current = find_member(cpu, CPU_CURRENT)
-    if current is not None and int(current) != 0:
+class HartState:
+    """What the kernel's per-hart block says about one hart: its struct hart and thread."""
+
+    def __init__(self, hart, tp, privilege):
+        self.hart = None          # struct hart, if the kernel has set this hart up
+        self.current = None       # struct thread *, if the scheduler runs here
         try:
-            thread = current.dereference()
+            blocks = gdb.parse_and_eval(HART_BLOCKS)
+        except gdb.error:
+            return
+        start, size = int(blocks.address), blocks.type.sizeof
+        block_size = blocks[0].type.sizeof
+        if privilege == 1 and tp is not None and start <= tp < start + size:
+            block = tp - (tp - start) % block_size        # in the kernel, tp is the block
+        else:
+            block = start + (hart % (size // block_size)) * block_size
+        candidate = struct_at(block, HART_STRUCT)
+        running = find_member(candidate, HART_RUNNING)
+        hart_id = find_member(candidate, HART_ID)
+        if running is None or int(running) == 0:
+            return                                        # never set up: still in OpenSBI
+        if hart_id is not None and int(hart_id) != hart and block != tp:
+            return
+        self.hart = candidate
+        self.current = self.find_current(block, block_size)
+
+    @staticmethod
+    def find_current(block, block_size):
+        """sched_hart.current: in its slot, or, if that slot moved, the slot that looks like it."""
+        slot = macro_or("HART_SLOT_SCHED", SCHED_SLOT)
+        others = [s for s in range(1, block_size // HART_SLOT_SIZE) if s != slot]
+        for number in [slot] + others:
+            sched = struct_at(block + number * HART_SLOT_SIZE, SCHED_STRUCT)
+            current = find_member(sched, SCHED_CURRENT)
+            idle = find_member(sched, SCHED_IDLE)
+            if current is not None and looks_like_thread(current) and \
+                    (idle is None or looks_like_thread(idle)):
+                return current
+        return None
+
+    @property
+    def running(self):
+        return c_string(find_member(self.hart, HART_RUNNING)) if self.hart is not None else None
+
+
+def looks_like_thread(pointer):
+    """A non-NULL struct thread * whose name reads as a name."""
+    try:
+        if int(pointer) == 0:
+            return False
+        name = c_string(find_member(pointer.dereference(), THREAD_NAME))
+        return bool(name) and name.isprintable()
+    except (gdb.error, gdb.MemoryError):
+        return False
+
+
+def thread_text(state):
+    """"thread 'sh' (tid 3, pid 2, THREAD_RUNNING)", or what can be told without threads."""
+    if state.hart is None:
+        return "not set up by the kernel (no per-hart block)"
+    if state.current is not None:
+        try:
+            thread = state.current.dereference()
             name = c_string(find_member(thread, THREAD_NAME)) or "?"
             details = []
             tid = find_member(thread, THREAD_ID)
@@ -265,23 +317,22 @@ def thread_text(cpu):
                 pid = find_member(process.dereference(), PROCESS_PID)
                 if pid is not None:
                     details.append("pid %d" % int(pid))
-            state = find_member(thread, THREAD_STATE)
-            if state is not None:
-                details.append(str(state))
+            state_value = find_member(thread, THREAD_STATE)
+            if state_value is not None:
+                details.append(str(state_value))
             return "thread '%s' (%s)" % (name, ", ".join(details))
         except (gdb.error, gdb.MemoryError) as error:
-            return "thread at 0x%x (unreadable: %s)" % (int(current), error)
-    running = c_string(find_member(cpu, CPU_RUNNING_NAME))
+            return "thread at 0x%x (unreadable: %s)" % (int(state.current), error)
+    running = state.running
     return "running '%s' (before threads)" % running if running else "thread unknown"
 
 
-def pid_and_name(cpu):
+def pid_and_name(state):
     """(pid, name) of the thread a hart runs, for user addresses: '[pid 3 sh]'."""
-    current = find_member(cpu, CPU_CURRENT) if cpu is not None else None
-    if current is None or int(current) == 0:
+    if state.current is None:
         return "?", "?"
     try:
-        thread = current.dereference()
+        thread = state.current.dereference()
         name = c_string(find_member(thread, THREAD_NAME)) or "?"
         process = find_member(thread, THREAD_PROCESS)
         pid = find_member(process.dereference(), PROCESS_PID) if process is not None else None
@@ -363,8 +414,8 @@ def hart_report(hart, with_backtrace):
     """The lines for one hart; the memory-view hart is selected, as memory_view() chose."""
     pc, ra, privilege = hart["pc"], hart["ra"], hart["priv"]
     mode = PRIVILEGE_NAMES.get(privilege, "mode ?")
-    cpu = cpu_of(hart["hart"], hart["tp"], privilege)
-    lines = ["hart %d  %s  %s" % (hart["hart"], mode, thread_text(cpu))]
+    state = HartState(hart["hart"], hart["tp"], privilege)
+    lines = ["hart %d  %s  %s" % (hart["hart"], mode, thread_text(state))]
     if privilege == 3:
         lines.append("    pc 0x%016x in OpenSBI (M-mode: a hart the kernel has not started, "
                      "or an SBI call)" % pc)
@@ -372,7 +423,7 @@ def hart_report(hart, with_backtrace):
     if privilege == 0:
         # User code: addresses of the program, which scripts/decode_log.py reads
         # with build/user/NAME.elf when the line names it as [pid N NAME].
-        pid, name = pid_and_name(cpu)
+        pid, name = pid_and_name(state)
         lines.append("    pc 0x%016x [pid %s %s] user code" % (pc, pid, name))
         lines.append("    ra 0x%016x [pid %s %s]" % (ra, pid, name))
         return lines

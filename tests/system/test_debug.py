@@ -150,7 +150,7 @@ def test_the_debug_build_is_at_og_and_boots_to_the_end():
 
 
 def test_the_debug_build_shows_trap_and_syscall_variables(gdb_socket):
-    """At -Og the trap frame and the syscall arguments are readable, not <optimized out>."""
+    """At -Og the trap frame and the system call's locals are readable, not <optimized out>."""
     kernel = image(DEBUG_IMAGE)
     vm = Qemu(kernel, bootargs="init=usertests", gdb_socket=gdb_socket, extra=("-S",),
               timeout=60)
@@ -159,7 +159,7 @@ def test_the_debug_build_shows_trap_and_syscall_variables(gdb_socket):
             ["gdb-multiarch", "-batch", "-nx", "-q", kernel,
              "-x", str(ROOT / "scripts" / "gdbinit"),
              "-ex", "kernel-connect " + gdb_socket,
-             "-ex", "break syscall_handle", "-ex", "continue",
+             "-ex", "break syscall_dispatch", "-ex", "continue",
              "-ex", "info args", "-ex", "print *context",
              "-ex", "next", "-ex", "next", "-ex", "print number",
              "-ex", "delete", "-ex", "break trap_dispatch", "-ex", "continue",
@@ -169,7 +169,7 @@ def test_the_debug_build_shows_trap_and_syscall_variables(gdb_socket):
     finally:
         vm.kill()
     out = gdb.stdout + gdb.stderr
-    syscall = out[out.index("syscall_handle (context="):out.index("Breakpoint 3 at")]
+    syscall = out[out.index("syscall_dispatch (context="):out.index("Breakpoint 3 at")]
     assert syscall.count("struct context {") == 1 and "optimized out" not in syscall, out
     # The local `number` is read from a7: both show the same system call number.
     a7 = int(re.search(r"a7\s+0x([0-9a-f]{16})", syscall).group(1), 16)
