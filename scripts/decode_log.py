@@ -18,6 +18,8 @@ What it decodes, and how it stays honest:
   (NAME):`, when build/user/NAME.elf exists). Elsewhere they are left alone.
 - A return address (a backtrace's `#N 0x... name+0x..`, or a value labelled
   `ra`) is looked up one byte back, so the line is the call's, not the next one.
+  A trap's backtrace starts with the trapping pc itself, marked `<- here`:
+  that one is looked up as it is.
 - Addresses written as 0x... are annotated in place. Bare 16-digit values (the
   register dump) get their annotations at the end of the line, so the columns
   stay. Ranges (0xA-0xB) and addresses already followed by an annotation are
@@ -313,8 +315,13 @@ class Decoder:
         self.check_kmain(line)
         program = self.program_for(line)
 
+        # A backtrace's frames are return addresses, except the trapping pc ("<- here").
+        pc_frame = ANSI.sub("", line).rstrip().endswith("<- here")
+
         def is_return(before):
-            return bool(BACKTRACE_FRAME.search(before) or RETURN_LABEL.search(before))
+            if BACKTRACE_FRAME.search(before):
+                return not pc_frame
+            return bool(RETURN_LABEL.search(before))
 
         def skip(match, text):
             after = text[match.end():]

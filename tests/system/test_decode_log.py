@@ -49,6 +49,10 @@ def test_a_trap_report_decodes_sepc_ra_and_the_register_dump():
                      r"\(tests/kernel/trap_illegal\.c:\d+\)\]", decoded), decoded
     assert re.search(r"ra      0x[0-9a-f]{16} \[kernel_run \(tests/kernel/trap_illegal\.c:\d+\)\]",
                      decoded), decoded
+    # A trap's backtrace starts at the trapping pc ("<- here"): the same line as sepc's.
+    sepc_line = re.search(r"sepc    0x[0-9a-f]{16} \[\S+ \((\S+)\)\]", decoded).group(1)
+    assert re.search(r"#0 0x[0-9a-f]+ \[trap_illegal_instruction_here \(%s\)\] .*<- here"
+                     % re.escape(sepc_line), decoded), decoded
     # The dump keeps its columns; ra's code location goes at the end of its line.
     assert re.search(r"^  zero 0{16}  ra   ffffffff[0-9a-f]{8}  .*   \[ra: kernel_run "
                      r"\(tests/kernel/trap_illegal\.c:\d+\)", decoded, re.M), decoded
