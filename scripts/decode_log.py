@@ -22,7 +22,7 @@ What it decodes, and how it stays honest:
   that one is looked up as it is.
 - Addresses written as 0x... are annotated in place. Bare 16-digit values (the
   register dump) get their annotations at the end of the line, so the columns
-  stay. Ranges (0xA-0xB) and addresses already followed by an annotation are
+  stay. Ranges (0xA-0xB, [0xA, 0xB)) and addresses already followed by an annotation are
   left as they are, so decoding twice changes nothing.
 - If the log's "kmain at 0x..." line disagrees with the image, the log is from
   another build: kernel addresses are left alone, with a warning on stderr.
@@ -50,9 +50,10 @@ STT_OBJECT, STT_FUNC = 1, 2
 # 0x-prefixed numbers, and bare 16-digit hex words (register dumps).
 HEX_0X = re.compile(r"(?<![\w.+])0x([0-9a-fA-F]{1,16})\b")
 HEX_BARE = re.compile(r"(?<![\w.])([0-9a-f]{16})\b")
-# 0xA-0xB, 0xA..0xB, 0xA .. 0xB: a range, not a place in the code.
+# 0xA-0xB, 0xA..0xB, 0xA .. 0xB, [0xA, 0xB): a range, not a place in the code.
 RANGE_AFTER = re.compile(r"(-| ?\.\. ?)0x")
 RANGE_BEFORE = re.compile(r"(-| ?\.\. ?)$")
+RANGE_BRACKETS = re.compile(r"\[0x[0-9a-fA-F]+, 0x[0-9a-fA-F]+\)")
 ALREADY_DECODED = re.compile(r" (\[(?!pid )|<|\S+ \([^()\s]+:\d+\))")
 PROGRAM_ON_LINE = re.compile(r"\[pid (?:\d+|\?) ([\w.+-]+)\]")
 PANIC_HEADER = re.compile(r"PANIC\b.* on hart \d+ \(([^)]+)\)")
@@ -326,8 +327,11 @@ class Decoder:
         def skip(match, text):
             after = text[match.end():]
             before = text[:match.start()]
-            return (RANGE_AFTER.match(after) is not None or RANGE_BEFORE.search(before) is not None
-                    or ALREADY_DECODED.match(after) is not None)
+            in_brackets = any(r.start() <= match.start() < r.end()
+                              for r in RANGE_BRACKETS.finditer(text))
+            return (in_brackets or RANGE_AFTER.match(after) is not None or
+                    RANGE_BEFORE.search(before) is not None or
+                    ALREADY_DECODED.match(after) is not None)
 
         def in_place(match):
             text = match.string

@@ -119,3 +119,9 @@ def test_a_failed_system_test_shows_decoded_frames(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert re.search(r"#0 0x[0-9a-f]+ \[backtrace_level_three \(tests/kernel/backtrace\.c:\d+\)\]",
                      done.stdout), done.stdout
+
+
+def test_ranges_are_left_alone():
+    line = "  segment: text [0x10000, 0x11000) R-XU-\n"
+    decoded, _ = decode("[pid 7 fault_store] killed\n" + line, image("kernel"))
+    assert decoded.endswith(line), decoded
