@@ -3,7 +3,7 @@
 
     test_layer.py run NAME RESULTS-DIR -- COMMAND...
         Run COMMAND, showing its output and keeping it in RESULTS-DIR/NAME.log;
-        write RESULTS-DIR/NAME.json (status, seconds, one-line summary).
+        write RESULTS-DIR/NAME.json (status, wall and CPU seconds, summary).
         Always exits 0: a failed layer must not stop the layers after it.
     test_layer.py summary RESULTS-DIR NAME...
         One line per layer, then the verdict. Exits 1 if any layer failed or
@@ -16,6 +16,7 @@ errors (images).
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -60,6 +61,7 @@ def run(name, results, command):
     os.makedirs(results, exist_ok=True)
     log_path = os.path.join(results, name + ".log")
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log_path, "wb") as log:
         # close_fds=False: a nested make needs the jobserver's descriptors.
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -70,11 +72,14 @@ def run(name, results, command):
             log.write(chunk)
         status = process.wait()
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(log_path, errors="replace") as log:
         output = log.read()
     summary = SUMMARIES.get(name, lambda _: "")(output)
     with open(os.path.join(results, name + ".json"), "w") as out:
-        json.dump({"status": status, "seconds": round(seconds, 1), "summary": summary}, out)
+        json.dump({"status": status, "seconds": round(seconds, 1), "cpu": round(cpu, 1),
+                   "summary": summary}, out)
     return 0
 
 
@@ -92,8 +97,9 @@ def summary(results, names):
         ok = verdict["status"] == 0
         if not ok:
             failed.append(name)
-        print("  %-8s %s  %-62s %6.1f s" % (name, "PASS" if ok else "FAIL", verdict["summary"],
-                                           verdict["seconds"]))
+        print("  %-8s %s  %-58s %6.1f s (cpu %.0f s)" % (
+            name, "PASS" if ok else "FAIL", verdict["summary"], verdict["seconds"],
+            verdict.get("cpu", 0)))
     if failed:
         print("make test: FAILED: %s" % ", ".join(failed))
         return 1
