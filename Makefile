@@ -290,8 +290,9 @@ test-layers: $(addprefix test-,$(TEST_LAYERS))
 
 # After the images, beside the system tests: those wait on QEMU often, and the
 # host tests' compiles fill the gaps, while the images get both jobs first.
+# Its own TEST_JOBS: the system tests' pytest holds a job slot but compiles nothing.
 test-host: test-images
-	$(Q)$(TEST_LAYER) host $(TEST_RESULTS) -- $(MAKE) --no-print-directory host-test
+	$(Q)$(TEST_LAYER) host $(TEST_RESULTS) -- $(MAKE) --no-print-directory -j$(TEST_JOBS) host-test
 
 test-host-py:
 	$(Q)$(TEST_LAYER) host-py $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
