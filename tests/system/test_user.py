@@ -10,17 +10,14 @@ import re
 import pytest
 
 import ktap
-from qemu import Hang, run
+from qemu import usertests_collection_run
 
 PROMPT = r"\$ "
 
 
 @functools.lru_cache(maxsize=None)
 def usertests_run():
-    try:
-        return run("kernel", bootargs="init=usertests", timeout=300)
-    except Hang as hang:
-        return None, str(hang)
+    return usertests_collection_run()
 
 
 def pytest_generate_tests(metafunc):
