@@ -180,9 +180,10 @@ debug-image: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(DEBUG_BUILD) OPT=$(DEBUG_OPT) $(DEBUG_ELF)
 
 # Two terminals: `make qemu-gdb` in one (the console is there), `make gdb` in the other.
+# Under a debugger a panic parks the hart (panic=halt) instead of ending QEMU.
 qemu-gdb: debug-image
 	@echo "QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal."
-	$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+	$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "panic=halt $(BOOTARGS)" \
 		-S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 GDB_ARGS = -q $(DEBUG_ELF) -x scripts/gdbinit -ex 'kernel-connect :$(GDBPORT)' \
@@ -197,7 +198,7 @@ gdb: debug-image
 debug: debug-image
 	@echo "debug: console log $(DEBUG_CONSOLE).log; type into it with 'make console GDBPORT=$(GDBPORT)'"
 	$(Q)$(PYTHON) scripts/debug.py --pid-dir $(DEBUG_CONSOLE).run -- \
-		$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+		$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "panic=halt $(BOOTARGS)" \
 		-S -gdb tcp:127.0.0.1:$(GDBPORT) -display none -monitor none \
 		-chardev socket,id=console,path=$(DEBUG_CONSOLE).sock,server=on,wait=off,logfile=$(DEBUG_CONSOLE).log \
 		-serial chardev:console \

@@ -74,6 +74,12 @@ def main():
     try:
         if saved is not None:
             tty.setraw(0)
+            # Raw input (each key goes straight to the kernel), but keep the
+            # terminal's output processing: the kernel ends lines with a bare
+            # "\n", and ONLCR turns it into the "\r\n" a terminal needs.
+            mode = termios.tcgetattr(0)
+            mode[1] |= termios.OPOST | termios.ONLCR
+            termios.tcsetattr(0, termios.TCSANOW, mode)
         why = relay(sock)
     finally:
         if saved is not None:

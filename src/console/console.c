@@ -1,9 +1,10 @@
 /*
- * console.c: kprintf and the log functions, on top of the SBI console.
+ * console.c: kprintf and the log functions.
  *
- * kprintf formats into a small buffer and hands it to the SBI in pieces,
- * all under the console lock, so printing is safe with interrupts on or
- * off, from any hart, and lines from two harts never mix.
+ * kprintf formats into a small buffer and hands it, in pieces, to the
+ * console's writer (the SBI console at first, the UART once its driver
+ * takes over), all under the console lock, so printing is safe with
+ * interrupts on or off, from any hart, and lines from two harts never mix.
  */
 #include "console/console.h"
 

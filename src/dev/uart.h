@@ -1,11 +1,13 @@
 /*
- * uart.h: the 16550 UART's receive side, driven by its interrupt.
+ * uart.h: the 16550 UART: the console's output, and its receive side,
+ * driven by its interrupt.
  *
  * Each byte the UART receives raises its interrupt (through the PLIC); the
  * handler moves every waiting byte into a ring buffer, where the console
  * input layer (tty/tty.h) picks them up. A full ring drops the new
- * byte and counts it: input is never lost silently. Kernel output still goes
- * through the SBI console, which writes to this same UART.
+ * byte and counts it: input is never lost silently. Kernel output goes
+ * through this UART too, polled (uart_init_output, below): only the lines
+ * printed before kmain calls it go through the SBI console.
  */
 #ifndef DEV_UART_H
 #define DEV_UART_H
@@ -18,16 +20,16 @@
 
 /*
  * Find the console UART in the device tree (/chosen stdout-path, else the
- * first ns16550a), turn on its FIFO and receive interrupt, route that
- * through the PLIC. Without a UART it says so, and input stays empty.
- */
-/*
- * Find the UART in the device tree and make it the console's output (it
- * replaces the SBI console: console_set_writer). Early in boot, before
- * interrupts: kmain calls it right after the device tree is read.
+ * first ns16550a) and make it the console's output (it replaces the SBI
+ * console: console_set_writer). Early in boot, before interrupts: kmain
+ * calls it right after the device tree is read.
  */
 void uart_init_output(void);
 
+/*
+ * Turn on the UART's FIFO and receive interrupt, routed through the PLIC.
+ * Without a UART it says so, and input stays empty.
+ */
 void uart_init(void);
 bool uart_present(void);
 

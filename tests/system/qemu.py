@@ -6,7 +6,7 @@ read through QEMU's gdbstub on a unix socket that every run has and nobody
 uses until then (scripts/hang_report.py). Kernel and user addresses in
 failure messages are decoded to function (file:line) (scripts/decode_log.py;
 conftest.py does the same for assertion messages).
-Output is cleaned for matching: OpenSBI's console turns "\\n" into "\\r\\n",
+Output is cleaned for matching: the terminal QEMU writes to turns "\\n" into "\\r\\n",
 so "\\r" is dropped, and the log levels' ANSI colours are stripped.
 """
 import fcntl
