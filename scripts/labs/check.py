@@ -229,8 +229,10 @@ def check_lab(root, lab, base, keep):
                     if t.get("status") == "failed" and "score" in t]
             report.done(bool(lost), "caught by %s" % lost[0] if lost else
                         "scored full marks: the tests do not notice (%s)" % why)
-    if not keep and not report.problems:
+    if not keep:
+        # The work trees hold a whole build each; the logs stay in logs/.
         shutil.rmtree(handout_dir, ignore_errors=True)
+        shutil.rmtree(ref_work, ignore_errors=True)
     print("lab %d: %s in %.0fs" % (lab.number, "OK" if not report.problems else
                                    "%d problems" % len(report.problems),
                                    time.monotonic() - report.started), flush=True)

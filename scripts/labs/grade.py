@@ -492,7 +492,11 @@ def autograde_main(source, submission, json_path, build_dir):
 
 # ---- Variants, for lab-check -----------------------------------------------------------
 
-SEED_SKIP = ("grade", "lab-check", "mutate", ".pytest_cache")
+# Not copied: other graders' trees, and what no lab's grading builds from the
+# seed. fsimg holds sparse disk images that a plain copy would write out in
+# full (gigabytes); make remakes them in seconds if a test needs them.
+SEED_SKIP = ("grade", "lab-check", "mutate", ".pytest_cache", "fsimg", "debug", "stride",
+             "list", "test-results")
 
 
 def seed(work, source_root):
