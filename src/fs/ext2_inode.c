@@ -365,6 +365,20 @@ void ext2_stat(struct ext2_inode *inode, struct ext2_stat *out)
     out->atime = d->i_atime;
     out->mtime = d->i_mtime;
     out->ctime = d->i_ctime;
+    out->rdev_major = 0;
+    out->rdev_minor = 0;
+    uint16_t type = d->i_mode & EXT2_S_IFMT;
+    if (type == EXT2_S_IFCHR || type == EXT2_S_IFBLK) {
+        /* Linux's two encodings: old (major:8, minor:8) in i_block[0], else new in i_block[1]. */
+        if (d->i_block[0] != 0) {
+            out->rdev_major = (d->i_block[0] >> 8) & 0xff;
+            out->rdev_minor = d->i_block[0] & 0xff;
+        } else {
+            uint32_t dev = d->i_block[1];
+            out->rdev_major = (dev & 0xfff00) >> 8;
+            out->rdev_minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        }
+    }
     mutex_unlock(&inode->lock);
 }
 
