@@ -7,7 +7,7 @@
 #   make bench    instruction counts under qemu -icount, into build/bench.json
 #
 # Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1 HEAP=buddy
-#          SCHED=fifo|stride SLICE=2
+#          SCHED=fifo|stride SLICE=2 FS_SIZE=32M EXTRA=dir (files to add to the disk)
 
 # ---- Tools -----------------------------------------------------------------
 CROSS   ?= riscv64-unknown-elf-
@@ -81,18 +81,35 @@ BENCH_OBJS  := $(call obj,$(BENCH_SRCS))
 IMAGES := $(BUILD)/kernel.elf $(BUILD)/ktest.elf $(BUILD)/bench.elf \
           $(patsubst %,$(BUILD)/tests/%.elf,$(TEST_KERNELS))
 
-.PHONY: all images deps qemu qemu-gdb gdb debug test host-test system-test ktest bench \
+.PHONY: all images image deps qemu qemu-gdb gdb debug test host-test system-test ktest bench \
         clean format lint
-all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin
+all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/fs.img
 
-images: $(IMAGES)
+images: $(IMAGES) $(BUILD)/fs.img
 
 # ---- User programs -------------------------------------------------------------
 # user/user.mk builds every user/prog/*.c into $(BUILD)/user/NAME.elf and packs
-# them all into $(USER_PROGRAMS_OBJ), which every kernel image links
-# (src/exec/user_program.h). It comes after `all`, which stays the default goal.
+# them all into $(USER_PROGRAMS_OBJ), which the test images link (ktest, bench,
+# tests/kernel/*; src/exec/user_program.h). The kernel proper links no table:
+# its programs are files in /bin on the disk. It comes after `all`, which stays
+# the default goal.
 include user/user.mk
-KERNEL_OBJS += $(USER_PROGRAMS_OBJ)
+
+# ---- The disk ------------------------------------------------------------------
+# $(BUILD)/fs.img: ext2, made by mke2fs -d from a staging folder ($(BUILD)/fsroot)
+# with every program in /bin, /home, /tmp, /etc/motd and the device files in
+# /dev (scripts/mkfs_image.sh). `make image EXTRA=dir` adds dir's files on top.
+# It is made again whenever a program changes: keep your own files in EXTRA.
+FS_SIZE ?= 32M
+EXTRA   ?=
+$(BUILD)/fs.img: $(USER_PACKED_ELFS) scripts/mkfs_image.sh $(if $(EXTRA),FORCE)
+	@echo "  MKE2FS  $@ ($(FS_SIZE)$(if $(EXTRA), + $(EXTRA)))"
+	$(Q)sh scripts/mkfs_image.sh $@ $(FS_SIZE) $(BUILD)/fsroot $(BUILD)/user/packed $(EXTRA)
+image: $(BUILD)/fs.img
+
+# The disk on virtio-mmio, with the modern interface (QEMU 7.2 defaults to legacy).
+QEMU_DISK = -drive file=$(BUILD)/fs.img,if=none,format=raw,id=hd0 \
+            -device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 
 # The flags are part of the build: a changed HZ= or OPT= must rebuild everything.
 $(BUILD)/flags: FORCE
@@ -145,9 +162,9 @@ $(BUILD)/obj/ksyms_empty.o: $(BUILD)/ksyms_empty.S
 	$(CC) $(ASFLAGS) -c $< -o $@
 
 $(eval $(call link_image,kernel,$(KERNEL_OBJS)))
-$(eval $(call link_image,ktest,$(KERNEL_OBJS) $(KTEST_OBJS)))
-$(eval $(call link_image,bench,$(KERNEL_OBJS) $(BENCH_OBJS)))
-$(foreach t,$(TEST_KERNELS),$(eval $(call link_image,tests/$(t),$(KERNEL_OBJS) $(call obj,tests/kernel/$(t).c))))
+$(eval $(call link_image,ktest,$(KERNEL_OBJS) $(USER_PROGRAMS_OBJ) $(KTEST_OBJS)))
+$(eval $(call link_image,bench,$(KERNEL_OBJS) $(USER_PROGRAMS_OBJ) $(BENCH_OBJS)))
+$(foreach t,$(TEST_KERNELS),$(eval $(call link_image,tests/$(t),$(KERNEL_OBJS) $(USER_PROGRAMS_OBJ) $(call obj,tests/kernel/$(t).c))))
 
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
@@ -158,13 +175,13 @@ QEMU_MACHINE = -machine virt -bios default -m $(MEM) -smp $(SMP) -nographic -no-
 deps:
 	@sh scripts/install-deps.sh
 
-qemu: deps $(BUILD)/kernel.elf
-	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)"
+qemu: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)"
 
 # Two terminals: `make qemu-gdb` in one, `make gdb` in the other.
-qemu-gdb: deps $(BUILD)/kernel.elf
+qemu-gdb: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
 	@echo "QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal."
-	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
 		-S -gdb tcp::$(GDBPORT)
 
 GDB_ARGS = -q $(BUILD)/kernel.elf -ex 'set confirm off' -ex 'target remote :$(GDBPORT)' \
@@ -175,9 +192,9 @@ gdb: $(BUILD)/kernel.elf
 
 # One terminal: QEMU in the background (its console goes to build/qemu-debug.log),
 # GDB in the foreground. Quitting GDB ends QEMU.
-debug: deps $(BUILD)/kernel.elf
+debug: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
 	@echo "QEMU console output goes to $(BUILD)/qemu-debug.log"
-	$(QEMU) $(QEMU_MACHINE) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
 		-S -gdb tcp::$(GDBPORT) -serial file:$(BUILD)/qemu-debug.log -monitor none \
 		-display none & echo $$! > $(BUILD)/qemu-debug.pid
 	-$(GDB) $(GDB_ARGS)

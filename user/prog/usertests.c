@@ -220,7 +220,7 @@ static void test_fork_bomb_returns_every_frame(void)
     pid_t pid = fork();
     if (pid == 0) {
         char *argv[] = {"forkbomb", NULL};
-        execv("forkbomb", argv);
+        execvp("forkbomb", argv);
         _exit(127);
     }
     int status;
@@ -234,7 +234,7 @@ static void test_fork_bomb_returns_every_frame(void)
 static void test_exec_missing_program(void)
 {
     char *argv[] = {"no_such_program", NULL};
-    CHECK(execv("no_such_program", argv) < 0 && errno == ENOENT);
+    CHECK(execvp("no_such_program", argv) < 0 && errno == ENOENT);
 }
 
 static void test_unknown_syscall_is_enosys(void)
@@ -359,7 +359,7 @@ static void run_in_child(const struct usertest *test)
         test->function();
         _exit(check_failures);
     }
-    execv(test->argv[0], (char *const *)test->argv);
+    execvp(test->argv[0], (char *const *)test->argv);
     printf("    # cannot run %s: %s\n", test->argv[0], strerror(errno));
     _exit(127);
 }
