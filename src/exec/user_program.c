@@ -6,14 +6,6 @@
 
 #include "lib/string.h"
 
-/*
- * An image that links no table (the kernel proper, whose programs live on
- * the disk) gets these empty ones; user/programs.S's strong symbols replace
- * them in the images that carry programs.
- */
-__attribute__((weak)) const struct user_program user_programs[1];
-__attribute__((weak)) const size_t user_program_count = 0;
-
 const struct user_program *user_program_find(const char *name)
 {
     if (name == NULL)

@@ -8,6 +8,8 @@ so "\\r" is dropped, and the log levels' ANSI colours are stripped.
 import io
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pexpect
@@ -34,13 +36,36 @@ def image(name):
     return str(path)
 
 
-class Qemu:
-    """One QEMU run. Use expect()/send() to talk to it, wait() for its end."""
+def disk_copy(source=None, directory=None):
+    """A fresh copy of a disk image (build/fs.img by default) that one run may write:
+    tests run in parallel, and each must check what its own kernel wrote."""
+    source = Path(source) if source else BUILD / "fs.img"
+    if not source.exists():
+        raise FileNotFoundError("%s is not built: run `make images` first" % source)
+    directory = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="disk-"))
+    copy = directory / source.name
+    shutil.copyfile(source, copy)
+    return copy
 
-    def __init__(self, image_path, bootargs="", mem="128M", smp=1, extra=(), timeout=60):
+
+def disk_args(disk):
+    """QEMU's options for `disk` as a virtio-blk device, with the modern virtio-mmio."""
+    return ["-drive", "file=%s,if=none,format=raw,id=hd0" % disk,
+            "-device", "virtio-blk-device,drive=hd0", "-global", "virtio-mmio.force-legacy=false"]
+
+
+class Qemu:
+    """One QEMU run. Use expect()/send() to talk to it, wait() for its end.
+    disk: an image file to attach as the virtio disk (written in place: pass a copy)."""
+
+    def __init__(self, image_path, bootargs="", mem="128M", smp=1, extra=(), timeout=60,
+                 disk=None):
         self.timeout = timeout
+        self.disk = disk
         args = ["-machine", "virt", "-bios", "default", "-m", mem, "-smp", str(smp),
                 "-nographic", "-no-reboot", "-kernel", image_path, "-append", bootargs]
+        if disk is not None:
+            args += disk_args(disk)
         args += list(extra)
         self.log = io.StringIO()
         self.child = pexpect.spawn("qemu-system-riscv64", args, encoding="utf-8",
