@@ -70,7 +70,7 @@ int ext2_dir_check_ino(const struct ext2_fs *fs, uint32_t ino)
     if (ino > fs->sb.s_inodes_count || (ino < fs->sb.s_first_ino && ino != EXT2_ROOT_INO)) {
         log_warn("ext2: %s: directory entry names inode %u (valid: 2, %u..%u)", fs->dev->name, ino,
                  fs->sb.s_first_ino, fs->sb.s_inodes_count);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     return 0;
 }
@@ -106,7 +106,7 @@ static int ext2_dir_check_block(const struct ext2_inode *dir, const uint8_t *dat
         if (problem != NULL) {
             log_warn("ext2: %s: directory %u, block %u, offset %u: %s", fs->dev->name, dir->ino,
                      lblock, offset, problem);
-            return -EUCLEAN;
+            return ext2_corrupted(fs);
         }
         offset += ((const struct ext2_dir_entry *)(data + offset))->rec_len;
     }
@@ -120,7 +120,7 @@ static int ext2_dir_blocks(const struct ext2_inode *dir, uint32_t *count)
     if (size % dir->fs->block_size != 0 || size / dir->fs->block_size > UINT32_MAX) {
         log_warn("ext2: %s: directory %u has size %llu, not a multiple of %u", dir->fs->dev->name,
                  dir->ino, (unsigned long long)size, dir->fs->block_size);
-        return -EUCLEAN;
+        return ext2_corrupted(dir->fs);
     }
     *count = (uint32_t)(size / dir->fs->block_size);
     return 0;
@@ -136,7 +136,7 @@ static int ext2_dir_read_block(struct ext2_inode *dir, uint32_t lblock, struct b
     if (block == 0) {
         log_warn("ext2: %s: directory %u has a hole at block %u", dir->fs->dev->name, dir->ino,
                  lblock);
-        return -EUCLEAN;
+        return ext2_corrupted(dir->fs);
     }
     err = bcache_read(dir->fs->dev, block, out);
     if (err != 0)

@@ -60,7 +60,7 @@ static int ext2_inode_check(const struct ext2_inode *inode)
         return 0;
     log_warn("ext2: %s: inode %u is corrupted: %s (mode 0%o, links %u)", inode->fs->dev->name,
              inode->ino, problem, d->i_mode, d->i_links_count);
-    return -EUCLEAN;
+    return ext2_corrupted(inode->fs);
 }
 
 static int ext2_inode_read(struct ext2_inode *inode)
@@ -112,7 +112,7 @@ static int ext2_inode_clear_slot(struct ext2_fs *fs, uint32_t ino)
     if (old->i_links_count != 0) {
         log_error("ext2: %s: inode bitmap says inode %u is free, but it has %u links",
                   fs->dev->name, ino, old->i_links_count);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     } else {
         memset(buf->data + offset, 0, fs->inode_size);
         bcache_mark_dirty(buf);
@@ -154,7 +154,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode **out)
     if (ino == 0 || ino > fs->sb.s_inodes_count) {
         log_warn("ext2: %s: inode number %u out of range (1..%u)", fs->dev->name, ino,
                  fs->sb.s_inodes_count);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     mutex_lock(&fs->icache_lock);
     struct ext2_inode *inode = ext2_icache_find(fs, ino);
@@ -204,7 +204,7 @@ int ext2_inode_new(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_
     mutex_unlock(&fs->icache_lock);
     if (in_use) {
         log_error("ext2: %s: inode %u is free in the bitmap but in use", fs->dev->name, ino);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     if (inode == NULL)
         return -ENOMEM;
@@ -249,7 +249,7 @@ static int ext2_xattr_release(struct ext2_inode *inode)
     if (header->h_magic != EXT2_XATTR_MAGIC || header->h_refcount == 0) {
         log_warn("ext2: %s: inode %u: attribute block %u is corrupted", fs->dev->name, inode->ino,
                  block);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     } else {
         header->h_refcount--;
         last = header->h_refcount == 0;

@@ -39,6 +39,7 @@ struct ext2_fs {
     uint32_t gdt_blocks;         /* blocks of the descriptor table */
     bool read_only;
     bool has_filetype;
+    bool corruption_seen; /* ext2_corrupted was called: not clean at shutdown */
     ext2_clock_fn clock;
     struct mutex namespace_lock;
     struct mutex alloc_lock;
@@ -58,6 +59,14 @@ struct ext2_inode {
 };
 
 /* ---- ext2_super.c ------------------------------------------------------------- */
+
+/*
+ * The disk is damaged where the caller looked. Returns -EUCLEAN for the
+ * caller to return, and remembers it: at shutdown the superblock is then
+ * marked with EXT2_ERROR_FS instead of clean, so that e2fsck -p checks the
+ * disk rather than trusting it (Linux's ext2_error does the same at once).
+ */
+int ext2_corrupted(const struct ext2_fs *fs);
 
 /* Copy the superblock / a group descriptor into its buffer (dirty, written later). */
 int ext2_super_write(struct ext2_fs *fs);

@@ -410,6 +410,13 @@ int ext2_unmount(struct ext2_fs *fs)
     return err;
 }
 
+int ext2_corrupted(const struct ext2_fs *fs)
+{
+    /* Bookkeeping, not the file system's state: the checks that find damage hold it const. */
+    __atomic_store_n(&((struct ext2_fs *)fs)->corruption_seen, true, __ATOMIC_RELAXED);
+    return -EUCLEAN;
+}
+
 int ext2_shutdown(struct ext2_fs *fs)
 {
     if (fs->read_only)
@@ -426,14 +433,20 @@ int ext2_shutdown(struct ext2_fs *fs)
     mutex_unlock(&fs->icache_lock);
     int err = bcache_sync_device(fs->dev);
     mutex_lock(&fs->alloc_lock);
-    if (err == 0 && !orphans) {
+    bool corrupted = __atomic_load_n(&fs->corruption_seen, __ATOMIC_RELAXED);
+    if (corrupted) {
+        fs->sb.s_state = (uint16_t)(fs->sb.s_state | EXT2_ERROR_FS);
+        err = ext2_super_write(fs);
+    } else if (err == 0 && !orphans) {
         fs->sb.s_state = fs->state_at_mount;
         err = ext2_super_write(fs);
     }
     fs->read_only = true; /* from here on every write is -EROFS */
     mutex_unlock(&fs->alloc_lock);
     int sync_err = bcache_sync_device(fs->dev);
-    if (orphans)
+    if (corrupted)
+        log_warn("ext2: %s: damage was found: marked with errors; run e2fsck", fs->dev->name);
+    else if (orphans)
         log_warn("ext2: %s: unlinked files are still open at shutdown: run e2fsck -p",
                  fs->dev->name);
     return err != 0 ? err : sync_err;
