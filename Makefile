@@ -206,8 +206,8 @@ ktest: deps $(BUILD)/ktest.elf
 	@sh scripts/run-image.sh $(BUILD)/ktest.elf $(TIMEOUT) "ktest.filter=$(KTEST) $(BOOTARGS)" \
 		$(QEMU_MACHINE) -icount shift=0,sleep=off
 
-bench: deps $(BUILD)/bench.elf
-	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json
+bench: deps $(BUILD)/bench.elf $(BUILD)/fs.img
+	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs.img
 
 # ---- Tests ---------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
