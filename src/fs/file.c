@@ -31,14 +31,3 @@ void file_put(struct file *file)
         file->ops->release(file);
     kfree(file);
 }
-
-bool file_readable(const struct file *file)
-{
-    return (file->flags & O_ACCMODE) != O_WRONLY;
-}
-
-bool file_writable(const struct file *file)
-{
-    uint32_t mode = file->flags & O_ACCMODE;
-    return mode == O_WRONLY || mode == O_RDWR;
-}

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/fcntl.h"
 #include "abi/stat.h"
 #include "proc/mutex.h"
 
@@ -93,7 +94,15 @@ static inline struct file *file_ref(struct file *file)
 void file_put(struct file *file);
 
 /* May this open file be read / written (its access mode)? */
-bool file_readable(const struct file *file);
-bool file_writable(const struct file *file);
+static inline bool file_readable(const struct file *file)
+{
+    return (file->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static inline bool file_writable(const struct file *file)
+{
+    uint32_t mode = file->flags & O_ACCMODE;
+    return mode == O_WRONLY || mode == O_RDWR;
+}
 
 #endif

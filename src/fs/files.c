@@ -49,6 +49,24 @@ struct file *files_get(int fd)
     return file;
 }
 
+struct file *files_borrow(int fd, bool *referenced)
+{
+    struct process *process = process_current();
+    struct process_files *files = process->files;
+    if (__atomic_load_n(&process->live_threads, __ATOMIC_RELAXED) != 1 || files == NULL) {
+        *referenced = true;
+        return files_get(fd);
+    }
+    *referenced = false;
+    return fd_in_range(fd) ? files->slots[fd] : NULL;
+}
+
+void files_end_borrow(struct file *file, bool referenced)
+{
+    if (referenced)
+        file_put(file);
+}
+
 static void set_close_on_exec_locked(struct process_files *files, int fd, bool on)
 {
     if (on)

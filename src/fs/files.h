@@ -33,6 +33,18 @@ struct ext2_inode;
 struct file *files_get(int fd);
 
 /*
+ * The same, for the length of one system call, more cheaply: while the
+ * process has one thread, nothing else can close fd before the call ends
+ * (other processes have tables of their own, and only this thread changes
+ * this one), so the descriptor's own reference keeps the file alive and
+ * neither the table's lock nor a reference is needed. With more threads it
+ * is files_get. *referenced says which it was, for files_end_borrow.
+ * (Linux's fdget makes the same bargain for a table that is not shared.)
+ */
+struct file *files_borrow(int fd, bool *referenced);
+void files_end_borrow(struct file *file, bool referenced);
+
+/*
  * Put `file` in the lowest free descriptor >= `lowest`, taking over the
  * caller's reference. Returns the descriptor, or -EMFILE (the reference
  * stays the caller's) or -EINVAL (`lowest` out of range).

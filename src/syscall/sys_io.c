@@ -23,7 +23,7 @@
 #define RW_COUNT_MAX 0x7ffff000ul
 
 /* `offset` < 0: at the file's position (and move it); else at `offset` (pread, pwrite). */
-static long file_transfer(struct file *file, bool writing, uint64_t buffer, size_t count,
+static inline long file_transfer(struct file *file, bool writing, uint64_t buffer, size_t count,
                           int64_t offset)
 {
     if (writing ? !file_writable(file) : !file_readable(file))
@@ -48,11 +48,12 @@ static long file_transfer(struct file *file, bool writing, uint64_t buffer, size
 
 static long fd_transfer(int fd, bool writing, uint64_t buffer, size_t count, int64_t offset)
 {
-    struct file *file = files_get(fd);
+    bool referenced;
+    struct file *file = files_borrow(fd, &referenced);
     if (file == NULL)
         return -EBADF;
     long result = file_transfer(file, writing, buffer, count, offset);
-    file_put(file);
+    files_end_borrow(file, referenced);
     return result;
 }
 
