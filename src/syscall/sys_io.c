@@ -24,7 +24,7 @@
 
 /* `offset` < 0: at the file's position (and move it); else at `offset` (pread, pwrite). */
 static inline long file_transfer(struct file *file, bool writing, uint64_t buffer, size_t count,
-                          int64_t offset)
+                                 int64_t offset)
 {
     if (writing ? !file_writable(file) : !file_readable(file))
         return -EBADF;
