@@ -62,10 +62,9 @@ struct winsize {
 #define CS8    0x00000030
 #define CREAD  0x00000080
 
-/* c_lflag. */
-#define ISIG   0x00001
-#define ICANON 0x00002  /* canonical mode: read() returns whole lines, edited with erase and kill  \
-                         */
+/* c_lflag. ICANON: canonical mode, where read() returns whole lines, edited with erase and kill. */
+#define ISIG    0x00001
+#define ICANON  0x00002
 #define ECHO    0x00008 /* echo what is typed */
 #define ECHOE   0x00010 /* erase rubs the character out on the screen */
 #define ECHOK   0x00020
