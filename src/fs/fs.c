@@ -8,6 +8,7 @@
 #include "console/console.h"
 #include "console/panic.h"
 #include "dev/rtc.h"
+#include "dev/virtio_blk.h"
 #include "exec/exec.h"
 #include "fs/bcache.h"
 #include "fs/chardev.h"
@@ -102,4 +103,11 @@ void fs_shutdown(void)
                   error, flush_error);
     else
         log_info("fs: %s synced and marked clean", root_disk->name);
+    struct virtio_blk *blk = virtio_blk_get(0);
+    if (blk != NULL) {
+        struct virtio_blk_stats stats;
+        virtio_blk_get_stats(blk, &stats);
+        log_info("fs: %s: %lu requests, %lu interrupts, at most %u in flight at once",
+                 root_disk->name, stats.requests, stats.interrupts, stats.most_in_flight);
+    }
 }

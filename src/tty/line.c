@@ -41,10 +41,10 @@ static struct winsize window = {.ws_row = 24, .ws_col = 80};
 
 static struct mutex reader_lock = MUTEX_INIT(reader_lock, "tty reader");
 static char line[TTY_LINE_MAX];
-static size_t length;     /* bytes in line[] */
-static size_t committed;  /* the first `committed` of them are ready for a reader */
-static bool end_of_input; /* ^D on an empty line: the next read returns 0 */
-static bool drop_pending; /* TCSETSF: forget what was typed */
+static size_t length;         /* bytes in line[] */
+static size_t committed;      /* the first `committed` of them are ready for a reader */
+static bool end_of_input;     /* ^D on an empty line: the next read returns 0 */
+static uint32_t drop_pending; /* TCSETSF: forget the line being typed (a word, for atomics) */
 
 /* ---- Waiting for a key ------------------------------------------------------------- */
 
@@ -183,6 +183,25 @@ static void take_input(char c)
     }
 }
 
+/*
+ * Run what waits in the UART's ring through the discipline: in canonical
+ * mode until a line is finished (a full line drops what it cannot hold, but
+ * still takes its Enter), in raw mode while there is room, so a read gets
+ * every byte that is there (VMIN 1 means "at least one").
+ */
+static void take_typed_input(void)
+{
+    struct termios t;
+    tty_line_get_termios(&t);
+    bool canonical = (t.c_lflag & ICANON) != 0;
+    while (!end_of_input && (canonical ? committed == 0 : length < sizeof(line))) {
+        int byte = next_byte();
+        if (byte < 0)
+            break;
+        take_input((char)byte);
+    }
+}
+
 /* Hand up to `size` finished bytes to the reader: in canonical mode, one line at most. */
 static size_t deliver(char *buf, size_t size)
 {
@@ -219,12 +238,9 @@ long tty_line_read(char *buf, size_t size, bool nonblock)
     mutex_lock(&reader_lock);
     long result;
     for (;;) {
-        if (drop_pending) {
-            drop_pending = false;
-            length = committed = 0;
-            while (next_byte() >= 0) {
-            }
-        }
+        if (__atomic_exchange_n(&drop_pending, 0, __ATOMIC_ACQ_REL) != 0)
+            length = committed = 0; /* TCSETSF: the line too (the ring was emptied then) */
+        take_typed_input();
         if (committed > 0 && committed >= raw_minimum(size)) {
             result = (long)deliver(buf, size);
             break;
@@ -233,11 +249,6 @@ long tty_line_read(char *buf, size_t size, bool nonblock)
             end_of_input = false;
             result = 0;
             break;
-        }
-        int byte = next_byte();
-        if (byte >= 0) {
-            take_input((char)byte);
-            continue;
         }
         if (raw_minimum(size) == 0) { /* raw mode, VMIN 0: never wait */
             result = (long)deliver(buf, size);
@@ -273,9 +284,17 @@ void tty_line_set_termios(const struct termios *new_settings, bool drop_input)
 {
     spinlock_acquire(&settings_lock);
     settings = *new_settings;
-    if (drop_input)
-        drop_pending = true;
     spinlock_release(&settings_lock);
+    if (drop_input) {
+        /*
+         * What was typed so far goes now. The line being edited belongs to
+         * the reader (who may be asleep holding the reader lock), so it is
+         * dropped by the reader, the next time it looks.
+         */
+        while (next_byte() >= 0) {
+        }
+        __atomic_store_n(&drop_pending, 1, __ATOMIC_RELEASE);
+    }
 }
 
 void tty_line_get_winsize(struct winsize *out)

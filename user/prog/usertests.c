@@ -876,6 +876,45 @@ static void test_big_file_through_indirect_blocks(void)
     close(fd);
 }
 
+/*
+ * Four processes write 1 MiB each at once, more than the buffer cache holds,
+ * so blocks are evicted (written) by several processes together and the
+ * disk has several requests in flight; then each reads its file back.
+ */
+static void test_concurrent_writers(void)
+{
+    enum { WRITERS = 4, SIZE = 1024 * 1024, PIECE = 8192 };
+    pid_t pids[WRITERS];
+    for (int w = 0; w < WRITERS; w++) {
+        pids[w] = fork();
+        if (pids[w] != 0)
+            continue;
+        char name[16];
+        snprintf(name, sizeof(name), "w%d", w);
+        static uint8_t piece[PIECE];
+        int fd = open(scratch(name), O_RDWR | O_CREAT, 0644);
+        bool ok = fd >= 0;
+        for (int at = 0; ok && at < SIZE; at += PIECE) {
+            for (int i = 0; i < PIECE; i++)
+                piece[i] = (uint8_t)((at + i) * (w + 3));
+            ok = write(fd, piece, PIECE) == PIECE;
+        }
+        for (int at = 0; ok && at < SIZE; at += PIECE) {
+            ok = pread(fd, piece, PIECE, at) == PIECE;
+            for (int i = 0; ok && i < PIECE; i++)
+                ok = piece[i] == (uint8_t)((at + i) * (w + 3));
+        }
+        _exit(ok ? 0 : 1);
+    }
+    int good = 0;
+    for (int w = 0; w < WRITERS; w++) {
+        int status;
+        good += waitpid(pids[w], &status, 0) == pids[w] && WIFEXITED(status) &&
+                WEXITSTATUS(status) == 0;
+    }
+    CHECK(good == WRITERS);
+}
+
 /* Fill the disk: -ENOSPC, nothing half done, and the space comes back. */
 static void test_full_disk_is_enospc(void)
 {
@@ -1283,6 +1322,7 @@ static const struct usertest tests[] = {
     FILE_TEST(long_names_are_enametoolong),
     FILE_TEST(bad_pointers_to_file_calls),
     FILE_TEST(big_file_through_indirect_blocks),
+    FILE_TEST(concurrent_writers),
     FILE_TEST(full_disk_is_enospc),
     FILE_TEST(dev_null_and_zero),
     FILE_TEST(shell_redirections_and_pipes),
