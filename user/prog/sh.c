@@ -10,6 +10,8 @@
  *     $ ls /nowhere 2> /tmp/err     standard error to a file (2>&1: to where output goes)
  *     $ exit_code 3
  *     sh: exit_code: exit status 3
+ *     $ mkdir d && cd d; pwd         ; runs the next anyway, && only after a success,
+ *                                    || only after a failure; $? is the last status
  *
  * A name without a '/' is looked for in the directories of $PATH ("/bin"
  * without one): execvp. Words may be quoted with '...' or "..." to keep
@@ -85,7 +87,18 @@ static int read_line(char *line, size_t size)
 /* ---- Words ------------------------------------------------------------------------ */
 
 /* An operator word: the shell's own, never a quoted one. */
-enum word_kind { WORD, PIPE, REDIRECT_IN, REDIRECT_OUT, REDIRECT_APPEND, REDIRECT_ERR, ERR_TO_OUT };
+enum word_kind {
+    WORD,
+    PIPE,
+    REDIRECT_IN,
+    REDIRECT_OUT,
+    REDIRECT_APPEND,
+    REDIRECT_ERR,
+    ERR_TO_OUT,
+    THEN, /* ;  the next pipeline runs anyway */
+    AND,  /* && the next runs if this one succeeded */
+    OR,   /* || the next runs if this one failed */
+};
 
 struct word {
     enum word_kind kind;
@@ -98,6 +111,14 @@ static int operator_at(const char *p, enum word_kind *kind)
     if (strncmp(p, "2>&1", 4) == 0) {
         *kind = ERR_TO_OUT;
         return 4;
+    }
+    if (strncmp(p, "&&", 2) == 0 || strncmp(p, "||", 2) == 0) {
+        *kind = *p == '&' ? AND : OR;
+        return 2;
+    }
+    if (*p == ';') {
+        *kind = THEN;
+        return 1;
     }
     if (strncmp(p, "2>", 2) == 0) {
         *kind = REDIRECT_ERR;
@@ -172,6 +193,16 @@ struct command {
     bool error_to_output;
 };
 
+/* $? is the last command's status; other words are themselves. */
+static char *expand(char *word)
+{
+    static char status_text[12];
+    if (strcmp(word, "$?") != 0)
+        return word;
+    snprintf(status_text, sizeof(status_text), "%d", last_status);
+    return status_text;
+}
+
 /* Turn words into a pipeline of commands. Returns how many, or -1 with a message. */
 static int parse_pipeline(struct word *words, int count, struct command *commands)
 {
@@ -181,7 +212,7 @@ static int parse_pipeline(struct word *words, int count, struct command *command
         struct command *command = &commands[n];
         enum word_kind kind = words[i].kind;
         if (kind == WORD) {
-            command->argv[command->argc++] = words[i].text;
+            command->argv[command->argc++] = expand(words[i].text);
             continue;
         }
         if (kind == PIPE) {
@@ -442,6 +473,17 @@ static bool run_builtin(struct command *command)
     return true;
 }
 
+/* One pipeline: a built-in in the shell itself, or programs in children. */
+static void run_line(struct word *words, int count, struct command *commands)
+{
+    int commands_count = parse_pipeline(words, count, commands);
+    if (commands_count <= 0)
+        return;
+    if (commands_count == 1 && run_builtin(&commands[0]))
+        return;
+    run_pipeline(commands, commands_count);
+}
+
 int main(void)
 {
     bool interactive = isatty(STDIN_FILENO);
@@ -457,14 +499,19 @@ int main(void)
         if (read_line(line, sizeof(line)) < 0)
             break;
         int count = split_words(line, storage, words, WORDS_MAX);
-        if (count <= 0)
-            continue;
-        int commands_count = parse_pipeline(words, count, commands);
-        if (commands_count <= 0)
-            continue;
-        if (commands_count == 1 && run_builtin(&commands[0]))
-            continue;
-        run_pipeline(commands, commands_count);
+        /* Pipelines joined by ;, && and ||: each runs or not on the status before it. */
+        enum word_kind joined_by = THEN;
+        for (int start = 0; start < count;) {
+            int end = start;
+            while (end < count && words[end].kind != THEN && words[end].kind != AND &&
+                   words[end].kind != OR)
+                end++;
+            bool run = joined_by == THEN || (joined_by == AND) == (last_status == 0);
+            if (run)
+                run_line(words + start, end - start, commands);
+            joined_by = end < count ? words[end].kind : THEN;
+            start = end + 1;
+        }
     }
     if (interactive)
         printf("\n");

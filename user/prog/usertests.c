@@ -1218,7 +1218,8 @@ static void test_shell_redirections_and_pipes(void)
              "grep second out | cat > grepped\n"
              "mkdir sub\n"
              "cd sub\n"
-             "echo 'relative,  quoted' > here\n",
+             "echo 'relative,  quoted' > here\n"
+             "exit_code 1 && echo no > and_no || echo yes > or_yes; echo $? > status\n",
              scratch_dir);
     CHECK(write_file(scratch("script"), script));
     pid_t pid = fork();
@@ -1241,6 +1242,9 @@ static void test_shell_redirections_and_pipes(void)
     CHECK(read_file(scratch("grepped"), buf, sizeof(buf)) > 0 && strcmp(buf, "second line\n") == 0);
     CHECK(read_file(scratch("sub/here"), buf, sizeof(buf)) > 0 &&
           strcmp(buf, "relative,  quoted\n") == 0);
+    CHECK(access(scratch("sub/and_no"), F_OK) < 0); /* && after a failure: not run */
+    CHECK(read_file(scratch("sub/or_yes"), buf, sizeof(buf)) > 0 && strcmp(buf, "yes\n") == 0);
+    CHECK(read_file(scratch("sub/status"), buf, sizeof(buf)) > 0 && strcmp(buf, "0\n") == 0);
 }
 
 /* ---- The table of tests ------------------------------------------------------------- */

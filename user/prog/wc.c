@@ -1,6 +1,7 @@
 /*
- * wc [FILE...]: count lines, words and bytes of each file (or of standard
- * input), with a total when there are several.
+ * wc [-lwc] [FILE...]: count lines, words and bytes of each file (or of
+ * standard input), with a total when there are several; -l, -w, -c print
+ * only those counts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,13 +39,33 @@ static int count(int fd, const char *name, struct counts *out)
     }
 }
 
+static bool show_lines = true, show_words = true, show_bytes = true;
+
 static void print(const struct counts *c, const char *name)
 {
-    printf("%7ld %7ld %7ld%s%s\n", c->lines, c->words, c->bytes, name[0] ? " " : "", name);
+    char line[128];
+    int used = 0;
+    const long values[3] = {c->lines, c->words, c->bytes};
+    const bool shown[3] = {show_lines, show_words, show_bytes};
+    for (int i = 0; i < 3; i++) {
+        if (shown[i])
+            used += snprintf(line + used, sizeof(line) - (size_t)used, "%s%7ld",
+                             used > 0 ? " " : "", values[i]);
+    }
+    printf("%s%s%s\n", line, name[0] != '\0' ? " " : "", name);
 }
 
 int main(int argc, char **argv)
 {
+    /* -l, -w, -c: only those counts. */
+    int first = 1;
+    if (first < argc && argv[first][0] == '-' && argv[first][1] != '\0') {
+        show_lines = strchr(argv[first], 'l') != NULL;
+        show_words = strchr(argv[first], 'w') != NULL;
+        show_bytes = strchr(argv[first], 'c') != NULL;
+        argv += 1;
+        argc -= 1;
+    }
     if (argc < 2) {
         struct counts c = {0, 0, 0};
         int status = count(STDIN_FILENO, "standard input", &c);
