@@ -54,12 +54,14 @@ Q := @
 endif
 
 # ---- Kernel flags ------------------------------------------------------------
+# -D__KERNEL__: src/lib/ is compiled for the user library too; this tells its
+# two builds apart where they must differ.
 CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-builtin -fno-stack-protector -fno-pie \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls \
           -fno-tree-loop-distribute-patterns \
           -std=gnu11 $(OPT) -g -Wall -Wextra -Wno-unused-parameter -Werror -MMD -MP -Isrc -Iinclude \
-          -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
+          -D__KERNEL__ -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
           -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
@@ -175,36 +177,70 @@ QEMU_MACHINE = -machine virt -bios default -m $(MEM) -smp $(SMP) -nographic -no-
 deps:
 	@sh scripts/install-deps.sh
 
+# The kernel's power-off status is its own business: "kernel exited with status N",
+# and make goes on. QEMU killed, stopped by a signal or failing is still an error.
 qemu: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
-	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)"
+	$(Q)$(PYTHON) scripts/run_image.py --guest-status $(BUILD)/kernel.elf 0 "$(BOOTARGS)" \
+		$(QEMU_MACHINE) $(QEMU_DISK)
 
-# Two terminals: `make qemu-gdb` in one, `make gdb` in the other.
-qemu-gdb: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
+# ---- Debugging (docs/debugging.md) -------------------------------------------------
+# make debug, qemu-gdb and gdb share a build of their own at -Og: the code as
+# written, so GDB shows the variables of the trap, syscall and scheduler paths.
+DEBUG_BUILD ?= $(BUILD)/debug
+DEBUG_OPT   ?= -Og
+DEBUG_ELF   := $(DEBUG_BUILD)/kernel.elf
+# make debug's console: a socket to type into (make console) and a log of all it printed.
+DEBUG_CONSOLE = $(DEBUG_BUILD)/console-$(GDBPORT)
+
+.PHONY: debug-image console
+debug-image: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(DEBUG_BUILD) OPT=$(DEBUG_OPT) $(DEBUG_ELF)
+
+# Two terminals: `make qemu-gdb` in one (the console is there), `make gdb` in the other.
+qemu-gdb: debug-image $(BUILD)/fs.img
 	@echo "QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal."
-	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
-		-S -gdb tcp::$(GDBPORT)
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+		-S -gdb tcp:127.0.0.1:$(GDBPORT)
 
-GDB_ARGS = -q $(BUILD)/kernel.elf -ex 'set confirm off' -ex 'target remote :$(GDBPORT)' \
-           -x scripts/gdbinit -ex 'break kmain' -ex 'continue'
+GDB_ARGS = -q $(DEBUG_ELF) -x scripts/gdbinit -ex 'kernel-connect :$(GDBPORT)' \
+           -ex 'break kmain' -ex 'continue'
 
-gdb: $(BUILD)/kernel.elf
+gdb: debug-image
 	$(GDB) $(GDB_ARGS)
 
-# One terminal: QEMU in the background (its console goes to build/qemu-debug.log),
-# GDB in the foreground. Quitting GDB ends QEMU.
-debug: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
-	@echo "QEMU console output goes to $(BUILD)/qemu-debug.log"
-	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(BUILD)/kernel.elf -append "$(BOOTARGS)" \
-		-S -gdb tcp::$(GDBPORT) -serial file:$(BUILD)/qemu-debug.log -monitor none \
-		-display none & echo $$! > $(BUILD)/qemu-debug.pid
-	-$(GDB) $(GDB_ARGS)
-	-kill $$(cat $(BUILD)/qemu-debug.pid) 2>/dev/null
+# One terminal: QEMU in the background, GDB in front (scripts/debug.py keeps
+# Ctrl-C away from QEMU and ends QEMU with GDB). The console goes to a socket,
+# which `make console` in another terminal attaches to, and to a log.
+debug: debug-image $(BUILD)/fs.img
+	@echo "debug: console log $(DEBUG_CONSOLE).log; type into it with 'make console GDBPORT=$(GDBPORT)'"
+	$(Q)$(PYTHON) scripts/debug.py --pid-dir $(DEBUG_CONSOLE).run -- \
+		$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+		-S -gdb tcp:127.0.0.1:$(GDBPORT) -display none -monitor none \
+		-chardev socket,id=console,path=$(DEBUG_CONSOLE).sock,server=on,wait=off,logfile=$(DEBUG_CONSOLE).log \
+		-serial chardev:console \
+		--gdb-- $(GDB) $(GDB_ARGS)
+
+console:
+	$(Q)$(PYTHON) scripts/console.py $(DEBUG_CONSOLE).sock
 
 # Under -icount, in virtual time: the cases that race an interrupt against wfi give
 # the same answer on every run, however busy the host is.
 ktest: deps $(BUILD)/ktest.elf
 	@sh scripts/run-image.sh $(BUILD)/ktest.elf $(TIMEOUT) "ktest.filter=$(KTEST) $(BOOTARGS)" \
 		$(QEMU_MACHINE) -icount shift=0,sleep=off
+
+# The scheduler's timeline (docs/debugging.md): boot a workload with timeline=1,
+# then turn the TIMELINE block it prints at the end into build/timeline.json
+# (Perfetto, chrome://tracing) and build/timeline.svg. TIMELINE_BOOTARGS picks the workload.
+TIMELINE_BOOTARGS ?= mode=threads
+.PHONY: timeline
+timeline: deps $(BUILD)/kernel.elf
+	@echo "timeline: booting with 'timeline=1 $(TIMELINE_BOOTARGS)', console in $(BUILD)/timeline.log"
+	$(Q)sh scripts/run-image.sh $(BUILD)/kernel.elf $(TIMEOUT) "timeline=1 $(TIMELINE_BOOTARGS)" \
+		$(QEMU_MACHINE) < /dev/null > $(BUILD)/timeline.log; \
+		status=$$?; [ $$status -eq 0 ] || echo "timeline: the run ended with status $$status"
+	$(Q)$(PYTHON) scripts/timeline.py $(BUILD)/timeline.log --json $(BUILD)/timeline.json \
+		--svg $(BUILD)/timeline.svg --title "timeline: $(TIMELINE_BOOTARGS)"
 
 bench: deps $(BUILD)/bench.elf $(BUILD)/fs.img
 	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs.img
@@ -214,25 +250,120 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
                -fno-sanitize-recover=all -fno-omit-frame-pointer -Isrc -Iinclude -Itests/host -DHOST_TEST
 HOST_TESTS :=
 include tests/host/host.mk
+# The generated trees and the damaged images (host.mk makes them) are the
+# file-system system tests' disks too (tests/system/test_files.py).
+images: $(FS_IMAGES) $(FS_CORRUPT_STAMP)
 
 $(BUILD)/host/%: tests/host/%.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
+	$(Q)rm -f $@   # a test that fails to build must not leave an old one to run
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(HOST_SRCS_$*) -lcriterion $(HOST_LIBS_$*)
 
-host-test: $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
-	@set -e; for t in $(HOST_TESTS); do \
-		echo "== host test $$t"; ASAN_OPTIONS=detect_leaks=1 $(BUILD)/host/$$t; done
+# Every host test runs, even after one fails or does not build; then the status says so.
+.PHONY: host-py-test
+host-test:
+	-$(Q)$(MAKE) --no-print-directory -k $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
+	$(Q)failed=""; for t in $(HOST_TESTS); do \
+		if [ ! -x $(BUILD)/host/$$t ]; then \
+			echo "== host test $$t: NOT BUILT"; failed="$$failed $$t"; continue; fi; \
+		echo "== host test $$t"; \
+		ASAN_OPTIONS=detect_leaks=1 $(BUILD)/host/$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "host tests failed:$$failed"; exit 1; fi
+
+# pytest: the host-side tools' tests (tests/host-py) and the system tests.
+PYTEST = BUILD=$(BUILD) $(PYTHON) -m pytest
+# System tests in parallel (pytest-xdist); --dist loadgroup is in pytest.ini.
+SYSTEM_TEST_WORKERS ?= auto
+
+host-py-test:
+	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache/host-py tests/host-py
+
+# The kernel and ktest images again with SCHED=stride, in their own directory
+# (tests/system/test_threads.py builds them the same way if they are missing).
+.PHONY: stride-images
+stride-images: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stride SCHED=stride \
+		$(BUILD)/stride/kernel.elf $(BUILD)/stride/ktest.elf
 
 system-test: deps
-	$(Q)$(MAKE) --no-print-directory images
-	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
+	$(Q)$(MAKE) --no-print-directory images debug-image stride-images
+	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
 
-# The installer runs first (a recursive make keeps that order under -j); then
-# the images, the host tests, and pytest, whose summary is the last line.
+# make test: every layer runs, whatever another does; then one line per layer
+# and a nonzero status if any failed. The images build first (TEST_JOBS jobs),
+# beside the tools' tests; then the system tests and the host tests run side
+# by side. Each layer's output comes as one block (-Orecurse); all of it is in
+# $(BUILD)/test-results/LAYER.log too.
+TEST_RESULTS = $(BUILD)/test-results
+TEST_LAYERS  = images host host-py system
+TEST_JOBS   ?= 2
+TEST_LAYER   = $(PYTHON) scripts/test_layer.py run
+.PHONY: test-layers $(addprefix test-,$(TEST_LAYERS))
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory images host-test
-	BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache
+	$(Q)rm -rf $(TEST_RESULTS)
+	@echo "make test: layers $(TEST_LAYERS); each one's output shows when it ends"
+	-$(Q)$(MAKE) --no-print-directory -j$(TEST_JOBS) -Orecurse test-layers
+	$(Q)$(PYTHON) scripts/test_layer.py summary $(TEST_RESULTS) $(TEST_LAYERS)
+
+test-layers: $(addprefix test-,$(TEST_LAYERS))
+
+# After the images, beside the system tests: those wait on QEMU often, and the
+# host tests' compiles fill the gaps, while the images get both jobs first.
+# Its own TEST_JOBS: the system tests' pytest holds a job slot but compiles nothing.
+test-host: test-images
+	$(Q)$(TEST_LAYER) host $(TEST_RESULTS) -- $(MAKE) --no-print-directory -j$(TEST_JOBS) host-test
+
+test-host-py:
+	$(Q)$(TEST_LAYER) host-py $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
+		-o cache_dir=$(BUILD)/.pytest_cache/host-py tests/host-py
+
+# (The stride images are built by their test's fixture, beside the other system tests.)
+test-images:
+	$(Q)$(TEST_LAYER) images $(TEST_RESULTS) -- $(MAKE) --no-print-directory -k images debug-image
+
+test-system: test-images
+	$(Q)$(TEST_LAYER) system $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
+		-o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) --durations=10 tests/system
+
+# ---- The course: handouts, grading, lab-check, mutations ------------------------
+# All of it is scripts/lab.py; docs/labs/instructors.md explains it.
+#   make handout LAB=n OUT=dir     a student's tree for lab n (a git repository, one commit)
+#   make grade [LAB=n] [T=glob] [JSON=results.json]
+#                                  score the lab: one line per test, "Score: X/Y" last
+#   make autograder LAB=n          $(BUILD)/autograder-labn.zip for Gradescope
+#   make handin                    (in a handout) zip your files and your diff
+#   make lab-check [LAB=n]         prove every lab sound (CI runs it after make test)
+#   make mutate [ONLY=glob]        run the mutation catalogue, print the score and survivors
+LAB  ?=
+OUT  ?=
+T    ?=
+JSON ?=
+ONLY ?=
+
+.PHONY: handout grade autograder handin lab-check mutate
+
+handout:
+	@test -n "$(LAB)" -a -n "$(OUT)" || (echo "usage: make handout LAB=n OUT=dir" && false)
+	$(PYTHON) scripts/lab.py handout --lab $(LAB) --out $(OUT)
+
+grade:
+	@$(PYTHON) scripts/lab.py grade --lab "$(LAB)" --tests "$(T)" --json "$(JSON)" --build $(BUILD)
+
+autograder:
+	@test -n "$(LAB)" || (echo "usage: make autograder LAB=n" && false)
+	$(PYTHON) scripts/lab.py autograder --lab $(LAB) --out $(BUILD)/autograder-lab$(LAB).zip
+
+handin:
+	@$(PYTHON) scripts/lab.py handin
+
+lab-check:
+	@$(PYTHON) scripts/lab.py check --lab "$(LAB)"
+
+mutate:
+	@$(PYTHON) scripts/lab.py mutate --only "$(ONLY)"
 
 # ---- Housekeeping --------------------------------------------------------------
 FORMAT_FILES = $(shell find src include tests user -name '*.[ch]' 2>/dev/null)

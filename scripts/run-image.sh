@@ -3,17 +3,7 @@
 #
 # Boot one kernel image in QEMU and exit with QEMU's own exit status, which
 # carries the kernel's verdict (0 = pass, 1..255 = failure code). A run that
-# takes longer than SECONDS is killed and reported as a hang (status 124).
-image=$1
-seconds=$2
-bootargs=$3
-shift 3
-
-timeout --foreground -k 5 "$seconds" qemu-system-riscv64 "$@" -kernel "$image" -append "$bootargs"
-status=$?
-if [ "$status" -eq 124 ]; then
-    echo "run-image: $image did not finish within $seconds s and was killed: a hang?" >&2
-elif [ "$status" -ne 0 ]; then
-    echo "run-image: $image ended with exit status $status" >&2
-fi
-exit "$status"
+# takes longer than SECONDS is a hang: it is reported with where every hart
+# was (function, file:line, thread) and the last console lines, then killed
+# (status 124). The work is done by scripts/run_image.py.
+exec "${PYTHON:-/usr/bin/python3}" "$(dirname "$0")/run_image.py" "$@"

@@ -20,6 +20,7 @@
 #include "dev/uart.h"
 #include "dev/virtio_blk.h"
 #include "fs/fs.h"
+#include "lib/string.h"
 #include "main.h"
 #include "mm/frame.h"
 #include "mm/heap/heap.h"
@@ -56,9 +57,16 @@ static void print_banner(void)
     kprintf("  bootargs    \"%s\"\n", devicetree_bootargs());
 }
 
-/* loglevel=NAME on the command line: the log level from here on (console.h). */
-static void apply_boot_log_level(void)
+/*
+ * What the console takes from the command line: loglevel=NAME, the log
+ * level from here on (console.h); panic=halt, a panic parks the hart for a
+ * debugger instead of ending the machine (panic.h).
+ */
+static void apply_console_options(void)
 {
+    char panic_action[8] = "";
+    if (devicetree_bootarg("panic", panic_action, sizeof(panic_action)))
+        panic_set_halt(strcmp(panic_action, "halt") == 0);
     char name[8] = "";
     if (!devicetree_bootarg("loglevel", name, sizeof(name)))
         return;
@@ -78,7 +86,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
     trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();               /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
-    apply_boot_log_level();   /* loglevel= on the command line: how much the log says */
+    apply_console_options();  /* loglevel= and panic= on the command line */
     machine_init();           /* find the sifive_test device, so exit codes reach QEMU */
     uart_init_output();       /* the console writes to the UART itself: one \r\n a newline */
     print_banner();           /* hart, SBI version, memory size, kernel range */

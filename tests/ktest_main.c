@@ -3,6 +3,8 @@
  *
  * Runs the suites that match the command line's "ktest.filter=" and ends
  * QEMU with the number of failed cases as its exit status (0 = all passed).
+ * "grade.nonce=" comes from the grader (scripts/labs), which checks that the
+ * report carries it (src/ktest/ktest.c).
  */
 #include "console/console.h"
 #include "dev/devicetree.h"
@@ -14,6 +16,9 @@ void kernel_run(void)
 {
     char filter[128] = "";
     devicetree_bootarg("ktest.filter", filter, sizeof(filter));
+    char nonce[65] = "";
+    devicetree_bootarg("grade.nonce", nonce, sizeof(nonce));
+    ktest_set_nonce(nonce);
     int failures = ktest_run_all(filter);
     machine_exit(failures > 255 ? 255 : failures);
 }

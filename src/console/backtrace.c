@@ -33,29 +33,51 @@ static void print_repeats(uint64_t repeats)
         kprintf("  ... the frame above %lu more time%s\n", repeats, repeats == 1 ? "" : "s");
 }
 
-void backtrace_print(uint64_t fp)
+/* One line: the address, the function that holds it and how far in, and a note. */
+static void print_frame(int number, uint64_t address, uint64_t lookup, const char *note)
+{
+    uint64_t offset = 0;
+    const char *name = ksyms_lookup(lookup, &offset);
+    offset += address - lookup;
+    if (name != NULL)
+        kprintf("  #%d %p %s+0x%lx%s\n", number, (void *)address, name, offset, note);
+    else
+        kprintf("  #%d %p ??%s\n", number, (void *)address, note);
+}
+
+void backtrace_print_from(uint64_t pc, uint64_t ra, uint64_t fp)
 {
     kprintf("backtrace:\n");
+    int number = 0;
     uint64_t previous_ra = 0;
+    if (pc != 0)
+        print_frame(number++, pc, pc, "  <- here");
+    if (ra != 0 && ra != pc) {
+        /* ra is the instruction after the call; ra - 1 is still inside the caller. */
+        print_frame(number++, ra, ra - 1, "");
+        previous_ra = ra;
+    }
+    /* The chain's first frame usually holds that same ra: it is not a repeat. */
+    bool skip_ra_once = previous_ra != 0;
     uint64_t repeats = 0;
     int printed = 0;
     /* Walk up to 4096 frames, but print at most 32 distinct lines. */
     for (int walked = 0; walked < 4096 && printed < 32 && frame_pointer_ok(fp); walked++) {
-        uint64_t ra = *(uint64_t *)(fp - 8);
+        uint64_t frame_ra = *(uint64_t *)(fp - 8);
         uint64_t caller_fp = *(uint64_t *)(fp - 16);
-        if (ra == 0)
+        if (frame_ra == 0)
             break;
-        if (ra == previous_ra) {
+        if (skip_ra_once && frame_ra == previous_ra) {
+            skip_ra_once = false;
+        } else if (frame_ra == previous_ra) {
             repeats++; /* recursion: count the frame instead of printing it again */
         } else {
+            skip_ra_once = false;
             print_repeats(repeats);
             repeats = 0;
-            /* ra is the instruction after the call; ra - 1 is still inside the caller. */
-            uint64_t offset = 0;
-            const char *name = ksyms_lookup(ra - 1, &offset);
-            kprintf("  #%d %p %s+0x%lx\n", walked, (void *)ra, name ? name : "??", offset + 1);
+            print_frame(number++, frame_ra, frame_ra - 1, "");
             printed++;
-            previous_ra = ra;
+            previous_ra = frame_ra;
         }
         /* Frames grow downward, so each caller's frame lies above. Anything else is corrupt. */
         if (caller_fp <= fp)
@@ -63,4 +85,9 @@ void backtrace_print(uint64_t fp)
         fp = caller_fp;
     }
     print_repeats(repeats);
+}
+
+void backtrace_print(uint64_t fp)
+{
+    backtrace_print_from(0, 0, fp);
 }

@@ -73,8 +73,47 @@ void panic_begin(void)
 
 void panic_end(uint64_t fp)
 {
-    backtrace_print(fp);
+    panic_end_trap(0, 0, fp);
+}
+
+/* panic=halt on the command line: park the hart after the report, for a debugger. */
+static bool halt_for_debugger;
+
+void panic_set_halt(bool halt)
+{
+    halt_for_debugger = halt;
+}
+
+/*
+ * Called once per panic, after the whole report. It does nothing: it is
+ * where the project's GDB script puts its breakpoint (scripts/gdbinit), so
+ * GDB stops with the report on the console and the panicking frames on the
+ * stack. noinline and global, so the symbol is always there to break on.
+ */
+__attribute__((noinline)) void panic_break(void)
+{
+    asm volatile("" ::: "memory");
+}
+
+/* Interrupts are off: the hart stays here, its state intact, until a debugger looks. */
+__attribute__((noinline, noreturn)) static void panic_halt(void)
+{
+    for (;;)
+        wfi();
+}
+
+void panic_end_trap(uint64_t pc, uint64_t ra, uint64_t fp)
+{
+    backtrace_print_from(pc, ra, fp);
+    if (halt_for_debugger) {
+        kprintf("panic: hart %lu halted for the debugger (panic=halt): attach GDB, or end QEMU "
+                "with Ctrl-A X\n",
+                hart_id());
+        panic_break();
+        panic_halt();
+    }
     kprintf("panic: machine halted with exit code %d\n", panic_exit_code);
+    panic_break();
     end_machine(panic_exit_code);
 }
 

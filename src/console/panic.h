@@ -8,6 +8,7 @@
 #ifndef CONSOLE_PANIC_H
 #define CONSOLE_PANIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* QEMU's exit status after a panic (101, as a Rust panic exits). */
@@ -38,6 +39,16 @@ void panic_set_exit_code(int code);
 void panic_set_machine_exit(void (*machine_exit)(int code));
 
 /*
+ * With `halt` true (panic=halt on the command line, which make debug sets),
+ * a panic prints its report and then parks the hart, interrupts off, in a
+ * wfi loop (panic_halt), instead of ending the machine: GDB finds it there.
+ */
+void panic_set_halt(bool halt);
+
+/* Where a debugger breaks on a panic: called once, after the report. */
+void panic_break(void);
+
+/*
  * A panic whose report prints more than one message (the trap report):
  * panic_begin() turns interrupts off and takes the console for the report;
  * the caller prints its details; panic_end(fp) prints the backtrace that
@@ -45,5 +56,7 @@ void panic_set_machine_exit(void (*machine_exit)(int code));
  */
 void panic_begin(void);
 __attribute__((noreturn)) void panic_end(uint64_t fp);
+/* panic_end for a trap report: the backtrace starts at the trapping pc and its ra. */
+__attribute__((noreturn)) void panic_end_trap(uint64_t pc, uint64_t ra, uint64_t fp);
 
 #endif

@@ -72,6 +72,7 @@ static void pad_after(struct format_output *out, const struct format_spec *spec,
 static void write_integer(struct format_output *out, const struct format_spec *spec,
                           uint64_t magnitude, unsigned base, bool upper, const char *prefix)
 {
+    /* LAB 1 BEGIN: format_write_integer */
     const char *digit_chars = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char digits[24]; /* 64 bits in octal need 22 */
     int n = 0;
@@ -106,6 +107,7 @@ static void write_integer(struct format_output *out, const struct format_spec *s
     while (n > 0)
         put(out, digits[--n]);
     pad_after(out, spec, length);
+    /* LAB 1 END: format_write_integer */
 }
 
 static void write_chars(struct format_output *out, const struct format_spec *spec, const char *s)
@@ -234,6 +236,7 @@ static bool convert(struct format_output *out, struct format_spec *spec, char co
                     va_list *args)
 {
     switch (conversion) {
+    /* LAB 1 BEGIN: format_integer_conversions */
     case 'd':
     case 'i': {
         int64_t value = next_signed(args, spec->length);
@@ -264,6 +267,7 @@ static bool convert(struct format_output *out, struct format_spec *spec, char co
         write_integer(out, spec, value, 16, false, "0x");
         return true;
     }
+    /* LAB 1 END: format_integer_conversions */
     case 's': write_chars(out, spec, va_arg(*args, const char *)); return true;
     case 'c': write_char(out, spec, (char)va_arg(*args, int)); return true;
     case '%': put(out, '%'); return true;

@@ -14,6 +14,7 @@
 #include "dev/machine.h"
 #include "abi/errno.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/heap/heap.h"
 #include "mm/memory_set.h"
 #include "proc/sched.h"
@@ -214,6 +215,7 @@ static void reparent_children_locked(struct process *dying)
 void process_thread_exited(struct thread *thread, int code)
 {
     struct process *process = thread->process;
+    bool zombie = false;
     spinlock_acquire(&process_lock);
     process->live_threads--;
     if (process->live_threads == 0 && process != &kernel_process) {
@@ -223,8 +225,15 @@ void process_thread_exited(struct thread *thread, int code)
         reparent_children_locked(process);
         if (process->parent != NULL)
             wait_queue_wake_all(&process->parent->child_exited);
+        zombie = true;
     }
+    int status = process->exit_status;
     spinlock_release(&process_lock);
+    if (zombie && WIFEXITED(status))
+        log_debug("[pid %d %s] exit: status %d", process->pid, process->name, WEXITSTATUS(status));
+    else if (zombie)
+        log_debug("[pid %d %s] exit: killed by signal %d", process->pid, process->name,
+                  WTERMSIG(status));
 }
 
 /* The first program the kernel started: when it ends, the machine does. */
@@ -317,6 +326,8 @@ int process_wait(int pid, int *status, bool no_hang)
             if (status != NULL)
                 *status = zombie->exit_status;
             process_free(zombie);
+            log_debug("[pid %d %s] reaped pid %d: its memory is back, %lu frames free", self->pid,
+                      self->name, reaped, frame_free_count());
             return reaped;
         }
         if (no_hang) {

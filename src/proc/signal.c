@@ -8,6 +8,7 @@
 #include "abi/wait.h"
 #include "arch/cause.h"
 #include "console/console.h"
+#include "trap/trap.h"
 
 int signal_send(int64_t pid, uint64_t signal)
 {
@@ -60,5 +61,7 @@ void signal_user_fault(struct context *context, uint64_t scause, uint64_t stval)
     int signal = signal_for_cause(scause);
     kprintf("[pid %d %s] killed by %s: %s at stval 0x%lx, sepc 0x%lx\n", process->pid,
             process->name, signal_name(signal), cause_name(scause), stval, context->sepc);
+    /* For a page fault, the same details a kernel fault gets: page flags, segment, a hint. */
+    trap_describe_page_fault(scause, stval, process->memory_set, true);
     process_exit(WAIT_STATUS_SIGNALED(signal));
 }

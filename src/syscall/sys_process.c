@@ -100,6 +100,8 @@ long sys_clone(struct context *context)
         process_abandon(child);
         return -ENOMEM;
     }
+    log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory copied", parent->pid, parent->name,
+              child->pid, memory_set_user_bytes(set) / 1024);
     return child->pid;
 }
 
@@ -209,7 +211,11 @@ long sys_execve(struct context *context)
     kfree(old);
     process->brk_start = image.brk_start;
     process->brk = image.brk_start;
+    /* Reports name what runs now: the panic header and the hart's name follow the thread's. */
     strlcpy(process->name, base, sizeof(process->name));
+    strlcpy(thread->name, base, sizeof(thread->name));
+    log_debug("[pid %d] exec %s: %d argument(s), entry 0x%lx, %lu KiB mapped", process->pid, base,
+              argc, image.entry, memory_set_user_bytes(set) / 1024);
     files_close_on_exec(); /* the descriptors marked close-on-exec end with the old program */
     exec_initial_context(thread->trap_context, &image);
     return 0; /* lands in a0 of the fresh context: main's argc comes from the stack */

@@ -14,60 +14,66 @@
 #include "arch/cause.h"
 #include "arch/irq.h"
 #include "proc/signal.h"
+#include "syscall/trace.h"
 #include "trap/trap.h"
 
-#define ENTRY(name) [SYS_##name] = {sys_##name, #name}
+/*
+ * The table: each call's handler, its name, and how strace shows it (the
+ * first letter is the result, the others the arguments: syscall/trace.c).
+ */
+#define ENTRY(name, args) [SYS_##name] = {sys_##name, #name, args}
 
 static const struct {
     syscall_handler_t handler;
     const char *name;
+    const char *args;
 } syscall_table[] = {
-    ENTRY(getcwd),
-    ENTRY(dup),
-    ENTRY(dup3),
-    ENTRY(fcntl),
-    ENTRY(ioctl),
-    ENTRY(mkdirat),
-    ENTRY(unlinkat),
-    ENTRY(symlinkat),
-    ENTRY(linkat),
-    ENTRY(ftruncate),
-    ENTRY(faccessat),
-    ENTRY(chdir),
-    ENTRY(fchdir),
-    ENTRY(openat),
-    ENTRY(close),
-    ENTRY(pipe2),
-    ENTRY(getdents64),
-    ENTRY(lseek),
-    ENTRY(read),
-    ENTRY(write),
-    ENTRY(readv),
-    ENTRY(writev),
-    ENTRY(pread64),
-    ENTRY(pwrite64),
-    ENTRY(readlinkat),
-    ENTRY(newfstatat),
-    ENTRY(fstat),
-    ENTRY(sync),
-    ENTRY(fsync),
-    ENTRY(umask),
-    ENTRY(renameat2),
-    ENTRY(nanosleep),
-    ENTRY(clock_gettime),
-    ENTRY(sched_yield),
-    ENTRY(kill),
-    ENTRY(getpid),
-    ENTRY(getppid),
-    ENTRY(sysinfo),
-    ENTRY(brk),
-    ENTRY(munmap),
-    ENTRY(clone),
-    ENTRY(execve),
-    ENTRY(mmap),
-    ENTRY(wait4),
-    [SYS_exit] = {sys_exit, "exit"},
-    [SYS_exit_group] = {sys_exit, "exit_group"},
+    ENTRY(getcwd, "dpu"),
+    ENTRY(dup, "dd"),
+    ENTRY(dup3, "dddx"),
+    ENTRY(fcntl, "dddx"),
+    ENTRY(ioctl, "ddxx"),
+    ENTRY(mkdirat, "ddso"),
+    ENTRY(unlinkat, "ddsx"),
+    ENTRY(symlinkat, "dsds"),
+    ENTRY(linkat, "ddsdsx"),
+    ENTRY(ftruncate, "ddd"),
+    ENTRY(faccessat, "ddsdx"),
+    ENTRY(chdir, "ds"),
+    ENTRY(fchdir, "dd"),
+    ENTRY(openat, "ddsxo"),
+    ENTRY(close, "dd"),
+    ENTRY(pipe2, "dpx"),
+    ENTRY(getdents64, "ddpu"),
+    ENTRY(lseek, "dddd"),
+    ENTRY(read, "ddpu"),
+    ENTRY(write, "ddbu"),
+    ENTRY(readv, "ddpd"),
+    ENTRY(writev, "ddpd"),
+    ENTRY(pread64, "ddpuu"),
+    ENTRY(pwrite64, "ddbuu"),
+    ENTRY(readlinkat, "ddspu"),
+    ENTRY(newfstatat, "ddspx"),
+    ENTRY(fstat, "ddp"),
+    ENTRY(sync, "d"),
+    ENTRY(fsync, "dd"),
+    ENTRY(umask, "oo"),
+    ENTRY(renameat2, "ddsdsx"),
+    ENTRY(nanosleep, "dpp"),
+    ENTRY(clock_gettime, "ddp"),
+    ENTRY(sched_yield, "d"),
+    ENTRY(kill, "ddd"),
+    ENTRY(getpid, "d"),
+    ENTRY(getppid, "d"),
+    ENTRY(sysinfo, "dp"),
+    ENTRY(brk, "xp"),
+    ENTRY(munmap, "dpu"),
+    ENTRY(clone, "dxp"),
+    ENTRY(execve, "dspp"),
+    ENTRY(mmap, "xpuxxdx"),
+    ENTRY(wait4, "ddpxp"),
+    [SYS_exit] = {sys_exit, "exit", "vd"},
+    [SYS_exit_group] = {sys_exit, "exit_group", "vd"},
 };
 
 #define SYSCALL_COUNT (sizeof(syscall_table) / sizeof(syscall_table[0]))
@@ -84,7 +90,15 @@ static inline void syscall_dispatch(struct context *context)
     /* Back to the instruction after the ecall (always 4 bytes: there is no c.ecall). */
     context->sepc += 4;
     long result = -ENOSYS;
-    if (number < SYSCALL_COUNT && syscall_table[number].handler != NULL) {
+    bool known = number < SYSCALL_COUNT && syscall_table[number].handler != NULL;
+    if (__builtin_expect(syscall_trace_active, 0)) {
+        /* strace, or the log of unknown calls, is on (loglevel=, strace=): the slow path. */
+        irq_enable();
+        result = known ? syscall_trace_call(context, number, syscall_table[number].handler,
+                                            syscall_table[number].name, syscall_table[number].args)
+                       : syscall_trace_call(context, number, NULL, NULL, NULL);
+        irq_disable();
+    } else if (known) {
         /* A call may take long (fork copies memory): let the timer preempt it. */
         irq_enable();
         result = syscall_table[number].handler(context);
@@ -109,5 +123,6 @@ void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
 
 void syscall_init(void)
 {
+    syscall_trace_init();
     trap_set_user_handler(syscall_user_trap);
 }

@@ -117,26 +117,28 @@ static uint64_t backtrace_start(const struct context *context)
  * For a page fault: what was tried on which address, what the page table
  * says about that page, which segment holds it, and the likely mistake.
  */
-static void describe_fault_address(uint64_t scause, uint64_t stval)
+void trap_describe_page_fault(uint64_t scause, uint64_t stval, const struct memory_set *set,
+                              bool from_user)
 {
     static const char *const kinds[] = {
         [EXC_INSTRUCTION_PAGE_FAULT] = "execute",
         [EXC_LOAD_PAGE_FAULT] = "read",
         [EXC_STORE_PAGE_FAULT] = "write",
     };
+    if (!cause_is_page_fault(scause))
+        return;
     kprintf("  access:  %s at 0x%lx\n", kinds[scause], stval);
-    const struct memory_set *active = memory_set_active();
     if (!sv39_canonical(stval)) {
         kprintf("  page:    not a valid Sv39 address (bits 63..39 must copy bit 38)\n");
         return;
     }
-    if (active == NULL) {
+    if (set == NULL) {
         kprintf("  page:    (the boot page table is active: no segments yet)\n");
         return;
     }
-    uint64_t flags = memory_set_describe_address(active, vaddr(stval));
+    uint64_t flags = memory_set_describe_address(set, vaddr(stval));
     bool in_guard = false;
-    const char *stack = kstack_describe(stval, &in_guard);
+    const char *stack = from_user ? NULL : kstack_describe(stval, &in_guard);
     if (stack != NULL && in_guard)
         kprintf("  note:    this is the guard page below kernel stack '%s'\n", stack);
     else if (scause == EXC_STORE_PAGE_FAULT && (flags & PTE_X) != 0)
@@ -145,8 +147,12 @@ static void describe_fault_address(uint64_t scause, uint64_t stval)
         kprintf("  note:    a write to a read-only page\n");
     else if (scause == EXC_INSTRUCTION_PAGE_FAULT && (flags & PTE_V) != 0 && (flags & PTE_X) == 0)
         kprintf("  note:    W^X: jumped into a page that is not executable (data, not code)\n");
-    else if ((flags & PTE_U) != 0)
+    else if (!from_user && (flags & PTE_U) != 0)
         kprintf("  note:    a user page touched by the kernel without copy_from_user/SUM\n");
+    else if (from_user && (flags & PTE_V) != 0 && (flags & PTE_U) == 0)
+        kprintf("  note:    a kernel address: user code may not touch the kernel half\n");
+    else if (from_user && memory_set_find_segment(set, vaddr(stval)) == NULL)
+        kprintf("  note:    not part of the program's memory: a bad pointer (NULL?)\n");
 }
 
 __attribute__((noreturn)) static void trap_report(const struct context *context, uint64_t scause,
@@ -163,11 +169,10 @@ __attribute__((noreturn)) static void trap_report(const struct context *context,
     print_code_address("ra", context->x[REG_RA]);
     kprintf("  sstatus 0x%016lx  interrupts were %s\n", context->sstatus,
             (context->sstatus & SSTATUS_SPIE) != 0 ? "on" : "off");
-    if (cause_is_page_fault(scause))
-        describe_fault_address(scause, stval);
+    trap_describe_page_fault(scause, stval, memory_set_active(), false);
     print_registers(context);
-    /* The interrupted code's frames start the chain: its callers, outermost last. */
-    panic_end(backtrace_start(context));
+    /* The trapping instruction, its caller, then the frame chain, outermost last. */
+    panic_end_trap(context->sepc, context->x[REG_RA], backtrace_start(context));
 }
 
 /*
@@ -197,7 +202,7 @@ __attribute__((noreturn)) void trap_stack_overflow(struct context *context, uint
             "%d KiB\n",
             KSTACK_SIZE / 1024);
     print_registers(context);
-    panic_end(context->x[REG_S0]);
+    panic_end_trap(context->sepc, context->x[REG_RA], context->x[REG_S0]);
 }
 
 /* ---- Handlers ----------------------------------------------------------------- */

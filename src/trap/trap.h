@@ -19,6 +19,7 @@
 #ifndef TRAP_TRAP_H
 #define TRAP_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/cause.h"
@@ -71,6 +72,16 @@ void trap_set_interrupt_exit(void (*hook)(void));
 
 /* The interrupt half of trap_dispatch, for user handlers: the driver, then the exit hook. */
 void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval);
+
+/*
+ * The lines a page-fault report adds (nothing for other causes): the
+ * access, the page's flags in `set`, the segment that holds the address,
+ * and the likely mistake. The kernel's reports use it, and so do a user
+ * program's (from_user: the notes are about user code).
+ */
+struct memory_set;
+void trap_describe_page_fault(uint64_t scause, uint64_t stval, const struct memory_set *set,
+                              bool from_user);
 
 /* A breakpoint (ebreak or c.ebreak): count it and resume after it. */
 void trap_handle_breakpoint(struct context *context);

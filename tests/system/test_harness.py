@@ -1,5 +1,6 @@
 """The harness itself: hangs are timeouts, truncated KTAP fails, failing cases are named."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ktap
-from qemu import Hang, ROOT, run
+from qemu import SYMBOL, Hang, ROOT, backtrace_names, run
 
 SAMPLE = """\
 KTAP version 1
@@ -32,6 +33,17 @@ def test_a_hanging_kernel_is_a_timeout_with_its_output():
     with pytest.raises(Hang) as caught:
         run("tests/hang", timeout=3)
     assert "hang: looping forever" in str(caught.value)
+
+
+def test_symbol_patterns_accept_the_copies_gcc_makes():
+    # GCC names the copies it makes of a function with a dotted suffix; the
+    # tests' patterns must read them (test_vm once failed on one).
+    for name in ("fdt_path_offset.part.0", "copy.isra.0", "fmt.constprop.1", "f.cold", "kmain"):
+        assert re.fullmatch(SYMBOL, name), name
+    assert re.search(r"<%s( \+ \d+)?>" % SYMBOL, "sepc 0x1 <fdt_path_offset.part.0 + 54>  ")
+    trace = ("  #0 0xffffffff80201000 deep.part.0+0x1c\n  #1 0xffffffff80201100 kernel_run+0x10\n"
+             "  #2 0xffffffff80201200 ??+0x0\n")
+    assert backtrace_names(trace) == ["deep", "kernel_run"]
 
 
 def test_ktap_parser_reads_results_skips_and_diagnostics():

@@ -7,27 +7,16 @@ KTEST='glob' picks a subset, as with `make ktest`; KTEST_IMAGE picks another
 image (the harness's own test uses the deliberately failing selftest image).
 """
 import functools
-import os
 
 import pytest
 
 import ktap
-from qemu import Hang, run
-
-IMAGE = os.environ.get("KTEST_IMAGE", "ktest")
-FILTER = os.environ.get("KTEST", "")
-# Virtual time: the cases that race an interrupt against wfi, or measure a
-# sleep, then give the same answer however busy the host is.
-ICOUNT = ("-icount", "shift=0,sleep=off")
+from qemu import ktest_collection_run
 
 
 @functools.lru_cache(maxsize=None)
 def ktest_run():
-    try:
-        status, out = run(IMAGE, bootargs="ktest.filter=" + FILTER, timeout=300, extra=ICOUNT)
-    except Hang as hang:
-        return None, str(hang)
-    return status, out
+    return ktest_collection_run()
 
 
 def pytest_generate_tests(metafunc):

@@ -1,7 +1,7 @@
 """Panics report file:line, hart, message and a named backtrace, then fail the machine."""
 import re
 
-from qemu import run
+from qemu import backtrace_names, run
 
 
 def test_should_panic_reports_and_exits_with_its_chosen_status():
@@ -16,7 +16,7 @@ def test_backtrace_names_three_levels_in_order():
     status, out = run("tests/backtrace")
     assert status == 101, out
     assert "backtrace: deep panic with value 3" in out
-    frames = re.findall(r"#\d+ 0x[0-9a-f]+ (\w+)\+0x[0-9a-f]+", out)
+    frames = backtrace_names(out)
     expected = ["backtrace_level_three", "backtrace_level_two", "backtrace_level_one",
                 "kernel_run", "kmain_on_kernel_stack"]
     assert frames[:5] == expected, out

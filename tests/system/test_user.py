@@ -13,25 +13,20 @@ import pytest
 
 import ktap
 from disk import e2fsck_clean
-from qemu import Hang, disk_copy, run
+from qemu import disk_copy, run, usertests_collection_run, usertests_disk
 
 PROMPT = r"\$ "
 
 
 @functools.lru_cache(maxsize=None)
 def usertests_run():
-    """(status, output, disk) of usertests as pid 1 on the kernel with a disk."""
-    disk = disk_copy()
-    try:
-        status, out = run("kernel", bootargs="init=usertests", timeout=300, disk=disk)
-        return status, out, disk
-    except Hang as hang:
-        return None, str(hang), disk
+    """(status, output) of usertests as pid 1 on the kernel, with usertests_disk() as its disk."""
+    return usertests_collection_run()
 
 
 def pytest_generate_tests(metafunc):
     if "usertest" in metafunc.fixturenames:
-        _, out, _ = usertests_run()
+        _, out = usertests_run()
         cases = ktap.parse(out).cases
         metafunc.parametrize("usertest", cases, ids=[c.id for c in cases])
 
@@ -42,7 +37,8 @@ def test_usertest(usertest):
 
 
 def test_usertests_leave_the_disk_sound():
-    status, out, disk = usertests_run()
+    status, out = usertests_run()
+    disk = usertests_disk()
     assert status is not None, out
     assert "fs: virtio0 synced and marked clean" in out, out
     # concurrent_writers: evictions from several processes overlap on the disk.
@@ -63,7 +59,7 @@ def test_usertests_without_a_disk_skip_only_the_file_tests():
 
 
 def test_usertests_ran_completely_and_status_counts_failures():
-    status, out, _ = usertests_run()
+    status, out = usertests_run()
     assert status is not None, out
     report = ktap.parse(out)
     assert report.complete, "incomplete KTAP: %s\n%s" % (report.problems, out)
