@@ -17,8 +17,8 @@ and keeps from the second boot only the figures the first lacks. Those are
 the ones whose key names the memory size, such as frame_init_2g_insns next to
 frame_init_128m_insns: how boot-time set-up grows with RAM.
 
-With --disk IMAGE each boot gets a fresh copy of IMAGE as its virtio disk (the
-file-system figures need one).
+With --disk IMAGE (by default the fs.img beside the kernel image) each boot
+gets a fresh copy of IMAGE as its virtio disk: the file-system figures need one.
 
 Usage: bench.py IMAGE OUTPUT.json [--timeout SECONDS] [--mem 128M] [--extra-mem 2G]
                 [--disk build/fs.img]
@@ -79,8 +79,12 @@ def main():
     parser.add_argument("--extra-mem", default="2G",
                         help="boot again with this much RAM for the size-named figures ('' skips)")
     parser.add_argument("--disk", default=None,
-                        help="a disk image to attach (a copy of it) for the file figures")
+                        help="a disk image to attach (a copy of it) for the file figures; "
+                             "default: fs.img beside the image, if there is one")
     args = parser.parse_args()
+    if args.disk is None:
+        beside = os.path.join(os.path.dirname(os.path.abspath(args.image)), "fs.img")
+        args.disk = beside if os.path.exists(beside) else None
 
     status, output = run(args.image, args.timeout, args.mem, args.disk)
     figures, errors, finished = parse(output)

@@ -76,7 +76,8 @@ void exec_program_release(struct exec_program *program)
     program->owned = NULL;
 }
 
-int exec_spawn(const char *name, int argc, const char *const argv[])
+/* exec_spawn; `is_init` marks the process as init before its thread can run. */
+static int spawn(const char *name, int argc, const char *const argv[], bool is_init)
 {
     /*
      * Let user code read cycle, time and instret (rdcycle, rdtime, rdinstret):
@@ -107,6 +108,15 @@ int exec_spawn(const char *name, int argc, const char *const argv[])
     }
     process->brk_start = image.brk_start;
     process->brk = image.brk_start;
+    /*
+     * Before the thread exists: a program that ends at once (no disk, a
+     * short init= program) must already be init when it exits, or its end
+     * would not be the machine's.
+     */
+    if (is_init) {
+        process_set_init(process->pid);
+        log_info("kernel: started %s as pid %d", argv[0], process->pid);
+    }
     struct context context;
     exec_initial_context(&context, &image);
     if (thread_create_user(process, &context, base) == NULL) {
@@ -114,6 +124,11 @@ int exec_spawn(const char *name, int argc, const char *const argv[])
         return -ENOMEM;
     }
     return process->pid;
+}
+
+int exec_spawn(const char *name, int argc, const char *const argv[])
+{
+    return spawn(name, argc, argv, false);
 }
 
 void exec_run_init(void)
@@ -125,13 +140,11 @@ void exec_run_init(void)
     char path[40];
     snprintf(path, sizeof(path), "%s%s", strchr(program, '/') != NULL ? "" : "/bin/", program);
     const char *argv[] = {program};
-    int pid = exec_spawn(path, 1, argv);
+    int pid = spawn(path, 1, argv, true); /* says "kernel: started ..." */
     if (pid < 0) {
         log_error("kernel: cannot start the first program '%s': error %d", program, pid);
         machine_exit(1);
     }
-    process_set_init(pid);
-    log_info("kernel: started %s as pid %d", program, pid);
     /*
      * The boot thread's last job: reap what is handed to process 0 (orphans,
      * while init is not there). When init ends, the machine powers off.

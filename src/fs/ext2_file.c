@@ -19,13 +19,21 @@ static int ext2_file_check_type(const struct ext2_inode *inode)
     return 0;
 }
 
-/* relatime, as Linux mounts by default: update atime only when older than mtime or ctime. */
+/*
+ * relatime, as Linux mounts by default: update atime only when older than
+ * mtime or ctime. Times here are whole seconds, so within the second of a
+ * write atime stays equal to mtime after the update: without the last test,
+ * every read in that second would write the inode again for nothing.
+ */
 static void ext2_file_accessed(struct ext2_inode *inode)
 {
     struct ext2_disk_inode *d = &inode->disk;
     if (inode->fs->read_only || (d->i_atime > d->i_mtime && d->i_atime > d->i_ctime))
         return;
-    d->i_atime = ext2_now(inode->fs);
+    uint32_t now = ext2_now(inode->fs);
+    if (d->i_atime == now)
+        return;
+    d->i_atime = now;
     ext2_inode_write(inode);
 }
 

@@ -27,10 +27,22 @@ struct ext2_fs *fs_root(void)
     return root_fs;
 }
 
+/* Set while the clock is held still (fs_freeze_clock): the time it stopped at. */
+static uint32_t frozen_at;
+static bool clock_frozen;
+
 /* ext2's clock: the RTC's date (0 without an RTC). */
 static uint32_t fs_clock(void)
 {
+    if (__atomic_load_n(&clock_frozen, __ATOMIC_RELAXED))
+        return frozen_at;
     return (uint32_t)rtc_seconds();
+}
+
+void fs_freeze_clock(bool frozen)
+{
+    frozen_at = (uint32_t)rtc_seconds();
+    __atomic_store_n(&clock_frozen, frozen, __ATOMIC_RELAXED);
 }
 
 /* Mount the first disk as the root; on any refusal, go on without one. */

@@ -31,4 +31,11 @@ int fs_sync(void);
 /* The machine stops: write everything, mark the disk clean (ext2_shutdown). Called at power-off. */
 void fs_shutdown(void);
 
+/*
+ * For benchmarks: hold the file system's clock still (true) or let it run.
+ * Timestamps decide some writes (relatime's atime), and a benchmark must
+ * not depend on which second of the host's time it ran in.
+ */
+void fs_freeze_clock(bool frozen);
+
 #endif
