@@ -7,7 +7,7 @@ keep make test short).
 Two figures wait for the disk, and QEMU's disk finishes in host time: a
 request sometimes completes before its thread has gone to sleep, which saves
 a sleep and two switches (src/fs/fs_bench.c, docs/files.md). Those two must
-agree within 5 %; every other figure exactly."""
+agree within 10 % (4 % is the widest spread seen); every other figure exactly."""
 import json
 import subprocess
 import sys
@@ -31,5 +31,5 @@ def test_two_bench_runs_give_identical_figures(tmp_path):
     assert len(first) >= 10, outputs[0]
     for key in HOST_TIMED:
         a, b = first.pop(key)["value"], second.pop(key)["value"]
-        assert abs(a - b) <= 0.05 * max(a, b), "%s: %d and %d" % (key, a, b)
+        assert abs(a - b) <= 0.10 * max(a, b), "%s: %d and %d" % (key, a, b)
     assert first == second, "bench figures differ between two runs"
