@@ -119,7 +119,7 @@ static void kmain_on_kernel_stack(void)
     irq_enable();             /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret(); /* the boot figure ends before the disk's waits */
-    fs_init();                /* buffer cache, the root disk mounted, the console on fds 0-2 */
+    fs_init();    /* buffer cache, the root disk mounted, the console on fds 0-2 */
     kernel_run(); /* the shell, a demo, or a test image's own code */
     machine_exit(0);
 }

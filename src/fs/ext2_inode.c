@@ -78,7 +78,7 @@ static int ext2_inode_read(struct ext2_inode *inode)
     return ext2_inode_check(inode);
 }
 
-int ext2_inode_write(struct ext2_inode *inode)
+static int ext2_inode_write_ordered(struct ext2_inode *inode, bool first)
 {
     struct ext2_fs *fs = inode->fs;
     if (fs->read_only)
@@ -90,9 +90,22 @@ int ext2_inode_write(struct ext2_inode *inode)
     if (err != 0)
         return err;
     memcpy(buf->data + offset, &inode->disk, ext2_inode_copy_size(fs));
-    bcache_mark_dirty(buf);
+    if (first)
+        bcache_mark_dirty_first(buf);
+    else
+        bcache_mark_dirty(buf);
     bcache_release(buf);
     return 0;
+}
+
+int ext2_inode_write(struct ext2_inode *inode)
+{
+    return ext2_inode_write_ordered(inode, false);
+}
+
+int ext2_inode_write_first(struct ext2_inode *inode)
+{
+    return ext2_inode_write_ordered(inode, true);
 }
 
 /*

@@ -107,6 +107,8 @@ uint32_t ext2_directory_count(struct ext2_fs *fs);
 int ext2_inode_new(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_inode **out);
 /* Copy inode->disk into the inode table (caller holds inode->lock). */
 int ext2_inode_write(struct ext2_inode *inode);
+/* The same, and its block goes to the disk first at the next sync (bcache_mark_dirty_first). */
+int ext2_inode_write_first(struct ext2_inode *inode);
 uint64_t ext2_inode_size(const struct ext2_inode *inode);
 void ext2_inode_set_size(struct ext2_inode *inode, uint64_t size);
 /* i_blocks counts 512-byte units; these take file-system blocks. */
