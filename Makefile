@@ -112,6 +112,11 @@ image: $(BUILD)/fs.img
 # The disk on virtio-mmio, with the modern interface (QEMU 7.2 defaults to legacy).
 QEMU_DISK = -drive file=$(BUILD)/fs.img,if=none,format=raw,id=hd0 \
             -device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
+# Debugging sessions see it as a snapshot: their writes go to a throwaway overlay, so
+# a kernel stopped half way through a write cannot damage the daily disk (and the
+# image is not locked for writing while other runs read it).
+QEMU_DEBUG_DISK = -drive file=$(BUILD)/fs.img,if=none,format=raw,id=hd0,snapshot=on \
+                  -device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 
 # The flags are part of the build: a changed HZ= or OPT= must rebuild everything.
 $(BUILD)/flags: FORCE
@@ -199,7 +204,7 @@ debug-image: deps
 # Two terminals: `make qemu-gdb` in one (the console is there), `make gdb` in the other.
 qemu-gdb: debug-image $(BUILD)/fs.img
 	@echo "QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal."
-	$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_DEBUG_DISK) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
 		-S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 GDB_ARGS = -q $(DEBUG_ELF) -x scripts/gdbinit -ex 'kernel-connect :$(GDBPORT)' \
@@ -214,7 +219,7 @@ gdb: debug-image
 debug: debug-image $(BUILD)/fs.img
 	@echo "debug: console log $(DEBUG_CONSOLE).log; type into it with 'make console GDBPORT=$(GDBPORT)'"
 	$(Q)$(PYTHON) scripts/debug.py --pid-dir $(DEBUG_CONSOLE).run -- \
-		$(QEMU) $(QEMU_MACHINE) $(QEMU_DISK) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
+		$(QEMU) $(QEMU_MACHINE) $(QEMU_DEBUG_DISK) -kernel $(DEBUG_ELF) -append "$(BOOTARGS)" \
 		-S -gdb tcp:127.0.0.1:$(GDBPORT) -display none -monitor none \
 		-chardev socket,id=console,path=$(DEBUG_CONSOLE).sock,server=on,wait=off,logfile=$(DEBUG_CONSOLE).log \
 		-serial chardev:console \
