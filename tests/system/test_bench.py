@@ -7,7 +7,7 @@ keep make test short).
 Two figures wait for the disk, and QEMU's disk finishes in host time: a
 request sometimes completes before its thread has gone to sleep, which saves
 a sleep and two switches (src/fs/fs_bench.c, docs/files.md). Those two must
-agree within 10 % (4 % is the widest spread seen); every other figure exactly."""
+agree within 10 % (6 % is the widest spread seen); every other figure exactly."""
 import json
 import subprocess
 import sys
