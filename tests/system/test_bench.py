@@ -6,8 +6,10 @@ keep make test short).
 
 Two figures wait for the disk, and QEMU's disk finishes in host time: a
 request sometimes completes before its thread has gone to sleep, which saves
-a sleep and two switches (src/fs/fs_bench.c, docs/files.md). Those two must
-agree within 10 % (6 % is the widest spread seen); every other figure exactly."""
+a sleep and two switches, about 1,000 instructions (src/fs/fs_bench.c,
+docs/files.md). With 256 requests that could be 20 % of the cold read if
+every one did; the widest spread seen is 6 %. Those two must agree within
+20 %, every other figure exactly."""
 import json
 import subprocess
 import sys
@@ -31,5 +33,5 @@ def test_two_bench_runs_give_identical_figures(tmp_path):
     assert len(first) >= 10, outputs[0]
     for key in HOST_TIMED:
         a, b = first.pop(key)["value"], second.pop(key)["value"]
-        assert abs(a - b) <= 0.10 * max(a, b), "%s: %d and %d" % (key, a, b)
+        assert abs(a - b) <= 0.20 * max(a, b), "%s: %d and %d" % (key, a, b)
     assert first == second, "bench figures differ between two runs"
