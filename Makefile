@@ -7,7 +7,7 @@
 #   make bench    instruction counts under qemu -icount, into build/bench.json
 #
 # Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1 HEAP=buddy
-#          SCHED=fifo|stride SLICE=2
+#          SCHED=fifo|stride SLICE=2 FS_SIZE=32M EXTRA=dir (files to add to the disk)
 
 # ---- Tools -----------------------------------------------------------------
 CROSS   ?= riscv64-unknown-elf-
@@ -83,18 +83,40 @@ BENCH_OBJS  := $(call obj,$(BENCH_SRCS))
 IMAGES := $(BUILD)/kernel.elf $(BUILD)/ktest.elf $(BUILD)/bench.elf \
           $(patsubst %,$(BUILD)/tests/%.elf,$(TEST_KERNELS))
 
-.PHONY: all images deps qemu qemu-gdb gdb debug test host-test system-test ktest bench \
+.PHONY: all images image deps qemu qemu-gdb gdb debug test host-test system-test ktest bench \
         clean format lint
-all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin
+all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/fs.img
 
-images: $(IMAGES)
+images: $(IMAGES) $(BUILD)/fs.img
 
 # ---- User programs -------------------------------------------------------------
 # user/user.mk builds every user/prog/*.c into $(BUILD)/user/NAME.elf and packs
-# them all into $(USER_PROGRAMS_OBJ), which every kernel image links
-# (src/exec/user_program.h). It comes after `all`, which stays the default goal.
+# them all into $(USER_PROGRAMS_OBJ), which the test images link (ktest, bench,
+# tests/kernel/*; src/exec/user_program.h). The kernel proper links no table:
+# its programs are files in /bin on the disk. It comes after `all`, which stays
+# the default goal.
 include user/user.mk
-KERNEL_OBJS += $(USER_PROGRAMS_OBJ)
+
+# ---- The disk ------------------------------------------------------------------
+# $(BUILD)/fs.img: ext2, made by mke2fs -d from a staging folder ($(BUILD)/fsroot)
+# with every program in /bin, /home, /tmp, /etc/motd and the device files in
+# /dev (scripts/mkfs_image.sh). `make image EXTRA=dir` adds dir's files on top.
+# It is made again whenever a program changes: keep your own files in EXTRA.
+FS_SIZE ?= 32M
+EXTRA   ?=
+$(BUILD)/fs.img: $(USER_PACKED_ELFS) scripts/mkfs_image.sh $(if $(EXTRA),FORCE)
+	@echo "  MKE2FS  $@ ($(FS_SIZE)$(if $(EXTRA), + $(EXTRA)))"
+	$(Q)sh scripts/mkfs_image.sh $@ $(FS_SIZE) $(BUILD)/fsroot $(BUILD)/user/packed $(EXTRA)
+image: $(BUILD)/fs.img
+
+# The disk on virtio-mmio, with the modern interface (QEMU 7.2 defaults to legacy).
+QEMU_DISK = -drive file=$(BUILD)/fs.img,if=none,format=raw,id=hd0 \
+            -device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
+# Debugging sessions see it as a snapshot: their writes go to a throwaway overlay, so
+# a kernel stopped half way through a write cannot damage the daily disk (and the
+# image is not locked for writing while other runs read it).
+QEMU_DEBUG_DISK = -drive file=$(BUILD)/fs.img,if=none,format=raw,id=hd0,snapshot=on \
+                  -device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 
 # The flags are part of the build: a changed HZ= or OPT= must rebuild everything.
 $(BUILD)/flags: FORCE
@@ -147,9 +169,9 @@ $(BUILD)/obj/ksyms_empty.o: $(BUILD)/ksyms_empty.S
 	$(CC) $(ASFLAGS) -c $< -o $@
 
 $(eval $(call link_image,kernel,$(KERNEL_OBJS)))
-$(eval $(call link_image,ktest,$(KERNEL_OBJS) $(KTEST_OBJS)))
-$(eval $(call link_image,bench,$(KERNEL_OBJS) $(BENCH_OBJS)))
-$(foreach t,$(TEST_KERNELS),$(eval $(call link_image,tests/$(t),$(KERNEL_OBJS) $(call obj,tests/kernel/$(t).c))))
+$(eval $(call link_image,ktest,$(KERNEL_OBJS) $(USER_PROGRAMS_OBJ) $(KTEST_OBJS)))
+$(eval $(call link_image,bench,$(KERNEL_OBJS) $(USER_PROGRAMS_OBJ) $(BENCH_OBJS)))
+$(foreach t,$(TEST_KERNELS),$(eval $(call link_image,tests/$(t),$(KERNEL_OBJS) $(USER_PROGRAMS_OBJ) $(call obj,tests/kernel/$(t).c))))
 
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
@@ -162,9 +184,9 @@ deps:
 
 # The kernel's power-off status is its own business: "kernel exited with status N",
 # and make goes on. QEMU killed, stopped by a signal or failing is still an error.
-qemu: deps $(BUILD)/kernel.elf
+qemu: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
 	$(Q)$(PYTHON) scripts/run_image.py --guest-status $(BUILD)/kernel.elf 0 "$(BOOTARGS)" \
-		$(QEMU_MACHINE)
+		$(QEMU_MACHINE) $(QEMU_DISK)
 
 # ---- Debugging (docs/debugging.md) -------------------------------------------------
 # make debug, qemu-gdb and gdb share a build of their own at -Og: the code as
@@ -181,9 +203,9 @@ debug-image: deps
 
 # Two terminals: `make qemu-gdb` in one (the console is there), `make gdb` in the other.
 # Under a debugger a panic parks the hart (panic=halt) instead of ending QEMU.
-qemu-gdb: debug-image
+qemu-gdb: debug-image $(BUILD)/fs.img
 	@echo "QEMU is waiting for GDB on port $(GDBPORT): run 'make gdb' in another terminal."
-	$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "panic=halt $(BOOTARGS)" \
+	$(QEMU) $(QEMU_MACHINE) $(QEMU_DEBUG_DISK) -kernel $(DEBUG_ELF) -append "panic=halt $(BOOTARGS)" \
 		-S -gdb tcp:127.0.0.1:$(GDBPORT)
 
 GDB_ARGS = -q $(DEBUG_ELF) -x scripts/gdbinit -ex 'kernel-connect :$(GDBPORT)' \
@@ -195,10 +217,10 @@ gdb: debug-image
 # One terminal: QEMU in the background, GDB in front (scripts/debug.py keeps
 # Ctrl-C away from QEMU and ends QEMU with GDB). The console goes to a socket,
 # which `make console` in another terminal attaches to, and to a log.
-debug: debug-image
+debug: debug-image $(BUILD)/fs.img
 	@echo "debug: console log $(DEBUG_CONSOLE).log; type into it with 'make console GDBPORT=$(GDBPORT)'"
 	$(Q)$(PYTHON) scripts/debug.py --pid-dir $(DEBUG_CONSOLE).run -- \
-		$(QEMU) $(QEMU_MACHINE) -kernel $(DEBUG_ELF) -append "panic=halt $(BOOTARGS)" \
+		$(QEMU) $(QEMU_MACHINE) $(QEMU_DEBUG_DISK) -kernel $(DEBUG_ELF) -append "panic=halt $(BOOTARGS)" \
 		-S -gdb tcp:127.0.0.1:$(GDBPORT) -display none -monitor none \
 		-chardev socket,id=console,path=$(DEBUG_CONSOLE).sock,server=on,wait=off,logfile=$(DEBUG_CONSOLE).log \
 		-serial chardev:console \
@@ -226,14 +248,17 @@ timeline: deps $(BUILD)/kernel.elf
 	$(Q)$(PYTHON) scripts/timeline.py $(BUILD)/timeline.log --json $(BUILD)/timeline.json \
 		--svg $(BUILD)/timeline.svg --title "timeline: $(TIMELINE_BOOTARGS)"
 
-bench: deps $(BUILD)/bench.elf
-	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json
+bench: deps $(BUILD)/bench.elf $(BUILD)/fs.img
+	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs.img
 
 # ---- Tests ---------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer -Isrc -Iinclude -Itests/host -DHOST_TEST
 HOST_TESTS :=
 include tests/host/host.mk
+# The generated trees and the damaged images (host.mk makes them) are the
+# file-system system tests' disks too (tests/system/test_files.py).
+images: $(FS_IMAGES) $(FS_CORRUPT_STAMP)
 
 $(BUILD)/host/%: tests/host/%.c $(BUILD)/flags
 	@mkdir -p $(dir $@)

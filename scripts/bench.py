@@ -17,19 +17,33 @@ and keeps from the second boot only the figures the first lacks. Those are
 the ones whose key names the memory size, such as frame_init_2g_insns next to
 frame_init_128m_insns: how boot-time set-up grows with RAM.
 
+With --disk IMAGE (by default the fs.img beside the kernel image) each boot
+gets a fresh copy of IMAGE as its virtio disk: the file-system figures need one.
+
 Usage: bench.py IMAGE OUTPUT.json [--timeout SECONDS] [--mem 128M] [--extra-mem 2G]
+                [--disk build/fs.img]
 """
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 
-def run(image, timeout, mem):
+def run(image, timeout, mem, disk=None):
     command = [
         "qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", mem,
         "-nographic", "-no-reboot", "-icount", "shift=0,sleep=off", "-kernel", image,
     ]
+    if disk:
+        # A copy: the benchmarks write. Raw, on virtio-mmio's modern interface.
+        copy = os.path.join(tempfile.mkdtemp(prefix="bench-disk-"), "disk.img")
+        shutil.copyfile(disk, copy)
+        command += ["-drive", "file=%s,if=none,format=raw,id=hd0" % copy,
+                    "-device", "virtio-blk-device,drive=hd0",
+                    "-global", "virtio-mmio.force-legacy=false"]
     try:
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, check=False)
@@ -64,12 +78,18 @@ def main():
     parser.add_argument("--mem", default="128M")
     parser.add_argument("--extra-mem", default="2G",
                         help="boot again with this much RAM for the size-named figures ('' skips)")
+    parser.add_argument("--disk", default=None,
+                        help="a disk image to attach (a copy of it) for the file figures; "
+                             "default: fs.img beside the image, if there is one")
     args = parser.parse_args()
+    if args.disk is None:
+        beside = os.path.join(os.path.dirname(os.path.abspath(args.image)), "fs.img")
+        args.disk = beside if os.path.exists(beside) else None
 
-    status, output = run(args.image, args.timeout, args.mem)
+    status, output = run(args.image, args.timeout, args.mem, args.disk)
     figures, errors, finished = parse(output)
     if args.extra_mem and status == 0 and finished and not errors:
-        status, extra_output = run(args.image, args.timeout, args.extra_mem)
+        status, extra_output = run(args.image, args.timeout, args.extra_mem, args.disk)
         extra, errors, finished = parse(extra_output)
         output += extra_output
         for key, figure in extra.items():

@@ -18,6 +18,8 @@
 #include "dev/machine.h"
 #include "dev/plic.h"
 #include "dev/uart.h"
+#include "dev/virtio_blk.h"
+#include "fs/fs.h"
 #include "lib/string.h"
 #include "main.h"
 #include "mm/frame.h"
@@ -110,12 +112,14 @@ static void kmain_on_kernel_stack(void)
     timer_init();             /* timebase from the device tree; ticks HZ times a second */
     plic_init();              /* device interrupts reach this hart in supervisor mode */
     uart_init();              /* UART receive interrupt fills the console input ring */
+    virtio_blk_init();        /* virtio disks from the device tree, their interrupts routed */
     process_init();           /* the process table, with process 0 "kernel" in it */
     sched_init(&boot_kstack); /* this code becomes thread "boot"; idle thread; time slices */
     syscall_init();           /* traps from user mode go to the system-call layer */
     irq_enable();             /* interrupts on: timer ticks and typed input from here */
 
-    boot_instret_at_end = read_instret();
+    boot_instret_at_end = read_instret(); /* the boot figure ends before the disk's waits */
+    fs_init();    /* buffer cache, the root disk mounted, the console on fds 0-2 */
     kernel_run(); /* the shell, a demo, or a test image's own code */
     machine_exit(0);
 }

@@ -51,6 +51,7 @@
 #define ELOOP        40  /* Too many levels of symbolic links */
 #define EOVERFLOW    75  /* Value too large for defined data type */
 #define ENOTSUP      95  /* Operation not supported */
+#define EOPNOTSUPP   95  /* the same number on Linux */
 #define ENOBUFS      105 /* No buffer space available (every buffer-cache buffer in use) */
 #define ETIMEDOUT    110 /* Connection timed out (a futex wait that expired) */
 #define EUCLEAN      117 /* Structure needs cleaning (a corrupted file system) */

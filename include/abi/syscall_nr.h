@@ -13,8 +13,35 @@
 #ifndef ABI_SYSCALL_NR_H
 #define ABI_SYSCALL_NR_H
 
-#define SYS_read  63 /* read(fd, buf, count) */
-#define SYS_write 64 /* write(fd, buf, count) */
+#define SYS_getcwd     17 /* getcwd(buf, size) */
+#define SYS_dup        23 /* dup(fd) */
+#define SYS_dup3       24 /* dup3(old, new, flags) */
+#define SYS_fcntl      25 /* fcntl(fd, command, arg) */
+#define SYS_ioctl      29 /* ioctl(fd, request, arg): the console's TCGETS, TCSETS, TIOCGWINSZ */
+#define SYS_mkdirat    34 /* mkdirat(dirfd, path, mode) */
+#define SYS_unlinkat   35 /* unlinkat(dirfd, path, flags): AT_REMOVEDIR for rmdir */
+#define SYS_symlinkat  36 /* symlinkat(target, dirfd, path) */
+#define SYS_linkat     37 /* linkat(olddirfd, old, newdirfd, new, flags) */
+#define SYS_ftruncate  46 /* ftruncate(fd, length) */
+#define SYS_faccessat  48 /* faccessat(dirfd, path, mode, flags): does it exist? */
+#define SYS_chdir      49 /* chdir(path) */
+#define SYS_fchdir     50 /* fchdir(fd) */
+#define SYS_openat     56 /* openat(dirfd, path, flags, mode) */
+#define SYS_close      57 /* close(fd) */
+#define SYS_pipe2      59 /* pipe2(fds[2], flags) */
+#define SYS_getdents64 61 /* getdents64(fd, buf, size) */
+#define SYS_lseek      62 /* lseek(fd, offset, whence) */
+#define SYS_read       63 /* read(fd, buf, count) */
+#define SYS_write      64 /* write(fd, buf, count) */
+#define SYS_readv      65 /* readv(fd, iov, iovcnt) */
+#define SYS_writev     66 /* writev(fd, iov, iovcnt) */
+#define SYS_pread64    67 /* pread64(fd, buf, count, offset) */
+#define SYS_pwrite64   68 /* pwrite64(fd, buf, count, offset) */
+#define SYS_readlinkat 78 /* readlinkat(dirfd, path, buf, size) */
+#define SYS_newfstatat 79 /* newfstatat(dirfd, path, stat, flags) */
+#define SYS_fstat      80 /* fstat(fd, stat) */
+#define SYS_sync       81 /* sync(): every dirty block to the disk */
+#define SYS_fsync      82 /* fsync(fd) */
 #define SYS_exit                                                                                   \
     93 /* exit(status): ends the calling thread (here: its process, which has one thread) */
 #define SYS_exit_group    94  /* exit_group(status): ends the whole process */
@@ -24,6 +51,7 @@
 #define SYS_kill          129 /* kill(pid, signal) */
 #define SYS_getpid        172 /* getpid() */
 #define SYS_getppid       173 /* getppid() */
+#define SYS_umask         166 /* umask(mask): returns the old one */
 #define SYS_sysinfo       179 /* sysinfo(info): memory figures (free frames) */
 #define SYS_brk           214 /* brk(address): returns the new break, or the old one on failure */
 #define SYS_munmap        215 /* munmap(address, length) */
@@ -31,5 +59,6 @@
 #define SYS_execve        221 /* execve(path, argv, envp) */
 #define SYS_mmap          222 /* mmap(address, length, prot, flags, fd, offset) */
 #define SYS_wait4         260 /* wait4(pid, status, options, rusage) */
+#define SYS_renameat2     276 /* renameat2(olddirfd, old, newdirfd, new, flags) */
 
 #endif

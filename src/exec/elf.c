@@ -121,13 +121,17 @@ static int check_load_segment(const struct elf_program_header *ph, int index, st
         return refuse(info, "file size is larger than memory size", index, ph->filesz);
     if (ph->offset > info->size || ph->filesz > info->size - ph->offset)
         return refuse(info, "segment's bytes lie past the end of the file", index, ph->offset);
+    /*
+     * Occupies nothing: the loader skips it. The linker leaves such a segment
+     * where a program has no read-only data, at address 0 and any offset.
+     */
+    if (ph->memsz == 0)
+        return 0;
     if (ph->align > 1 && !is_power_of_two(ph->align))
         return refuse(info, "alignment is not a power of two", index, ph->align);
     if (ph->align > 1 && (ph->vaddr - ph->offset) % ph->align != 0)
         return refuse(info, "address and file offset differ modulo the alignment", index,
                       ph->vaddr);
-    if (ph->memsz == 0)
-        return 0; /* occupies nothing: the loader skips it */
     if (ph->vaddr < ELF_USER_START)
         return refuse(info, "segment starts in page 0, which stays unmapped", index, ph->vaddr);
     if (ph->vaddr >= ELF_USER_END || ph->memsz > ELF_USER_END - ph->vaddr)

@@ -11,6 +11,7 @@
 #include "dev/machine.h"
 #include "exec/loader.h"
 #include "exec/user_program.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap/heap.h"
 #include "mm/memory_set.h"
@@ -27,27 +28,79 @@ void exec_initial_context(struct context *context, const struct user_image *imag
     context->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
 }
 
-int exec_spawn(const char *name, int argc, const char *const argv[])
+static exec_file_reader_t file_reader;
+
+void exec_set_file_reader(exec_file_reader_t reader)
+{
+    file_reader = reader;
+}
+
+const char *exec_basename(const char *path)
+{
+    const char *base = path;
+    for (const char *c = path; *c != '\0'; c++) {
+        if (*c == '/' && c[1] != '\0')
+            base = c + 1;
+    }
+    return base;
+}
+
+int exec_find_program(const char *path, struct exec_program *out)
+{
+    out->owned = NULL;
+    int error = -ENOENT;
+    if (file_reader != NULL) {
+        void *image;
+        size_t size;
+        error = file_reader(path, &image, &size);
+        if (error == 0) {
+            out->elf = image;
+            out->size = size;
+            out->owned = image;
+            return 0;
+        }
+        if (error != -ENOENT)
+            return error;
+    }
+    const struct user_program *program = user_program_find(exec_basename(path));
+    if (program == NULL)
+        return error;
+    out->elf = program->elf;
+    out->size = program->size;
+    return 0;
+}
+
+void exec_program_release(struct exec_program *program)
+{
+    kfree(program->owned);
+    program->owned = NULL;
+}
+
+/* exec_spawn; `is_init` marks the process as init before its thread can run. */
+static int spawn(const char *name, int argc, const char *const argv[], bool is_init)
 {
     /*
      * Let user code read cycle, time and instret (rdcycle, rdtime, rdinstret):
      * programs time themselves, and the benchmarks count instructions.
      */
     csr_write(scounteren, 7);
-    const struct user_program *program = user_program_find(name);
-    if (program == NULL)
-        return -ENOENT;
+    struct exec_program program;
+    int error = exec_find_program(name, &program);
+    if (error != 0)
+        return error;
+    const char *base = exec_basename(name);
     struct memory_set *set = kzalloc(sizeof(*set));
-    if (set == NULL)
-        return -ENOMEM;
     struct user_image image;
-    int error = loader_load_image(set, name, program->elf, program->size, argc, argv, &image);
+    error = set == NULL
+                ? -ENOMEM
+                : loader_load_image(set, base, program.elf, program.size, argc, argv, &image);
+    exec_program_release(&program);
     if (error != 0) {
         kfree(set);
         return error;
     }
     struct process *process;
-    error = process_create(name, &kernel_process, set, &process);
+    error = process_create(base, &kernel_process, set, &process);
     if (error != 0) {
         memory_set_destroy(set);
         kfree(set);
@@ -55,13 +108,27 @@ int exec_spawn(const char *name, int argc, const char *const argv[])
     }
     process->brk_start = image.brk_start;
     process->brk = image.brk_start;
+    /*
+     * Before the thread exists: a program that ends at once (no disk, a
+     * short init= program) must already be init when it exits, or its end
+     * would not be the machine's.
+     */
+    if (is_init) {
+        process_set_init(process->pid);
+        log_info("kernel: started %s as pid %d", argv[0], process->pid);
+    }
     struct context context;
     exec_initial_context(&context, &image);
-    if (thread_create_user(process, &context, name) == NULL) {
+    if (thread_create_user(process, &context, base) == NULL) {
         process_abandon(process);
         return -ENOMEM;
     }
     return process->pid;
+}
+
+int exec_spawn(const char *name, int argc, const char *const argv[])
+{
+    return spawn(name, argc, argv, false);
 }
 
 void exec_run_init(void)
@@ -69,14 +136,15 @@ void exec_run_init(void)
     /* init=NAME on the command line picks pid 1's program: usertests, for instance. */
     char program[32] = "init";
     devicetree_bootarg("init", program, sizeof(program));
+    /* A bare name is a program in /bin (or, without a disk, the packed one of that name). */
+    char path[40];
+    snprintf(path, sizeof(path), "%s%s", strchr(program, '/') != NULL ? "" : "/bin/", program);
     const char *argv[] = {program};
-    int pid = exec_spawn(program, 1, argv);
+    int pid = spawn(path, 1, argv, true); /* says "kernel: started ..." */
     if (pid < 0) {
         log_error("kernel: cannot start the first program '%s': error %d", program, pid);
         machine_exit(1);
     }
-    process_set_init(pid);
-    log_info("kernel: started %s as pid %d", program, pid);
     /*
      * The boot thread's last job: reap what is handed to process 0 (orphans,
      * while init is not there). When init ends, the machine powers off.

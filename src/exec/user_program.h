@@ -1,10 +1,13 @@
 /*
  * user_program.h: the user programs packed into the kernel image.
  *
- * Until there is a file system, every program under user/prog/ is built to
- * an ELF file and copied whole into the kernel's .rodata (user/user.mk
- * generates build/user/programs.S, which .incbin's each one). This table
- * is how the kernel finds them: execve("hello", ...) looks "hello" up here.
+ * Where there is no disk (the test images: ktest, bench, the test kernels),
+ * every program under user/prog/ is built to an ELF file and copied whole
+ * into the kernel's .rodata (user/user.mk generates build/user/programs.S,
+ * which .incbin's each one). The kernel proper carries no table: its
+ * programs are files in /bin on the disk. exec_find_program (exec/exec.h)
+ * looks here when the file system has no such file, by the path's last
+ * component: "/bin/hello" and "hello" both find hello.
  */
 #ifndef EXEC_USER_PROGRAM_H
 #define EXEC_USER_PROGRAM_H

@@ -160,14 +160,19 @@ static int bcache_transfer(struct bcache_buf *buf, bool write)
 }
 
 /* Write a dirty buffer that the caller holds a reference to (not its lock). */
-static int bcache_clean(struct bcache_buf *buf)
+/* Write the buffer if it is dirty (and, with `first_only`, marked to go first). Whether it wrote.
+ */
+static int bcache_clean(struct bcache_buf *buf, bool first_only, bool *wrote)
 {
     mutex_lock(&buf->lock);
     int err = 0;
-    if (buf->dirty) {
+    if (buf->dirty && (!first_only || buf->write_first)) {
         err = bcache_transfer(buf, true);
-        if (err == 0)
+        if (err == 0) {
             buf->dirty = false;
+            buf->write_first = false;
+            *wrote = true;
+        }
     }
     mutex_unlock(&buf->lock);
     return err;
@@ -211,7 +216,8 @@ static int bcache_get(struct block_device *dev, uint64_t blockno, struct bcache_
             return 0;
         }
         spinlock_release(&bcache.lock);
-        int err = bcache_clean(victim);
+        bool wrote = false;
+        int err = bcache_clean(victim, false, &wrote);
         bcache_unref(victim);
         if (err != 0)
             return err;
@@ -250,6 +256,7 @@ int bcache_get_zeroed(struct block_device *dev, uint64_t blockno, struct bcache_
     memset(buf->data, 0, dev->block_size);
     buf->valid = true;
     buf->dirty = true;
+    buf->write_first = false;
     *out = buf;
     return 0;
 }
@@ -259,11 +266,19 @@ void bcache_mark_dirty(struct bcache_buf *buf)
     buf->dirty = true;
 }
 
+void bcache_mark_dirty_first(struct bcache_buf *buf)
+{
+    buf->dirty = true;
+    buf->write_first = true;
+}
+
 int bcache_write_now(struct bcache_buf *buf)
 {
     if (!buf->dirty)
         return 0;
     int err = bcache_transfer(buf, true);
+    if (err == 0)
+        buf->write_first = false;
     if (err == 0)
         buf->dirty = false;
     return err;
@@ -289,19 +304,38 @@ static struct bcache_buf *bcache_ref_slot(uint32_t i, const struct block_device 
     return match ? buf : NULL;
 }
 
-static int bcache_sync_matching(const struct block_device *dev)
+/* One pass over the pool: every dirty buffer of `dev` (or of any), or only the first ones. */
+static int bcache_sync_pass(const struct block_device *dev, bool first_only,
+                            struct block_device **flush)
 {
     int first_error = 0;
     for (uint32_t i = 0; i < bcache.count; i++) {
         struct bcache_buf *buf = bcache_ref_slot(i, dev);
         if (buf == NULL)
             continue;
-        int err = bcache_clean(buf);
+        bool wrote = false;
+        int err = bcache_clean(buf, first_only, &wrote);
+        if (wrote && first_only)
+            *flush = buf->dev; /* (with several devices each would want its flush) */
         bcache_unref(buf);
         if (err != 0 && first_error == 0)
             first_error = err;
     }
     return first_error;
+}
+
+static int bcache_sync_matching(const struct block_device *dev)
+{
+    struct block_device *flush = NULL;
+    int err = bcache_sync_pass(dev, true, &flush);
+    /* What went first is on the medium before anything else is written. */
+    if (flush != NULL) {
+        int flush_err = block_device_flush(flush);
+        if (err == 0)
+            err = flush_err;
+    }
+    int rest_err = bcache_sync_pass(dev, false, &flush);
+    return err != 0 ? err : rest_err;
 }
 
 int bcache_sync(void)
@@ -349,6 +383,7 @@ int bcache_forget_device(struct block_device *dev)
         bcache_set_identity(buf, NULL, 0);
         buf->valid = false;
         buf->dirty = false;
+        buf->write_first = false;
         list_remove(&buf->lru);
         list_push_back(&bcache.lru, &buf->lru); /* first in line for reuse */
     }

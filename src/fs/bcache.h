@@ -39,6 +39,7 @@ struct bcache_buf {
     uint32_t refcount;    /* holders; the buffer is recycled only at 0 (guarded by the pool lock) */
     bool valid;           /* data holds the block (changed only by a holder of `lock`) */
     bool dirty;           /* data is newer than the disk (the same) */
+    bool write_first;     /* at a sync, write this before the other dirty buffers (the same) */
     struct mutex lock;    /* the holder's right to data */
     struct list_node lru; /* place in the pool, most recently released first */
     struct list_node hash; /* place in its hash chain (guarded by the pool lock) */
@@ -78,13 +79,22 @@ int bcache_get_zeroed(struct block_device *dev, uint64_t blockno, struct bcache_
 
 /* The holder changed buf->data: write it back later. */
 void bcache_mark_dirty(struct bcache_buf *buf);
+/*
+ * The same, and at the next sync this buffer goes to the disk before the
+ * other dirty ones, with a flush in between. ext2 uses it so that a power
+ * cut in the middle of a sync leaves damage e2fsck -p repairs on its own:
+ * a new directory entry before the inode it names, a dropped link before
+ * the entry's removal (docs/ext2.md, "No journal").
+ */
+void bcache_mark_dirty_first(struct bcache_buf *buf);
 /* Write the holder's buffer now if it is dirty. 0 or -EIO (it stays dirty then). */
 int bcache_write_now(struct bcache_buf *buf);
 /* Unlock and drop the reference: the end of every bcache_read/bcache_get_zeroed. */
 void bcache_release(struct bcache_buf *buf);
 
 /*
- * Write every dirty buffer (of one device). 0, or the first error after trying
+ * Write every dirty buffer (of one device): those marked to go first, then a
+ * flush of the device, then the rest. 0, or the first error after trying
  * them all. Call it holding no buffer: it takes each buffer's lock in turn.
  */
 int bcache_sync(void);

@@ -35,3 +35,10 @@ int block_device_write(struct block_device *dev, uint64_t sector, uint32_t count
         return -EROFS;
     return dev->ops->write(dev, sector, count, buf);
 }
+
+int block_device_flush(struct block_device *dev)
+{
+    if (dev->ops->flush == NULL || dev->read_only)
+        return 0;
+    return dev->ops->flush(dev);
+}

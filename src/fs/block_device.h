@@ -20,6 +20,11 @@ struct block_device;
 struct block_device_ops {
     int (*read)(struct block_device *dev, uint64_t sector, uint32_t count, void *buf);
     int (*write)(struct block_device *dev, uint64_t sector, uint32_t count, const void *buf);
+    /*
+     * Optional: make every completed write durable (a disk's write cache to
+     * its medium). 0 or -EIO. NULL means writes are durable once completed.
+     */
+    int (*flush)(struct block_device *dev);
 };
 
 struct block_device {
@@ -39,5 +44,7 @@ struct block_device {
 /* The driver's read and write, after checking that the range lies on the device (-EIO if not). */
 int block_device_read(struct block_device *dev, uint64_t sector, uint32_t count, void *buf);
 int block_device_write(struct block_device *dev, uint64_t sector, uint32_t count, const void *buf);
+/* The driver's flush, if it has one: 0 or -EIO. */
+int block_device_flush(struct block_device *dev);
 
 #endif

@@ -46,6 +46,8 @@ struct ext2_stat {
     uint32_t atime;
     uint32_t mtime;
     uint32_t ctime;
+    uint32_t rdev_major; /* a device file's device number (0 for others) */
+    uint32_t rdev_minor;
 };
 
 /* What statfs(2) needs. */
@@ -82,7 +84,16 @@ int ext2_mount(struct block_device *dev, const struct ext2_mount_options *option
 int ext2_unmount(struct ext2_fs *fs);
 /* Write every dirty block of the file system to its device. */
 int ext2_sync(struct ext2_fs *fs);
+/*
+ * The machine stops with inodes still held (open files, current
+ * directories), so unmount is not possible: write everything back, mark the
+ * file system clean as unmount would (unless an unlinked file is still open:
+ * then e2fsck must free it), and refuse every write from here on.
+ */
+int ext2_shutdown(struct ext2_fs *fs);
 bool ext2_is_read_only(const struct ext2_fs *fs);
+struct block_device *ext2_fs_device(const struct ext2_fs *fs);
+uint32_t ext2_block_size(const struct ext2_fs *fs);
 void ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *out);
 /* The largest size a file can have on this file system, in bytes. */
 uint64_t ext2_max_file_size(const struct ext2_fs *fs);
@@ -110,6 +121,27 @@ int64_t ext2_file_read(struct ext2_inode *inode, uint64_t offset, void *buf, siz
  * A short count means the disk filled (or failed) part way.
  */
 int64_t ext2_file_write(struct ext2_inode *inode, uint64_t offset, const void *buf, size_t len);
+/*
+ * The same two, with the caller's buffer somewhere the file system cannot
+ * simply memcpy to (a user program's memory): copy() moves `len` bytes
+ * between a cached block (`block_data`) and byte `done` of the caller's
+ * buffer, in the direction of the call, and returns 0 or -errno (which ends
+ * the transfer). It runs with the inode's lock and one buffer held, so it
+ * must not sleep on the file system.
+ */
+struct ext2_io {
+    int (*copy)(void *context, void *block_data, uint64_t done, size_t len);
+    void *context;
+};
+int64_t ext2_file_read_io(struct ext2_inode *inode, uint64_t offset, size_t len,
+                          const struct ext2_io *io);
+/*
+ * Write at *offset, or at the end of the file if `append` (read under the
+ * inode's lock: appenders never overwrite each other). *offset becomes the
+ * position after the last byte written.
+ */
+int64_t ext2_file_write_io(struct ext2_inode *inode, uint64_t *offset, bool append, size_t len,
+                           const struct ext2_io *io);
 /* Set the size: shrinking frees blocks, growing leaves a hole. */
 int ext2_file_truncate(struct ext2_inode *inode, uint64_t size);
 /* Make the file durable: this writes every dirty block of its device, not only the file's. */

@@ -94,7 +94,7 @@ static int ext2_block_alloc_in_group(struct ext2_fs *fs, uint32_t group, uint32_
         bcache_release(buf);
         log_error("ext2: %s: block bitmap of group %u marks metadata block %u free", fs->dev->name,
                   group, block);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     ext2_bit_set(buf->data, bit);
     bcache_mark_dirty(buf);
@@ -131,7 +131,7 @@ int ext2_block_free(struct ext2_fs *fs, uint32_t block)
 {
     if (!ext2_block_in_range(fs, block)) {
         log_warn("ext2: %s: freeing block %u, out of range", fs->dev->name, block);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     mutex_lock(&fs->alloc_lock);
     uint32_t group = (block - fs->sb.s_first_data_block) / fs->sb.s_blocks_per_group;
@@ -140,13 +140,13 @@ int ext2_block_free(struct ext2_fs *fs, uint32_t block)
     struct bcache_buf *buf = NULL; /* stays NULL if the read fails */
     if (ext2_block_is_metadata(fs, block)) {
         log_warn("ext2: %s: refusing to free metadata block %u", fs->dev->name, block);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     } else {
         err = bcache_read(fs->dev, fs->groups[group].bg_block_bitmap, &buf);
     }
     if (err == 0 && !ext2_bit_test(buf->data, bit)) {
         log_warn("ext2: %s: freeing block %u, which is already free", fs->dev->name, block);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     }
     if (err == 0) {
         ext2_bit_clear(buf->data, bit);
@@ -240,7 +240,7 @@ int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 {
     if (ino < fs->sb.s_first_ino || ino > fs->sb.s_inodes_count) {
         log_warn("ext2: %s: freeing inode %u, out of range", fs->dev->name, ino);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     mutex_lock(&fs->alloc_lock);
     uint32_t group = (ino - 1) / fs->sb.s_inodes_per_group;
@@ -250,7 +250,7 @@ int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool is_dir)
     int err = bcache_read(fs->dev, gd->bg_inode_bitmap, &buf);
     if (err == 0 && !ext2_bit_test(buf->data, bit)) {
         log_warn("ext2: %s: freeing inode %u, which is already free", fs->dev->name, ino);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     }
     if (err == 0) {
         ext2_bit_clear(buf->data, bit);

@@ -75,18 +75,18 @@ static int ext2_bmap_check(const struct ext2_inode *inode, uint32_t block, const
     if (!ext2_block_in_range(inode->fs, block)) {
         log_warn("ext2: %s: inode %u: block pointer %u out of range", inode->fs->dev->name,
                  inode->ino, block);
-        return -EUCLEAN;
+        return ext2_corrupted(inode->fs);
     }
     if (ext2_block_is_metadata(inode->fs, block)) {
         log_warn("ext2: %s: inode %u: block pointer %u names file-system metadata",
                  inode->fs->dev->name, inode->ino, block);
-        return -EUCLEAN;
+        return ext2_corrupted(inode->fs);
     }
     for (int i = 0; i < count; i++) {
         if (above[i] == block) {
             log_warn("ext2: %s: inode %u: indirect block %u points to itself", inode->fs->dev->name,
                      inode->ino, block);
-            return -EUCLEAN;
+            return ext2_corrupted(inode->fs);
         }
     }
     return 0;

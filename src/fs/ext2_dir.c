@@ -70,7 +70,7 @@ int ext2_dir_check_ino(const struct ext2_fs *fs, uint32_t ino)
     if (ino > fs->sb.s_inodes_count || (ino < fs->sb.s_first_ino && ino != EXT2_ROOT_INO)) {
         log_warn("ext2: %s: directory entry names inode %u (valid: 2, %u..%u)", fs->dev->name, ino,
                  fs->sb.s_first_ino, fs->sb.s_inodes_count);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     return 0;
 }
@@ -106,7 +106,7 @@ static int ext2_dir_check_block(const struct ext2_inode *dir, const uint8_t *dat
         if (problem != NULL) {
             log_warn("ext2: %s: directory %u, block %u, offset %u: %s", fs->dev->name, dir->ino,
                      lblock, offset, problem);
-            return -EUCLEAN;
+            return ext2_corrupted(fs);
         }
         offset += ((const struct ext2_dir_entry *)(data + offset))->rec_len;
     }
@@ -120,7 +120,7 @@ static int ext2_dir_blocks(const struct ext2_inode *dir, uint32_t *count)
     if (size % dir->fs->block_size != 0 || size / dir->fs->block_size > UINT32_MAX) {
         log_warn("ext2: %s: directory %u has size %llu, not a multiple of %u", dir->fs->dev->name,
                  dir->ino, (unsigned long long)size, dir->fs->block_size);
-        return -EUCLEAN;
+        return ext2_corrupted(dir->fs);
     }
     *count = (uint32_t)(size / dir->fs->block_size);
     return 0;
@@ -136,7 +136,7 @@ static int ext2_dir_read_block(struct ext2_inode *dir, uint32_t lblock, struct b
     if (block == 0) {
         log_warn("ext2: %s: directory %u has a hole at block %u", dir->fs->dev->name, dir->ino,
                  lblock);
-        return -EUCLEAN;
+        return ext2_corrupted(dir->fs);
     }
     err = bcache_read(dir->fs->dev, block, out);
     if (err != 0)
@@ -161,12 +161,17 @@ static void ext2_entry_fill(struct ext2_fs *fs, struct ext2_dir_entry *e, const 
     memcpy(e->name, name, len);
 }
 
-/* A change to the entries: the directory is modified, and any htree index is now stale. */
-static int ext2_dir_changed(struct ext2_inode *dir)
+/*
+ * A change to the entries: the directory is modified, and any htree index is
+ * now stale. `first`: the directory grew a block for a new entry, and its
+ * inode (size, block pointer) must reach the disk with that block, ahead of
+ * the inode the entry names.
+ */
+static int ext2_dir_changed(struct ext2_inode *dir, bool first)
 {
     dir->disk.i_flags &= ~EXT2_INDEX_FL;
     ext2_inode_touch(dir, true);
-    return ext2_inode_write(dir);
+    return first ? ext2_inode_write_first(dir) : ext2_inode_write(dir);
 }
 
 /* ---- Finding ---------------------------------------------------------------------- */
@@ -276,6 +281,7 @@ static int ext2_dir_add_block(struct ext2_inode *dir, uint32_t lblock, const cha
     struct ext2_dir_entry *e = ext2_entry_at(buf, 0);
     e->rec_len = (uint16_t)fs->block_size;
     ext2_entry_fill(fs, e, name, len, ino, mode);
+    bcache_mark_dirty_first(buf);
     bcache_release(buf);
     ext2_inode_set_size(dir, (uint64_t)(lblock + 1) * fs->block_size);
     return 0;
@@ -296,16 +302,17 @@ int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len, uint32_t 
         uint32_t offset = ext2_dir_make_room(dir->fs, buf, need);
         if (offset != UINT32_MAX) {
             ext2_entry_fill(dir->fs, ext2_entry_at(buf, offset), name, len, ino, mode);
-            bcache_mark_dirty(buf);
+            /* A new entry reaches the disk before the inode it names (docs/ext2.md). */
+            bcache_mark_dirty_first(buf);
             bcache_release(buf);
-            return ext2_dir_changed(dir);
+            return ext2_dir_changed(dir, false);
         }
         bcache_release(buf);
     }
     err = ext2_dir_add_block(dir, count, name, len, ino, mode);
     if (err != 0)
         return err;
-    return ext2_dir_changed(dir);
+    return ext2_dir_changed(dir, true);
 }
 
 /* ---- Removing and changing --------------------------------------------------------- */
@@ -326,7 +333,7 @@ int ext2_dir_remove(struct ext2_inode *dir, const struct ext2_dir_slot *slot)
     }
     bcache_mark_dirty(buf);
     bcache_release(buf);
-    return ext2_dir_changed(dir);
+    return ext2_dir_changed(dir, false);
 }
 
 int ext2_dir_retarget(struct ext2_inode *dir, const struct ext2_dir_slot *slot, uint32_t ino,
@@ -342,7 +349,7 @@ int ext2_dir_retarget(struct ext2_inode *dir, const struct ext2_dir_slot *slot, 
         e->file_type = ext2_file_type_of(mode);
     bcache_mark_dirty(buf);
     bcache_release(buf);
-    return ext2_dir_changed(dir);
+    return ext2_dir_changed(dir, false);
 }
 
 /* ---- Whole directories ------------------------------------------------------------- */

@@ -60,7 +60,7 @@ static int ext2_inode_check(const struct ext2_inode *inode)
         return 0;
     log_warn("ext2: %s: inode %u is corrupted: %s (mode 0%o, links %u)", inode->fs->dev->name,
              inode->ino, problem, d->i_mode, d->i_links_count);
-    return -EUCLEAN;
+    return ext2_corrupted(inode->fs);
 }
 
 static int ext2_inode_read(struct ext2_inode *inode)
@@ -78,7 +78,7 @@ static int ext2_inode_read(struct ext2_inode *inode)
     return ext2_inode_check(inode);
 }
 
-int ext2_inode_write(struct ext2_inode *inode)
+static int ext2_inode_write_ordered(struct ext2_inode *inode, bool first)
 {
     struct ext2_fs *fs = inode->fs;
     if (fs->read_only)
@@ -90,9 +90,22 @@ int ext2_inode_write(struct ext2_inode *inode)
     if (err != 0)
         return err;
     memcpy(buf->data + offset, &inode->disk, ext2_inode_copy_size(fs));
-    bcache_mark_dirty(buf);
+    if (first)
+        bcache_mark_dirty_first(buf);
+    else
+        bcache_mark_dirty(buf);
     bcache_release(buf);
     return 0;
+}
+
+int ext2_inode_write(struct ext2_inode *inode)
+{
+    return ext2_inode_write_ordered(inode, false);
+}
+
+int ext2_inode_write_first(struct ext2_inode *inode)
+{
+    return ext2_inode_write_ordered(inode, true);
 }
 
 /*
@@ -112,7 +125,7 @@ static int ext2_inode_clear_slot(struct ext2_fs *fs, uint32_t ino)
     if (old->i_links_count != 0) {
         log_error("ext2: %s: inode bitmap says inode %u is free, but it has %u links",
                   fs->dev->name, ino, old->i_links_count);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     } else {
         memset(buf->data + offset, 0, fs->inode_size);
         bcache_mark_dirty(buf);
@@ -154,7 +167,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode **out)
     if (ino == 0 || ino > fs->sb.s_inodes_count) {
         log_warn("ext2: %s: inode number %u out of range (1..%u)", fs->dev->name, ino,
                  fs->sb.s_inodes_count);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     mutex_lock(&fs->icache_lock);
     struct ext2_inode *inode = ext2_icache_find(fs, ino);
@@ -204,7 +217,7 @@ int ext2_inode_new(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_
     mutex_unlock(&fs->icache_lock);
     if (in_use) {
         log_error("ext2: %s: inode %u is free in the bitmap but in use", fs->dev->name, ino);
-        return -EUCLEAN;
+        return ext2_corrupted(fs);
     }
     if (inode == NULL)
         return -ENOMEM;
@@ -249,7 +262,7 @@ static int ext2_xattr_release(struct ext2_inode *inode)
     if (header->h_magic != EXT2_XATTR_MAGIC || header->h_refcount == 0) {
         log_warn("ext2: %s: inode %u: attribute block %u is corrupted", fs->dev->name, inode->ino,
                  block);
-        err = -EUCLEAN;
+        err = ext2_corrupted(fs);
     } else {
         header->h_refcount--;
         last = header->h_refcount == 0;
@@ -365,6 +378,20 @@ void ext2_stat(struct ext2_inode *inode, struct ext2_stat *out)
     out->atime = d->i_atime;
     out->mtime = d->i_mtime;
     out->ctime = d->i_ctime;
+    out->rdev_major = 0;
+    out->rdev_minor = 0;
+    uint16_t type = d->i_mode & EXT2_S_IFMT;
+    if (type == EXT2_S_IFCHR || type == EXT2_S_IFBLK) {
+        /* Linux's two encodings: old (major:8, minor:8) in i_block[0], else new in i_block[1]. */
+        if (d->i_block[0] != 0) {
+            out->rdev_major = (d->i_block[0] >> 8) & 0xff;
+            out->rdev_minor = d->i_block[0] & 0xff;
+        } else {
+            uint32_t dev = d->i_block[1];
+            out->rdev_major = (dev & 0xfff00) >> 8;
+            out->rdev_minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        }
+    }
     mutex_unlock(&inode->lock);
 }
 

@@ -39,6 +39,7 @@ struct ext2_fs {
     uint32_t gdt_blocks;         /* blocks of the descriptor table */
     bool read_only;
     bool has_filetype;
+    bool corruption_seen; /* ext2_corrupted was called: not clean at shutdown */
     ext2_clock_fn clock;
     struct mutex namespace_lock;
     struct mutex alloc_lock;
@@ -58,6 +59,14 @@ struct ext2_inode {
 };
 
 /* ---- ext2_super.c ------------------------------------------------------------- */
+
+/*
+ * The disk is damaged where the caller looked. Returns -EUCLEAN for the
+ * caller to return, and remembers it: at shutdown the superblock is then
+ * marked with EXT2_ERROR_FS instead of clean, so that e2fsck -p checks the
+ * disk rather than trusting it (Linux's ext2_error does the same at once).
+ */
+int ext2_corrupted(const struct ext2_fs *fs);
 
 /* Copy the superblock / a group descriptor into its buffer (dirty, written later). */
 int ext2_super_write(struct ext2_fs *fs);
@@ -98,6 +107,8 @@ uint32_t ext2_directory_count(struct ext2_fs *fs);
 int ext2_inode_new(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_inode **out);
 /* Copy inode->disk into the inode table (caller holds inode->lock). */
 int ext2_inode_write(struct ext2_inode *inode);
+/* The same, and its block goes to the disk first at the next sync (bcache_mark_dirty_first). */
+int ext2_inode_write_first(struct ext2_inode *inode);
 uint64_t ext2_inode_size(const struct ext2_inode *inode);
 void ext2_inode_set_size(struct ext2_inode *inode, uint64_t size);
 /* i_blocks counts 512-byte units; these take file-system blocks. */

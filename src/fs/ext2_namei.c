@@ -28,7 +28,8 @@ int ext2_adjust_links(struct ext2_inode *inode, int delta)
     int links = inode->disk.i_links_count + delta;
     inode->disk.i_links_count = (uint16_t)(links < 0 ? 0 : links);
     ext2_inode_touch(inode, false);
-    int err = ext2_inode_write(inode);
+    /* A link that goes reaches the disk before the entry's removal (docs/ext2.md). */
+    int err = delta < 0 ? ext2_inode_write_first(inode) : ext2_inode_write(inode);
     mutex_unlock(&inode->lock);
     return err;
 }
@@ -38,7 +39,7 @@ int ext2_clear_links(struct ext2_inode *inode)
     mutex_lock(&inode->lock);
     inode->disk.i_links_count = 0;
     ext2_inode_touch(inode, false);
-    int err = ext2_inode_write(inode);
+    int err = ext2_inode_write_first(inode);
     mutex_unlock(&inode->lock);
     return err;
 }

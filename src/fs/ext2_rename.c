@@ -26,11 +26,11 @@ static int ext2_parent_of(struct ext2_fs *fs, uint32_t ino, uint32_t *parent)
         return err;
     struct ext2_dir_slot slot;
     mutex_lock(&dir->lock);
-    err = ext2_inode_is_dir(dir) ? ext2_dir_find(dir, "..", 2, &slot) : -EUCLEAN;
+    err = ext2_inode_is_dir(dir) ? ext2_dir_find(dir, "..", 2, &slot) : ext2_corrupted(fs);
     mutex_unlock(&dir->lock);
     ext2_iput(dir);
     if (err == -ENOENT)
-        err = -EUCLEAN; /* every directory has ".." */
+        err = ext2_corrupted(fs); /* every directory has ".." */
     if (err == 0)
         err = ext2_dir_check_ino(fs, slot.ino);
     if (err == 0)
@@ -117,7 +117,7 @@ static int ext2_rename_remove_old_name(struct ext2_rename *r)
     if (err == 0)
         err = ext2_dir_find(dir, r->old_name, len, &slot);
     if (err == 0 && slot.ino != r->source->ino)
-        err = -EUCLEAN;
+        err = ext2_corrupted(dir->fs);
     if (err == 0)
         err = ext2_dir_remove(dir, &slot);
     mutex_unlock(&dir->lock);

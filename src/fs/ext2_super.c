@@ -410,6 +410,58 @@ int ext2_unmount(struct ext2_fs *fs)
     return err;
 }
 
+int ext2_corrupted(const struct ext2_fs *fs)
+{
+    /* Bookkeeping, not the file system's state: the checks that find damage hold it const. */
+    __atomic_store_n(&((struct ext2_fs *)fs)->corruption_seen, true, __ATOMIC_RELAXED);
+    return -EUCLEAN;
+}
+
+int ext2_shutdown(struct ext2_fs *fs)
+{
+    if (fs->read_only)
+        return 0;
+    /* An unlinked inode still held would leak its blocks: leave those to e2fsck. */
+    bool orphans = false;
+    mutex_lock(&fs->icache_lock);
+    list_for_each(node, &fs->inodes)
+    {
+        struct ext2_inode *inode = list_entry(node, struct ext2_inode, icache);
+        if (inode->valid && inode->disk.i_links_count == 0)
+            orphans = true;
+    }
+    mutex_unlock(&fs->icache_lock);
+    int err = bcache_sync_device(fs->dev);
+    mutex_lock(&fs->alloc_lock);
+    bool corrupted = __atomic_load_n(&fs->corruption_seen, __ATOMIC_RELAXED);
+    if (corrupted) {
+        fs->sb.s_state = (uint16_t)(fs->sb.s_state | EXT2_ERROR_FS);
+        err = ext2_super_write(fs);
+    } else if (err == 0 && !orphans) {
+        fs->sb.s_state = fs->state_at_mount;
+        err = ext2_super_write(fs);
+    }
+    fs->read_only = true; /* from here on every write is -EROFS */
+    mutex_unlock(&fs->alloc_lock);
+    int sync_err = bcache_sync_device(fs->dev);
+    if (corrupted)
+        log_warn("ext2: %s: damage was found: marked with errors; run e2fsck", fs->dev->name);
+    else if (orphans)
+        log_warn("ext2: %s: unlinked files are still open at shutdown: run e2fsck -p",
+                 fs->dev->name);
+    return err != 0 ? err : sync_err;
+}
+
+struct block_device *ext2_fs_device(const struct ext2_fs *fs)
+{
+    return fs->dev;
+}
+
+uint32_t ext2_block_size(const struct ext2_fs *fs)
+{
+    return fs->block_size;
+}
+
 bool ext2_is_read_only(const struct ext2_fs *fs)
 {
     return fs->read_only;

@@ -62,11 +62,11 @@ static int ext2_readlink_locked(struct ext2_inode *inode, char *buf, size_t size
 {
     uint64_t len = ext2_inode_size(inode);
     if (len == 0 || len >= inode->fs->block_size)
-        return -EUCLEAN;
+        return ext2_corrupted(inode->fs);
     size_t copy = len < size ? (size_t)len : size;
     if (ext2_inode_is_fast_symlink(inode)) {
         if (len > EXT2_FAST_SYMLINK_MAX)
-            return -EUCLEAN;
+            return ext2_corrupted(inode->fs);
         memcpy(buf, inode->disk.i_block, copy);
         return (int)copy;
     }
@@ -75,7 +75,7 @@ static int ext2_readlink_locked(struct ext2_inode *inode, char *buf, size_t size
     if (err != 0)
         return err;
     if (block == 0)
-        return -EUCLEAN;
+        return ext2_corrupted(inode->fs);
     struct bcache_buf *cached;
     err = bcache_read(inode->fs->dev, block, &cached);
     if (err != 0)

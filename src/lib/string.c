@@ -178,3 +178,14 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     }
     return length;
 }
+
+char *strstr(const char *haystack, const char *needle)
+{
+    size_t length = strlen(needle);
+    for (const char *p = haystack;; p++) {
+        if (strncmp(p, needle, length) == 0)
+            return (char *)p;
+        if (*p == '\0')
+            return NULL;
+    }
+}

@@ -21,6 +21,8 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+/* The first place `needle` occurs in `haystack`, or NULL; an empty needle is found at once. */
+char *strstr(const char *haystack, const char *needle);
 char *strcpy(char *restrict dst, const char *restrict src);
 /* C's strncpy: copies at most n bytes, pads with NULs, and does NOT always terminate. */
 char *strncpy(char *restrict dst, const char *restrict src, size_t n);

@@ -340,7 +340,8 @@ static void add_physical_window(void)
 static void add_devices(void)
 {
     static const char *const compatibles[] = {
-        "ns16550a", "riscv,plic0", "sifive,plic-1.0.0", "sifive,test0", "virtio,mmio",
+        "ns16550a",     "riscv,plic0", "sifive,plic-1.0.0",
+        "sifive,test0", "virtio,mmio", "google,goldfish-rtc",
     };
     const struct fdt *fdt = devicetree_get();
     for (size_t i = 0; i < sizeof(compatibles) / sizeof(compatibles[0]); i++) {

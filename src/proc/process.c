@@ -23,6 +23,20 @@
 struct spinlock process_lock = SPINLOCK_INIT("process");
 struct process kernel_process;
 
+static const struct process_hooks *hooks;
+
+void process_set_hooks(const struct process_hooks *new_hooks)
+{
+    hooks = new_hooks;
+}
+
+/* The exit hook, once: the process's descriptors are closed. */
+static void process_release_resources(struct process *process)
+{
+    if (hooks != NULL && hooks->exit != NULL)
+        hooks->exit(process);
+}
+
 static struct process *table[PROCESS_MAX];
 static int last_pid;
 
@@ -73,6 +87,13 @@ int process_create(const char *name, struct process *parent, struct memory_set *
     process_init_fields(process, name);
     process->memory_set = memory_set;
     process->owns_memory_set = true;
+    if (hooks != NULL && hooks->create != NULL) {
+        int error = hooks->create(parent, process);
+        if (error != 0) {
+            kfree(process);
+            return error;
+        }
+    }
 
     spinlock_acquire(&process_lock);
     int slot = 0;
@@ -80,6 +101,7 @@ int process_create(const char *name, struct process *parent, struct memory_set *
         slot++;
     if (slot == PROCESS_MAX) {
         spinlock_release(&process_lock);
+        process_release_resources(process);
         kfree(process);
         return -EAGAIN;
     }
@@ -116,6 +138,7 @@ void process_abandon(struct process *process)
         panic("process_abandon: process %d '%s' already has threads", process->pid, process->name);
     remove_from_table_locked(process);
     spinlock_release(&process_lock);
+    process_release_resources(process);
     free_memory_set(process);
     kfree(process);
 }
@@ -227,10 +250,14 @@ void process_exit(int status)
     if (process == &kernel_process)
         panic("process_exit: process 0 (kernel) cannot exit; thread '%s' tried with status %d",
               thread_current()->name, status);
+    /* Close its descriptors now: a pipe's reader must see the end even if no one reaps this. */
+    process_release_resources(process);
     if (process->pid == init_pid) {
         /* init is the session: its end is the machine's. */
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         log_info("init exited with status %d; powering off", code);
+        if (hooks != NULL && hooks->shutdown != NULL)
+            hooks->shutdown();
         machine_exit(code);
     }
     spinlock_acquire(&process_lock);
@@ -265,6 +292,7 @@ static void process_free(struct process *zombie)
         else
             sched_yield(); /* with several harts: still switching away, or being freed */
     }
+    process_release_resources(zombie); /* a process whose threads ended without process_exit */
     free_memory_set(zombie);
     kfree(zombie);
 }

@@ -30,6 +30,7 @@
 
 struct memory_set;
 struct thread;
+struct process_files;
 
 #define PROCESS_MAX      64    /* processes at once, process 0 and zombies included */
 #define PID_MAX          32767 /* pids count up to this, then wrap to 1, skipping those in use */
@@ -63,7 +64,28 @@ struct process {
     /* A user program's heap: [brk_start, brk) (syscall/sys_memory.c). */
     uint64_t brk_start;
     uint64_t brk;
+    /* Descriptors, current directory, umask: fs/ owns it (fs/files.h) through process_hooks. */
+    struct process_files *files;
 };
+
+/*
+ * What a layer above must do as processes come and go. proc/ cannot call
+ * up into fs/, so fs registers these at boot (process_set_hooks); any may
+ * be NULL. They run in the thread of the process concerned or of its
+ * parent, with no lock held, and may sleep.
+ *   create    process_create: the child inherits from its parent (fork). A
+ *             failure (-ENOMEM) fails the creation.
+ *   exit      the process ends (process_exit), or is reaped without having
+ *             called it: release what it holds (its descriptors).
+ *   shutdown  init has ended and the machine powers off next: make the disk
+ *             whole (sync).
+ */
+struct process_hooks {
+    int (*create)(struct process *parent, struct process *child);
+    void (*exit)(struct process *process);
+    void (*shutdown)(void);
+};
+void process_set_hooks(const struct process_hooks *hooks);
 
 /*
  * The process lock guards the process table, every process's state,

@@ -1,56 +1,179 @@
 /*
- * sys_io.c: read and write on the console, the only files there are so far.
+ * sys_io.c: moving data through descriptors: read, write, readv, writev,
+ * pread64, pwrite64 and lseek.
  *
- * fd 0 reads what is typed (raw bytes: the shell echoes and edits), fds 1
- * and 2 print. Data passes through a small kernel buffer, one chunk at a
- * time, so no user pointer is ever touched without copy_to_user or
- * copy_from_user.
+ * Each call looks the descriptor up (a reference to its open file, dropped
+ * at the end), checks the access mode, and hands the user's buffer to the
+ * file's operations (fs/file.h), which copy with copy_to_user and
+ * copy_from_user: no user pointer is ever dereferenced here. A seekable
+ * file's position moves under its position lock, so two processes sharing
+ * a file after fork never read the same bytes.
  */
-#include "console/console.h"
-#include "tty/tty.h"
 #include "abi/errno.h"
-#include "mm/memory_set.h"
+#include "abi/fcntl.h"
+#include "abi/uio.h"
+#include "fs/file.h"
+#include "fs/files.h"
+#include "mm/heap/heap.h"
 #include "mm/uaccess.h"
 #include "proc/process.h"
 #include "syscall/syscall.h"
 
-#define CHUNK 256
+/* Linux's MAX_RW_COUNT: one call moves at most this much, and says so in its count. */
+#define RW_COUNT_MAX 0x7ffff000ul
+
+/* `offset` < 0: at the file's position (and move it); else at `offset` (pread, pwrite). */
+static inline long file_transfer(struct file *file, bool writing, uint64_t buffer, size_t count,
+                                 int64_t offset)
+{
+    if (writing ? !file_writable(file) : !file_readable(file))
+        return -EBADF;
+    long (*transfer)(struct file *, uint64_t, size_t, uint64_t *) =
+        writing ? file->ops->write : file->ops->read;
+    if (transfer == NULL)
+        return -EINVAL;
+    if (count > RW_COUNT_MAX)
+        count = RW_COUNT_MAX;
+    if (!file->ops->seekable)
+        return offset >= 0 ? -ESPIPE : transfer(file, buffer, count, NULL);
+    if (offset >= 0) {
+        uint64_t position = (uint64_t)offset;
+        return transfer(file, buffer, count, &position);
+    }
+    mutex_lock(&file->position_lock);
+    long result = transfer(file, buffer, count, &file->position);
+    mutex_unlock(&file->position_lock);
+    return result;
+}
+
+static long fd_transfer(int fd, bool writing, uint64_t buffer, size_t count, int64_t offset)
+{
+    bool referenced;
+    struct file *file = files_borrow(fd, &referenced);
+    if (file == NULL)
+        return -EBADF;
+    long result = file_transfer(file, writing, buffer, count, offset);
+    files_end_borrow(file, referenced);
+    return result;
+}
 
 long sys_read(struct context *context)
 {
-    uint64_t fd = syscall_arg(context, 0);
-    uint64_t buffer = syscall_arg(context, 1);
-    uint64_t count = syscall_arg(context, 2);
-    if (fd != 0)
-        return -EBADF;
-    if (count == 0)
-        return 0;
-    /* Check before waiting: a bad buffer must not sit waiting for a key first. */
-    if (!user_range_ok(process_current()->memory_set, buffer, count, PTE_W))
-        return -EFAULT;
-    char chunk[CHUNK];
-    size_t got = tty_read_blocking(chunk, count < CHUNK ? count : CHUNK);
-    if (copy_to_user(process_current()->memory_set, buffer, chunk, got) != 0)
-        return -EFAULT; /* unmapped meanwhile */
-    return (long)got;
+    return fd_transfer((int)syscall_arg(context, 0), false, syscall_arg(context, 1),
+                       syscall_arg(context, 2), -1);
 }
 
 long sys_write(struct context *context)
 {
-    uint64_t fd = syscall_arg(context, 0);
-    uint64_t buffer = syscall_arg(context, 1);
+    return fd_transfer((int)syscall_arg(context, 0), true, syscall_arg(context, 1),
+                       syscall_arg(context, 2), -1);
+}
+
+long sys_pread64(struct context *context)
+{
+    int64_t offset = (int64_t)syscall_arg(context, 3);
+    if (offset < 0)
+        return -EINVAL;
+    return fd_transfer((int)syscall_arg(context, 0), false, syscall_arg(context, 1),
+                       syscall_arg(context, 2), offset);
+}
+
+long sys_pwrite64(struct context *context)
+{
+    int64_t offset = (int64_t)syscall_arg(context, 3);
+    if (offset < 0)
+        return -EINVAL;
+    return fd_transfer((int)syscall_arg(context, 0), true, syscall_arg(context, 1),
+                       syscall_arg(context, 2), offset);
+}
+
+/*
+ * readv and writev: each piece in turn, stopping at the first that moves
+ * less than its length (the end of a file, a pipe with no more data now).
+ */
+static long vector_transfer(struct context *context, bool writing)
+{
+    int fd = (int)syscall_arg(context, 0);
+    uint64_t user_vector = syscall_arg(context, 1);
     uint64_t count = syscall_arg(context, 2);
-    if (fd != 1 && fd != 2)
+    if (count > IOV_MAX)
+        return -EINVAL;
+    struct file *file = files_get(fd);
+    if (file == NULL)
         return -EBADF;
-    if (!user_range_ok(process_current()->memory_set, buffer, count, PTE_R))
-        return -EFAULT; /* nothing printed: all of it is checked first */
-    char chunk[CHUNK];
-    for (uint64_t done = 0; done < count;) {
-        size_t length = count - done < CHUNK ? count - done : CHUNK;
-        if (copy_from_user(process_current()->memory_set, chunk, buffer + done, length) != 0)
-            return done > 0 ? (long)done : -EFAULT;
-        console_write(chunk, length);
-        done += length;
+    struct iovec *pieces = kmalloc(sizeof(struct iovec) * (count > 0 ? count : 1));
+    long result = pieces == NULL ? -ENOMEM : 0;
+    if (result == 0 && copy_from_user(process_current()->memory_set, pieces, user_vector,
+                                      sizeof(struct iovec) * count) != 0)
+        result = -EFAULT;
+    uint64_t total = 0;
+    for (uint64_t i = 0; result == 0 && i < count; i++) {
+        total += pieces[i].iov_len;
+        if (pieces[i].iov_len > RW_COUNT_MAX || total > RW_COUNT_MAX)
+            result = -EINVAL;
     }
-    return (long)count;
+    long done = 0;
+    for (uint64_t i = 0; result == 0 && i < count; i++) {
+        if (pieces[i].iov_len == 0)
+            continue;
+        long n = file_transfer(file, writing, (uint64_t)pieces[i].iov_base, pieces[i].iov_len, -1);
+        if (n < 0) {
+            if (done == 0)
+                result = n;
+            break;
+        }
+        done += n;
+        if ((size_t)n < pieces[i].iov_len)
+            break;
+    }
+    kfree(pieces);
+    file_put(file);
+    return result != 0 ? result : done;
+}
+
+long sys_readv(struct context *context)
+{
+    return vector_transfer(context, false);
+}
+
+long sys_writev(struct context *context)
+{
+    return vector_transfer(context, true);
+}
+
+long sys_lseek(struct context *context)
+{
+    int fd = (int)syscall_arg(context, 0);
+    int64_t offset = (int64_t)syscall_arg(context, 1);
+    uint64_t whence = syscall_arg(context, 2);
+    struct file *file = files_get(fd);
+    if (file == NULL)
+        return -EBADF;
+    if (!file->ops->seekable) {
+        file_put(file);
+        return -ESPIPE;
+    }
+    mutex_lock(&file->position_lock);
+    int64_t base = 0;
+    long result = 0;
+    if (whence == SEEK_CUR) {
+        base = (int64_t)file->position;
+    } else if (whence == SEEK_END) {
+        struct stat st;
+        result = file->ops->stat(file, &st);
+        base = st.st_size;
+    } else if (whence != SEEK_SET) {
+        result = -EINVAL;
+    }
+    if (result == 0) {
+        if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+            result = -EINVAL;
+        else
+            file->position = (uint64_t)(base + offset);
+        if (result == 0)
+            result = (long)file->position;
+    }
+    mutex_unlock(&file->position_lock);
+    file_put(file);
+    return result;
 }

@@ -18,11 +18,12 @@
 #include "mm/uaccess.h"
 #include "exec/loader.h"
 #include "proc/process.h"
-#include "exec/user_program.h"
 #include "syscall/syscall.h"
 #include "proc/signal.h"
 #include "proc/thread.h"
 #include "exec/exec.h"
+#include "fs/files.h"
+#include "fs/path.h"
 
 #include "abi/mman.h"
 #include "abi/sched.h"
@@ -30,7 +31,7 @@
 #include "abi/time.h"
 #include "abi/wait.h"
 
-#define PATH_MAX_BYTES 64
+#define PATH_BUFFER_SIZE (PATH_MAX_LENGTH + 1) /* Linux's PATH_MAX, the NUL included */
 
 long sys_exit(struct context *context)
 {
@@ -160,38 +161,44 @@ long sys_execve(struct context *context)
     uint64_t envp = syscall_arg(context, 2);
     struct thread *thread = thread_current();
     struct process *process = thread->process;
-    char name[PATH_MAX_BYTES];
-    long length = string_from_user(process->memory_set, name, path, sizeof(name));
-    if (length < 0)
+    char *name = kmalloc(PATH_BUFFER_SIZE);
+    if (name == NULL)
+        return -ENOMEM;
+    long length = string_from_user(process->memory_set, name, path, PATH_BUFFER_SIZE);
+    if (length < 0) {
+        kfree(name);
         return length;
-    /* Programs live in one flat table; "/bin/hello" and "hello" both name hello. */
-    const char *base = name;
-    for (const char *c = name; *c != '\0'; c++)
-        if (*c == '/')
-            base = c + 1;
-    const struct user_program *program = user_program_find(base);
-    if (program == NULL)
-        return -ENOENT;
+    }
+    /* A file on the disk; or, where there is none, a packed program ("/bin/hello" is hello). */
+    struct exec_program program;
+    int error = exec_find_program(name, &program);
+    char base[PROCESS_NAME_MAX];
+    strlcpy(base, exec_basename(name), sizeof(base));
+    kfree(name);
+    if (error != 0)
+        return error;
     /*
      * There is no environment to pass on, but a bad envp is still the
      * caller's mistake, and Linux reports it: check it as strictly as argv.
      */
     char **envv = NULL;
     int envc = copy_arguments(process->memory_set, envp, &envv);
-    if (envc < 0)
-        return envc;
-    free_arguments(envv, envc);
     char **argv = NULL;
-    int argc = copy_arguments(process->memory_set, user_argv, &argv);
-    if (argc < 0)
+    int argc = envc < 0 ? envc : copy_arguments(process->memory_set, user_argv, &argv);
+    if (envc >= 0)
+        free_arguments(envv, envc);
+    if (argc < 0) {
+        exec_program_release(&program);
         return argc;
+    }
 
     struct memory_set *set = kzalloc(sizeof(*set));
     struct user_image image;
-    int error = set == NULL ? -ENOMEM
-                            : loader_load_image(set, base, program->elf, program->size, argc,
-                                                (const char *const *)argv, &image);
+    error = set == NULL ? -ENOMEM
+                        : loader_load_image(set, base, program.elf, program.size, argc,
+                                            (const char *const *)argv, &image);
     free_arguments(argv, argc);
+    exec_program_release(&program);
     if (error != 0) {
         kfree(set);
         return error;
@@ -209,6 +216,7 @@ long sys_execve(struct context *context)
     strlcpy(thread->name, base, sizeof(thread->name));
     log_debug("[pid %d] exec %s: %d argument(s), entry 0x%lx, %lu KiB mapped", process->pid, base,
               argc, image.entry, memory_set_user_bytes(set) / 1024);
+    files_close_on_exec(); /* the descriptors marked close-on-exec end with the old program */
     exec_initial_context(thread->trap_context, &image);
     return 0; /* lands in a0 of the fresh context: main's argc comes from the stack */
 }

@@ -44,9 +44,39 @@ static inline uint64_t syscall_arg(const struct context *context, int n)
 /* One handler per call: it reads the arguments it needs with syscall_arg(). */
 typedef long (*syscall_handler_t)(struct context *context);
 
-/* The handlers, by file: sys_io.c, sys_time.c, sys_memory.c, sys_process.c. */
+/* The handlers, by file: sys_io.c, sys_file.c, sys_path.c, sys_time.c, sys_memory.c,
+   sys_process.c. */
 long sys_read(struct context *context);
 long sys_write(struct context *context);
+long sys_readv(struct context *context);
+long sys_writev(struct context *context);
+long sys_pread64(struct context *context);
+long sys_pwrite64(struct context *context);
+long sys_lseek(struct context *context);
+long sys_close(struct context *context);
+long sys_dup(struct context *context);
+long sys_dup3(struct context *context);
+long sys_fcntl(struct context *context);
+long sys_ioctl(struct context *context);
+long sys_fstat(struct context *context);
+long sys_getdents64(struct context *context);
+long sys_ftruncate(struct context *context);
+long sys_fsync(struct context *context);
+long sys_sync(struct context *context);
+long sys_pipe2(struct context *context);
+long sys_openat(struct context *context);
+long sys_mkdirat(struct context *context);
+long sys_unlinkat(struct context *context);
+long sys_linkat(struct context *context);
+long sys_symlinkat(struct context *context);
+long sys_readlinkat(struct context *context);
+long sys_renameat2(struct context *context);
+long sys_newfstatat(struct context *context);
+long sys_faccessat(struct context *context);
+long sys_chdir(struct context *context);
+long sys_fchdir(struct context *context);
+long sys_getcwd(struct context *context);
+long sys_umask(struct context *context);
 long sys_nanosleep(struct context *context);
 long sys_clock_gettime(struct context *context);
 long sys_sysinfo(struct context *context);

@@ -2,12 +2,21 @@
 
 Each run boots the image once (--extra-mem '': the second boot with 2 GiB,
 for the figures named by memory size, runs the same way and is left out to
-keep make test short)."""
+keep make test short).
+
+Two figures wait for the disk, and QEMU's disk finishes in host time: a
+request sometimes completes before its thread has gone to sleep, which saves
+a sleep and two switches, about 1,000 instructions (src/fs/fs_bench.c,
+docs/files.md). With 256 requests that could be 20 % of the cold read if
+every one did; the widest spread seen is 6 %. Those two must agree within
+20 %, every other figure exactly."""
 import json
 import subprocess
 import sys
 
 from qemu import ROOT, image
+
+HOST_TIMED = ("file_write_1m_insns", "file_read_1m_cold_insns")
 
 
 def test_two_bench_runs_give_identical_figures(tmp_path):
@@ -20,5 +29,9 @@ def test_two_bench_runs_give_identical_figures(tmp_path):
         assert done.returncode == 0, done.stdout + done.stderr
         assert "qemu -icount shift=0,sleep=off" in done.stdout, done.stdout
         outputs.append(path.read_bytes())
-    assert len(json.loads(outputs[0])) >= 10, outputs[0]
-    assert outputs[0] == outputs[1], "bench figures differ between two runs"
+    first, second = (json.loads(output) for output in outputs)
+    assert len(first) >= 10, outputs[0]
+    for key in HOST_TIMED:
+        a, b = first.pop(key)["value"], second.pop(key)["value"]
+        assert abs(a - b) <= 0.20 * max(a, b), "%s: %d and %d" % (key, a, b)
+    assert first == second, "bench figures differ between two runs"

@@ -2,7 +2,9 @@
 driven through pexpect, as a student types into `make qemu`.
 
 usertests runs as pid 1 (the init= bootarg), so its exit status, which is
-the number of failed tests, becomes QEMU's.
+the number of failed tests, becomes QEMU's. It runs on the kernel proper with
+a copy of the disk (build/fs.img), which e2fsck must find sound afterwards,
+and once more on the disk-less image, where its file tests are skipped.
 """
 import functools
 import re
@@ -10,13 +12,15 @@ import re
 import pytest
 
 import ktap
-from qemu import usertests_collection_run
+from disk import e2fsck_clean
+from qemu import disk_copy, run, usertests_collection_run, usertests_disk
 
 PROMPT = r"\$ "
 
 
 @functools.lru_cache(maxsize=None)
 def usertests_run():
+    """(status, output) of usertests as pid 1 on the kernel, with usertests_disk() as its disk."""
     return usertests_collection_run()
 
 
@@ -30,6 +34,28 @@ def pytest_generate_tests(metafunc):
 def test_usertest(usertest):
     if not usertest.ok:
         pytest.fail("\n".join(usertest.diagnostics) or "usertest failed", pytrace=False)
+
+
+def test_usertests_leave_the_disk_sound():
+    status, out = usertests_run()
+    disk = usertests_disk()
+    assert status is not None, out
+    assert "fs: virtio0 synced and marked clean" in out, out
+    # concurrent_writers: evictions from several processes overlap on the disk.
+    in_flight = re.search(r"at most (\d+) in flight at once", out)
+    assert in_flight and int(in_flight.group(1)) >= 2, out[-3000:]
+    e2fsck_clean(disk)
+
+
+def test_usertests_without_a_disk_skip_only_the_file_tests():
+    status, out = run("tests/diskless", bootargs="init=usertests", timeout=300)
+    report = ktap.parse(out)
+    assert report.complete and status == 0, out
+    skipped = [c.name for c in report.cases if c.skipped]
+    assert len(skipped) >= 20 and "open_read_write_close" in skipped, skipped
+    ran = [c.name for c in report.cases if not c.skipped]
+    assert "pipe_between_processes" in ran and "exec_hello" in ran, ran
+    assert "fs: no disk; programs come from the kernel image" in out, out
 
 
 def test_usertests_ran_completely_and_status_counts_failures():
@@ -47,7 +73,7 @@ def test_usertests_ran_completely_and_status_counts_failures():
 
 
 def shell(qemu):
-    vm = qemu("kernel", timeout=60)
+    vm = qemu("kernel", timeout=60, disk=disk_copy())
     vm.expect(r"kernel: started init as pid 1")
     vm.expect(PROMPT)
     return vm

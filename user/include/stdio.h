@@ -29,5 +29,10 @@ int putchar(int c);
 int puts(const char *s);
 /* One byte from standard input, or EOF at end of input or on error. */
 int getchar(void);
+/* "what: the text of errno" on standard error. */
+void perror(const char *what);
+int rename(const char *old_path, const char *new_path);
+/* unlink a file, or rmdir a directory. */
+int remove(const char *path);
 
 #endif

@@ -20,6 +20,9 @@ __attribute__((noreturn)) void exit(int status);
 /* End the process by SIGABRT. */
 __attribute__((noreturn)) void abort(void);
 
+/* The value of environment variable `name`, or NULL. */
+char *getenv(const char *name);
+
 int atoi(const char *s);
 /* base 0 picks 8, 10 or 16 from a "0" or "0x" prefix; *end gets the first unused character. */
 long strtol(const char *s, char **end, int base);

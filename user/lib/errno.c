@@ -49,6 +49,13 @@ static const char *const error_texts[] = {
     [ENAMETOOLONG] = "File name too long",
     [ENOLCK] = "No locks available",
     [ENOSYS] = "Function not implemented",
+    [ENOTEMPTY] = "Directory not empty",
+    [ELOOP] = "Too many levels of symbolic links",
+    [EOVERFLOW] = "Value too large for defined data type",
+    [ENOTSUP] = "Operation not supported",
+    [ENOBUFS] = "No buffer space available",
+    [ETIMEDOUT] = "Connection timed out",
+    [EUCLEAN] = "Structure needs cleaning",
 };
 
 /* For numbers without a text: "Unknown error 123". One buffer: not reentrant, as in C. */

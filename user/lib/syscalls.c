@@ -6,6 +6,9 @@
  * posix_result() for that, so the rule is written once.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -56,6 +59,49 @@ int execv(const char *path, char *const argv[])
 {
     static char *const empty_environment[] = {NULL};
     return execve(path, argv, empty_environment);
+}
+
+char *getenv(const char *name)
+{
+    size_t length = strlen(name);
+    for (char **entry = environ; entry != NULL && *entry != NULL; entry++) {
+        if (strncmp(*entry, name, length) == 0 && (*entry)[length] == '=')
+            return *entry + length + 1;
+    }
+    return NULL;
+}
+
+/*
+ * execvp: a name with a '/' is a path; any other is tried in each directory
+ * of $PATH in turn ("/bin" when there is no PATH). The error is the last
+ * directory's, but ENOENT gives way to any other (EACCES, ENOEXEC), which
+ * says more: the program was found and could not run.
+ */
+int execvp(const char *file, char *const argv[])
+{
+    if (strchr(file, '/') != NULL)
+        return execv(file, argv);
+    const char *search = getenv("PATH");
+    if (search == NULL)
+        search = "/bin";
+    int error = ENOENT;
+    char path[256];
+    while (*search != '\0') {
+        const char *end = strchr(search, ':');
+        size_t length = end != NULL ? (size_t)(end - search) : strlen(search);
+        if (length == 0) /* an empty entry means the current directory */
+            snprintf(path, sizeof(path), "%s", file);
+        else
+            snprintf(path, sizeof(path), "%.*s/%s", (int)length, search, file);
+        execv(path, argv);
+        if (errno != ENOENT && errno != ENOTDIR)
+            error = errno;
+        search += length;
+        if (*search == ':')
+            search++;
+    }
+    errno = error;
+    return -1;
 }
 
 pid_t getpid(void)

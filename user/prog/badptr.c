@@ -88,6 +88,9 @@ static void check_time(void)
 /*
  * execve's checks run in a child: if the kernel wrongly accepted one, the
  * child would become exit_code with broken arguments, which exits nonzero.
+ * The program is named by a path that exists (/bin/exit_code, on the disk or
+ * packed): as on Linux, execve finds the file before it reads argv, so a
+ * name it cannot find would give ENOENT first.
  */
 static void check_execve_in_child(char *page)
 {
@@ -100,11 +103,11 @@ static void check_execve_in_child(char *page)
         expect_efault("execve of a path in kernel memory",
                       syscall3(SYS_execve, KERNEL_ADDRESS, (long)good, 0));
         expect_efault("execve with argv in kernel memory",
-                      syscall3(SYS_execve, (long)"exit_code", KERNEL_ADDRESS, 0));
+                      syscall3(SYS_execve, (long)"/bin/exit_code", KERNEL_ADDRESS, 0));
         expect_efault("execve with a bad pointer inside argv",
-                      syscall3(SYS_execve, (long)"exit_code", (long)bad_element, 0));
+                      syscall3(SYS_execve, (long)"/bin/exit_code", (long)bad_element, 0));
         expect_efault("execve with envp in kernel memory",
-                      syscall3(SYS_execve, (long)"exit_code", (long)good, KERNEL_ADDRESS));
+                      syscall3(SYS_execve, (long)"/bin/exit_code", (long)good, KERNEL_ADDRESS));
         if (page != NULL) {
             /* "exit_code" without its NUL, ending at the hole: the string never ends. */
             char *name = page + PAGE_SIZE - 9;

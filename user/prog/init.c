@@ -19,7 +19,7 @@ static pid_t start_shell(void)
     pid_t pid = fork();
     if (pid == 0) {
         char *argv[] = {"sh", NULL};
-        execv("sh", argv);
+        execvp("sh", argv); /* /bin/sh on the disk, or the packed sh of a test image */
         dprintf(2, "init: cannot run sh: %s\n", strerror(errno));
         _exit(127);
     }

@@ -14,5 +14,6 @@ typedef long off_t;    /* a file offset */
 typedef long time_t;   /* seconds */
 typedef int clockid_t; /* CLOCK_REALTIME, CLOCK_MONOTONIC */
 typedef unsigned int useconds_t;
+typedef unsigned int mode_t; /* a file's type and permission bits */
 
 #endif

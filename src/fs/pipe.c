@@ -1,0 +1,249 @@
+/*
+ * pipe.c: pipes. See pipe.h.
+ *
+ * The buffer is a ring of PIPE_SIZE bytes; `written` and `read` count bytes
+ * for ever (wrapping at 2^32), so `written - read` is what waits and the
+ * slot of byte n is n % PIPE_SIZE. One spinlock guards everything, and the
+ * copy to or from user memory happens under it: the pointer is checked
+ * before the copy (mm/uaccess.h), so the copy cannot fault, and the longest
+ * one is a few thousand instructions. A reader and a writer count how many
+ * of them sleep, so the other side calls into the scheduler only when
+ * someone is there to wake: the common case, one process writing while the
+ * other reads, is one lock, one copy and at most one direct wake-up. The
+ * two calls take the lock with spinlock.h's inline bodies, as the thread
+ * switch does: the round trip is measured in instructions (docs/pipes.md).
+ */
+#include "fs/pipe.h"
+
+#include "abi/errno.h"
+#include "abi/fcntl.h"
+#include "abi/signal.h"
+#include "abi/stat.h"
+#include "fs/file.h"
+#include "lib/string.h"
+#include "mm/heap/heap.h"
+#include "mm/uaccess.h"
+#include "proc/interruptible.h"
+#include "proc/process.h"
+#include "proc/signal.h"
+#include "proc/wait_queue.h"
+#include "sync/spinlock.h"
+
+_Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "PIPE_SIZE must be a power of two");
+
+struct pipe {
+    struct spinlock lock;
+    uint32_t written; /* bytes ever written */
+    uint32_t read;    /* bytes ever read */
+    uint32_t readers; /* read ends open */
+    uint32_t writers; /* write ends open */
+    uint32_t readers_waiting;
+    uint32_t writers_waiting;
+    struct wait_queue can_read;  /* readers wait here for data (or the end) */
+    struct wait_queue can_write; /* writers wait here for room (or no reader) */
+    uint8_t *buffer;             /* PIPE_SIZE bytes */
+};
+
+static uint32_t pipe_used(const struct pipe *pipe)
+{
+    return pipe->written - pipe->read;
+}
+
+/* Copy `count` bytes out of the ring, starting at byte `from`, to user memory. */
+static int ring_to_user(const struct pipe *pipe, uint32_t from, uint64_t buffer, uint32_t count)
+{
+    const struct memory_set *set = process_current()->memory_set;
+    uint32_t start = from % PIPE_SIZE;
+    uint32_t first = PIPE_SIZE - start < count ? PIPE_SIZE - start : count;
+    int error = copy_to_user(set, buffer, pipe->buffer + start, first);
+    if (error == 0 && first < count)
+        error = copy_to_user(set, buffer + first, pipe->buffer, count - first);
+    return error;
+}
+
+static int ring_from_user(struct pipe *pipe, uint32_t to, uint64_t buffer, uint32_t count)
+{
+    const struct memory_set *set = process_current()->memory_set;
+    uint32_t start = to % PIPE_SIZE;
+    uint32_t first = PIPE_SIZE - start < count ? PIPE_SIZE - start : count;
+    int error = copy_from_user(set, pipe->buffer + start, buffer, first);
+    if (error == 0 && first < count)
+        error = copy_from_user(set, pipe->buffer, buffer + first, count - first);
+    return error;
+}
+
+/* Sleep on `queue` with the lock held, counting the sleeper: 0 or -EINTR. */
+static int pipe_wait(struct pipe *pipe, struct wait_queue *queue, uint32_t *waiting)
+{
+    (*waiting)++;
+    int error = wait_queue_sleep_interruptible(queue, &pipe->lock);
+    (*waiting)--;
+    return error;
+}
+
+static long pipe_read(struct file *file, uint64_t buffer, size_t count, uint64_t *position)
+{
+    struct pipe *pipe = file->private_data;
+    if (count == 0)
+        return 0;
+    spinlock_acquire_inline(&pipe->lock);
+    while (pipe_used(pipe) == 0) {
+        int error = 0;
+        if (pipe->writers == 0)
+            error = 0; /* the end: no data and nobody left to write any */
+        else if ((file->flags & O_NONBLOCK) != 0)
+            error = -EAGAIN;
+        else
+            error = pipe_wait(pipe, &pipe->can_read, &pipe->readers_waiting);
+        if (error != 0 || pipe->writers == 0) {
+            if (error == 0 && pipe_used(pipe) > 0)
+                break; /* the last writer left data behind before closing */
+            spinlock_release_inline(&pipe->lock);
+            return error;
+        }
+    }
+    uint32_t n = pipe_used(pipe) < count ? pipe_used(pipe) : (uint32_t)count;
+    /* Copy before consuming: a bad buffer gets -EFAULT and the data stays for the next read. */
+    int error = ring_to_user(pipe, pipe->read, buffer, n);
+    if (error == 0) {
+        pipe->read += n;
+        if (pipe->writers_waiting > 0)
+            wait_queue_wake_all(&pipe->can_write);
+    }
+    spinlock_release_inline(&pipe->lock);
+    return error != 0 ? error : (long)n;
+}
+
+/* No reader is left: -EPIPE, and SIGPIPE to the writer (the lock is not held). */
+static long broken_pipe(void)
+{
+    signal_send(process_current()->pid, SIGPIPE);
+    return -EPIPE;
+}
+
+/*
+ * A write of up to PIPE_ATOMIC_MAX bytes waits for room for all of it, and
+ * goes in with one or two copies (the ring may wrap) under one hold of the
+ * lock; the bytes count as written only once both copies have succeeded,
+ * so a bad buffer leaves nothing half written, and no reader ever sees part
+ * of it. A longer write goes in as room appears.
+ */
+static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_t *position)
+{
+    struct pipe *pipe = file->private_data;
+    size_t done = 0;
+    spinlock_acquire_inline(&pipe->lock);
+    while (done < count) {
+        if (pipe->readers == 0) {
+            spinlock_release_inline(&pipe->lock);
+            return done > 0 ? (long)done : broken_pipe();
+        }
+        uint32_t room = PIPE_SIZE - pipe_used(pipe);
+        /* A small write goes in whole or waits; a large one goes in pieces. */
+        size_t needed = count - done <= PIPE_ATOMIC_MAX ? count - done : 1;
+        if (room < needed) {
+            int error = (file->flags & O_NONBLOCK) != 0
+                            ? -EAGAIN
+                            : pipe_wait(pipe, &pipe->can_write, &pipe->writers_waiting);
+            if (error != 0) {
+                spinlock_release_inline(&pipe->lock);
+                return done > 0 ? (long)done : error;
+            }
+            continue;
+        }
+        uint32_t n = room < count - done ? room : (uint32_t)(count - done);
+        int error = ring_from_user(pipe, pipe->written, buffer + done, n);
+        if (error != 0) {
+            spinlock_release_inline(&pipe->lock);
+            return done > 0 ? (long)done : error;
+        }
+        pipe->written += n;
+        done += n;
+        if (pipe->readers_waiting > 0)
+            wait_queue_wake_one(&pipe->can_read);
+    }
+    spinlock_release_inline(&pipe->lock);
+    return (long)done;
+}
+
+static int pipe_stat(struct file *file, struct stat *out)
+{
+    struct pipe *pipe = file->private_data;
+    memset(out, 0, sizeof(*out));
+    out->st_mode = S_IFIFO | 0600;
+    out->st_nlink = 1;
+    out->st_ino = (uint64_t)(uintptr_t)pipe / 64; /* one number per pipe, as on Linux's pipefs */
+    out->st_blksize = PIPE_SIZE;
+    return 0;
+}
+
+/* An end closes: the other side must learn it (a reader sees the end, a writer EPIPE). */
+static void pipe_release_end(struct file *file, bool read_end)
+{
+    struct pipe *pipe = file->private_data;
+    spinlock_acquire(&pipe->lock);
+    if (read_end)
+        pipe->readers--;
+    else
+        pipe->writers--;
+    wait_queue_wake_all(read_end ? &pipe->can_write : &pipe->can_read);
+    bool last = pipe->readers == 0 && pipe->writers == 0;
+    spinlock_release(&pipe->lock);
+    if (last) {
+        kfree(pipe->buffer);
+        kfree(pipe);
+    }
+}
+
+static void pipe_release_read_end(struct file *file)
+{
+    pipe_release_end(file, true);
+}
+
+static void pipe_release_write_end(struct file *file)
+{
+    pipe_release_end(file, false);
+}
+
+static const struct file_ops pipe_read_ops = {
+    .kind = "pipe",
+    .read = pipe_read,
+    .stat = pipe_stat,
+    .release = pipe_release_read_end,
+};
+
+static const struct file_ops pipe_write_ops = {
+    .kind = "pipe",
+    .write = pipe_write,
+    .stat = pipe_stat,
+    .release = pipe_release_write_end,
+};
+
+int pipe_create(uint32_t flags, struct file **read_end, struct file **write_end)
+{
+    struct pipe *pipe = kzalloc(sizeof(*pipe));
+    uint8_t *buffer = kmalloc(PIPE_SIZE);
+    if (pipe == NULL || buffer == NULL) {
+        kfree(pipe);
+        kfree(buffer);
+        return -ENOMEM;
+    }
+    spinlock_init(&pipe->lock, "pipe");
+    wait_queue_init(&pipe->can_read, "pipe read");
+    wait_queue_init(&pipe->can_write, "pipe write");
+    pipe->buffer = buffer;
+    pipe->readers = 1;
+    pipe->writers = 1;
+    uint32_t status = flags & O_NONBLOCK;
+    *read_end = file_alloc(&pipe_read_ops, O_RDONLY | status, pipe);
+    *write_end = file_alloc(&pipe_write_ops, O_WRONLY | status, pipe);
+    if (*read_end == NULL || *write_end == NULL) {
+        /* Put whichever end exists: its release drops its count; free the rest by hand. */
+        kfree(*read_end);
+        kfree(*write_end);
+        kfree(buffer);
+        kfree(pipe);
+        return -ENOMEM;
+    }
+    return 0;
+}
