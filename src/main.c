@@ -59,7 +59,7 @@ static void kmain_on_kernel_stack(void);
 
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
-    hart_init(hartid);        /* tp -> this hart's per-hart block; locks work from here */
+    hart_enter(hart_prepare(0, hartid)); /* tp -> block 0, this hart's; locks work from here */
     trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();               /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
