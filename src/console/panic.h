@@ -8,6 +8,7 @@
 #ifndef CONSOLE_PANIC_H
 #define CONSOLE_PANIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* QEMU's exit status after a panic (101, as a Rust panic exits). */
@@ -45,5 +46,17 @@ void panic_set_machine_exit(void (*machine_exit)(int code));
  */
 void panic_begin(void);
 __attribute__((noreturn)) void panic_end(uint64_t fp);
+
+/*
+ * With several harts, one panic stops them all. The first hart to panic
+ * owns the report; it sends every other hart an interrupt (SBI IPI), and a
+ * hart that takes it, or that tries to print, or that panics too, stops
+ * (panic_stop_this_hart) instead of writing into the report. True while
+ * some other hart is panicking.
+ */
+bool panic_elsewhere(void);
+
+/* Stop this hart for good: interrupts off, wfi for ever. */
+__attribute__((noreturn)) void panic_stop_this_hart(void);
 
 #endif
