@@ -84,7 +84,7 @@ void mutex_lock(struct mutex *mutex)
 {
     sched_might_sleep("mutex_lock");
     struct thread *self = thread_current();
-    spinlock_acquire_inline(&mutex->guard);
+    spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     if (mutex->owner != NULL)
         mutex_wait(mutex, self);
     mutex->owner = self;
@@ -94,7 +94,7 @@ void mutex_lock(struct mutex *mutex)
 bool mutex_try_lock(struct mutex *mutex)
 {
     struct thread *self = thread_current();
-    spinlock_acquire_inline(&mutex->guard);
+    spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     bool taken = mutex->owner == NULL;
     if (taken)
         mutex->owner = self;
@@ -117,7 +117,7 @@ __attribute__((noreturn, noinline)) static void unlock_refused(const struct mute
 void mutex_unlock(struct mutex *mutex)
 {
     struct thread *self = thread_current();
-    spinlock_acquire_inline(&mutex->guard);
+    spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     if (mutex->owner != self || trap_interrupt_depth() != 0) {
         spinlock_release_inline(&mutex->guard);
         unlock_refused(mutex, self);

@@ -145,13 +145,14 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
  * spinlock_acquire and spinlock_release do, minus the steps that this
  * knowledge makes unnecessary (no nesting, no recursion possible).
  */
-static inline __attribute__((always_inline)) void lock_for_switch(void)
+static inline __attribute__((always_inline)) void lock_for_switch(uint64_t site)
 {
     irq_state_t was_enabled = irq_save();
     struct spinlock_hart *locks = spinlock_hart();
     locks->irq_enabled_before_locks = was_enabled != 0;
     locks->depth = 1;
-    spinlock_take(&sched_lock, hart_this());
+    lockdep_acquire(&sched_lock, site);
+    spinlock_take(&sched_lock, hart_this(), site);
 }
 
 __attribute__((noreturn, noinline, cold)) static void unlock_refused(void)
@@ -171,6 +172,7 @@ static inline __attribute__((always_inline)) void unlock_after_switch(void)
     struct thread *exited = mine->exited_thread;
     if (exited != NULL)
         mine->exited_thread = NULL; /* taken while interrupts are still off */
+    lockdep_release(&sched_lock);
     spinlock_give(&sched_lock);
     locks->depth = 0;
     if (locks->irq_enabled_before_locks)
@@ -252,7 +254,7 @@ void sched_yield(void)
     struct sched_hart *mine = sched_hart();
     if ((spinlock_depth() | trap_interrupt_depth()) != 0)
         switch_refused(0);
-    lock_for_switch();
+    lock_for_switch(SPINLOCK_SITE());
     struct thread *self = mine->current;
     if (self != mine->idle)
         make_ready_locked(self);
@@ -420,11 +422,15 @@ void sched_assert_may_sleep(const char *what, int spinlocks_allowed)
               what, self->name);
     if (self == mine->idle)
         panic("%s: the idle thread must never sleep", what);
-    if (lock_depth != spinlocks_allowed)
+    if (lock_depth != spinlocks_allowed) {
+#ifdef LOCKDEP
+        lockdep_print_held(); /* which ones, and where each was taken */
+#endif
         panic("%s: thread '%s' would sleep holding %d spinlock(s)%s; a spinlock must never be "
               "held across a sleep",
               what, self->name, lock_depth - spinlocks_allowed,
               spinlocks_allowed > 0 ? " besides the guard" : "");
+    }
 }
 
 /* ---- Start-up and the idle thread ------------------------------------------------ */
@@ -437,7 +443,7 @@ void sched_assert_may_sleep(const char *what, int spinlocks_allowed)
 static void idle_pick_next(void)
 {
     struct sched_hart *mine = sched_hart();
-    lock_for_switch();
+    lock_for_switch(SPINLOCK_SITE());
     sched.idle_harts &= ~(1u << hart_index());
     struct thread *next = policy->pick_next(sched.ready);
     if (next != NULL)

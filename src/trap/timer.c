@@ -116,6 +116,8 @@ void timer_init(void)
     if (interval == 0)
         panic("timer: HZ=%d is faster than the %lu Hz timebase", HZ, frequency);
     use_sstc = choose_sstc();
+    /* Now a spin can be measured in seconds: a hart that spins this long has found a deadlock. */
+    spinlock_set_watchdog(SPINLOCK_WATCHDOG_SECONDS * frequency);
     origin = read_time();
     timer_program(origin + interval);
     csr_set(sie, SIE_STIE);
