@@ -75,14 +75,19 @@ def test_sleep_lasts_as_asked_to_within_one_tick_in_virtual_time():
      r"mutex_unlock: thread 'boot' unlocks mutex 'first', which thread 'holder' holds"),
     ("unlock_unlocked",
      r"mutex_unlock: thread 'boot' unlocks mutex 'second', which is not locked"),
+    # Whichever of the two threads goes to sleep second finds the cycle.
     ("deadlock",
-     r"mutex_lock: deadlock: thread 'deadlock-b' waits for mutex 'first', "
-     r"held by 'deadlock-a', which waits for mutex 'second', held by 'deadlock-b'"),
+     r"mutex_lock: deadlock: (thread 'deadlock-b' waits for mutex 'first', "
+     r"held by 'deadlock-a', which waits for mutex 'second', held by 'deadlock-b'"
+     r"|thread 'deadlock-a' waits for mutex 'second', "
+     r"held by 'deadlock-b', which waits for mutex 'first', held by 'deadlock-a')"),
     ("sleep_in_interrupt",
      r"mutex_lock: sleeping in an interrupt handler \(it interrupted thread '\w+'\); "
      r"interrupt handlers must never sleep"),
     ("sleep_with_spinlock",
      r"sched_sleep: thread 'boot' would sleep holding 1 spinlock\(s\)"),
+    ("release_not_held",
+     r"spinlock_release: lock 'misuse' is not held by hart \d+ \(held by nobody\)"),
 ])
 def test_a_misuse_panics_and_names_what_happened(case, message):
     status, out = run("tests/sync_misuse", bootargs="case=" + case, timeout=30)
