@@ -19,11 +19,22 @@
 static uint64_t clock = 1; /* 0 is the stamp of a slot never unmapped */
 /* Each hart's clock value at its last full flush, by index. */
 static uint64_t flushed_at[MAX_HARTS];
+/* Harts between tlb_quiet_begin and tlb_quiet_end: flushed, and touching nobody's stack. */
+static uint32_t quiet_harts;
 static struct tlb_stats stats;
 
 uint64_t tlb_clock_tick(void)
 {
     return __atomic_add_fetch(&clock, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Hart `index` flushed its whole TLB after the clock read `now`. */
+static void note_full_flush(uint32_t index, uint64_t now)
+{
+    uint64_t seen = __atomic_load_n(&flushed_at[index], __ATOMIC_RELAXED);
+    while (seen < now && !__atomic_compare_exchange_n(&flushed_at[index], &seen, now, false,
+                                                      __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+        ;
 }
 
 void tlb_switch_table(uint64_t satp)
@@ -32,12 +43,26 @@ void tlb_switch_table(uint64_t satp)
     csr_write(satp, satp);
     /* The new table makes every cached translation suspect, the global ones too. */
     sfence_vma_all();
-    __atomic_store_n(&flushed_at[hart_index()], now, __ATOMIC_RELEASE);
+    note_full_flush(hart_index(), now);
+}
+
+void tlb_quiet_begin(void)
+{
+    uint64_t now = __atomic_load_n(&clock, __ATOMIC_SEQ_CST);
+    sfence_vma_all();
+    note_full_flush(hart_index(), now);
+    /* After the flush: from here on this hart's TLB holds nothing anyone frees. */
+    __atomic_fetch_or(&quiet_harts, 1u << hart_index(), __ATOMIC_SEQ_CST);
+}
+
+void tlb_quiet_end(void)
+{
+    __atomic_fetch_and(&quiet_harts, ~(1u << hart_index()), __ATOMIC_SEQ_CST);
 }
 
 uint32_t tlb_stale_harts(uint64_t stamp)
 {
-    uint32_t online = hart_online_mask();
+    uint32_t online = hart_online_mask() & ~__atomic_load_n(&quiet_harts, __ATOMIC_SEQ_CST);
     uint32_t stale = 0;
     for (uint32_t index = 0; index < MAX_HARTS; index++) {
         if ((online & (1u << index)) != 0 &&
@@ -82,6 +107,20 @@ void tlb_shootdown(uint32_t index_mask, uint64_t start, uint64_t size)
               ids, base, (void *)start, size, error);
     __atomic_fetch_add(&stats.shootdowns, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&stats.harts_fenced, targets, __ATOMIC_RELAXED);
+}
+
+void tlb_shootdown_everything(uint32_t index_mask)
+{
+    index_mask &= hart_online_mask() & ~(1u << hart_index());
+    if (index_mask == 0)
+        return;
+    uint64_t now = __atomic_load_n(&clock, __ATOMIC_SEQ_CST);
+    tlb_shootdown(index_mask, 0, 0); /* start 0, size 0: the whole TLB (SBI spec) */
+    /* Flushed after `now` was read: as good as a satp write then. */
+    for (uint32_t index = 0; index < MAX_HARTS; index++) {
+        if ((index_mask & (1u << index)) != 0)
+            note_full_flush(index, now);
+    }
 }
 
 void tlb_count_avoided(void)

@@ -28,6 +28,12 @@
  */
 void tlb_shootdown(uint32_t index_mask, uint64_t start, uint64_t size);
 
+/*
+ * Flush the whole TLB of the harts in index_mask (not this one), and note it
+ * as their last full flush: whatever was unmapped before is gone from them.
+ */
+void tlb_shootdown_everything(uint32_t index_mask);
+
 /* A kernel-half mapping was just removed: tick the clock, and return the new time, its stamp. */
 uint64_t tlb_clock_tick(void);
 
@@ -36,6 +42,17 @@ uint64_t tlb_clock_tick(void);
  * unmapped before now is gone from this hart (memory_set_activate uses it).
  */
 void tlb_switch_table(uint64_t satp);
+
+/*
+ * A quiet hart: between tlb_quiet_begin (which flushes its whole TLB) and
+ * tlb_quiet_end it touches no memory that anyone may unmap (no thread's
+ * stack but its own), so its TLB holds nothing of any mapping removed
+ * meanwhile or before, and no shootdown need wait for it. The idle loop is
+ * quiet while it sleeps in wfi, and ends it as it wakes, before any
+ * interrupt handler runs: an idle hart costs a shootdown nothing.
+ */
+void tlb_quiet_begin(void);
+void tlb_quiet_end(void);
 
 /* The online harts (this one included) that may still hold a translation removed at `stamp`. */
 uint32_t tlb_stale_harts(uint64_t stamp);

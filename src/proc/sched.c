@@ -18,6 +18,7 @@
 #include "console/panic.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
+#include "mm/tlb.h"
 #include "proc/process.h"
 #include "proc/thread.h"
 #include "trap/ipi.h"
@@ -469,8 +470,11 @@ __attribute__((noreturn)) static void idle_loop(void)
         if (nothing_ready)
             sched.idle_harts |= 1u << hart_index();
         spinlock_release(&sched_lock); /* interrupts stay off: irq_save turned them off first */
-        if (nothing_ready)
+        if (nothing_ready) {
+            tlb_quiet_begin(); /* asleep, it needs no TLB, and no shootdown need wait for it */
             wfi();
+            tlb_quiet_end(); /* awake: the interrupt's handler may touch anything */
+        }
         irq_restore(state);
         idle_pick_next();
     }
