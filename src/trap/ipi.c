@@ -20,6 +20,7 @@ struct ipi_box {
     /* ipi_call's slot: claimed by one caller at a time (fn != NULL means taken). */
     void (*call_fn)(void *arg);
     void *call_arg;
+    uint32_t call_from; /* the caller's index: it gets an IPI when the call is done */
     uint32_t call_done;
     /* Counts, written only by the hart that owns the box (received) or atomically (sent). */
     uint64_t received;
@@ -86,14 +87,15 @@ void ipi_send(uint32_t index, uint32_t reasons)
     ipi_send_mask(1u << index, reasons);
 }
 
-/* Run the function a caller left in this hart's slot, then tell the caller. */
+/* Run the function a caller left in this hart's slot, then tell the caller, with an IPI. */
 static void run_call(struct ipi_box *box)
 {
     void (*fn)(void *) = __atomic_load_n(&box->call_fn, __ATOMIC_ACQUIRE);
-    if (fn == NULL)
+    if (fn == NULL || __atomic_load_n(&box->call_done, __ATOMIC_ACQUIRE) != 0)
         return;
     fn(box->call_arg);
     __atomic_store_n(&box->call_done, 1, __ATOMIC_RELEASE);
+    ipi_send(box->call_from, IPI_WAKE);
 }
 
 /* Take this hart's pending reasons and act on them. Interrupts are off. */
@@ -116,10 +118,29 @@ void ipi_handle(void)
     handle_pending();
 }
 
+/*
+ * Wait, asleep in wfi, until *flag is nonzero; answer the calls made to
+ * this hart meanwhile. Interrupts are off, so the IPI that comes with the
+ * answer stays pending and ends the wfi however late it comes; SSIP is
+ * cleared before each look, so a stale one does not keep the loop spinning.
+ * (A sleeping hart frees a host core under multi-threaded TCG, and under
+ * -icount it gives the turn to the hart it waits for.)
+ */
+static void wait_for(const uint32_t *flag)
+{
+    for (;;) {
+        csr_clear(sip, SIP_SSIP);
+        handle_pending();
+        if (__atomic_load_n(flag, __ATOMIC_ACQUIRE) != 0)
+            return;
+        wfi();
+    }
+}
+
 void ipi_call(uint32_t index, void (*fn)(void *arg), void *arg)
 {
+    irq_state_t state = irq_save();
     if (index == hart_index()) {
-        irq_state_t state = irq_save();
         fn(arg);
         irq_restore(state);
         return;
@@ -134,13 +155,12 @@ void ipi_call(uint32_t index, void (*fn)(void *arg), void *arg)
         cpu_relax();
     }
     box->call_arg = arg;
-    box->call_done = 0;
+    box->call_from = hart_index();
+    __atomic_store_n(&box->call_done, 0, __ATOMIC_RELEASE);
     ipi_send(index, IPI_CALL);
-    while (__atomic_load_n(&box->call_done, __ATOMIC_ACQUIRE) == 0) {
-        handle_pending();
-        cpu_relax();
-    }
+    wait_for(&box->call_done);
     __atomic_store_n(&box->call_fn, NULL, __ATOMIC_RELEASE);
+    irq_restore(state);
 }
 
 uint64_t ipi_received_count(void)

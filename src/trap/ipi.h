@@ -39,9 +39,12 @@ void ipi_send_mask(uint32_t index_mask, uint32_t reasons);
 /*
  * Run fn(arg) on hart `index`, in its interrupt handler (interrupts off,
  * so fn must be short and must not sleep), and return when it has
- * returned. The caller may hold spinlocks: while it waits it answers the
- * calls other harts make to it, so two harts calling each other do not
- * deadlock. On this hart's own index, fn simply runs here.
+ * returned. The target answers with an IPI; the caller waits for it in
+ * wfi, and answers the calls other harts make to it meanwhile, so two
+ * harts calling each other do not deadlock. The caller may hold spinlocks,
+ * but the target must not be spinning with interrupts off (for one of
+ * them, say): it would never take the call. On this hart's own index, fn
+ * simply runs here.
  */
 void ipi_call(uint32_t index, void (*fn)(void *arg), void *arg);
 
