@@ -22,6 +22,12 @@ static uint64_t flushed_at[MAX_HARTS];
 /* Harts between tlb_quiet_begin and tlb_quiet_end: flushed, and touching nobody's stack. */
 static uint32_t quiet_harts;
 static struct tlb_stats stats;
+static void (*before_remote_wait)(void);
+
+void tlb_set_before_remote_wait(void (*hook)(void))
+{
+    before_remote_wait = hook;
+}
 
 uint64_t tlb_clock_tick(void)
 {
@@ -85,6 +91,8 @@ void tlb_shootdown(uint32_t index_mask, uint64_t start, uint64_t size)
         if ((index_mask & (1u << index)) != 0 && hart != NULL && hart->id < base)
             base = hart->id;
     }
+    if (before_remote_wait != NULL)
+        before_remote_wait(); /* the timer arms an interrupt: see trap/timer.h */
     uint32_t targets = 0;
     for (uint32_t index = 0; index < MAX_HARTS; index++) {
         const struct hart *hart = hart_by_index(index);

@@ -34,6 +34,12 @@ void tlb_shootdown(uint32_t index_mask, uint64_t start, uint64_t size);
  */
 void tlb_shootdown_everything(uint32_t index_mask);
 
+/*
+ * Called before each remote fence, whose caller spins in the firmware until
+ * the targets answer. The timer registers one (trap/timer.h says why).
+ */
+void tlb_set_before_remote_wait(void (*hook)(void));
+
 /* A kernel-half mapping was just removed: tick the clock, and return the new time, its stamp. */
 uint64_t tlb_clock_tick(void);
 

@@ -22,6 +22,7 @@
 #include "arch/hart.h"
 #include "sbi/sbi.h"
 #include "arch/irq.h"
+#include "mm/tlb.h"
 #include "sync/spinlock.h"
 
 #if HZ <= 0 || HZ > 100000
@@ -107,6 +108,12 @@ static void timer_program(uint64_t deadline)
         sbi_set_timer(deadline);
 }
 
+/* Armed a tenth of a tick ahead: see timer_interrupt_within in timer.h. */
+static void arm_a_timer_while_waiting(void)
+{
+    timer_interrupt_within(interval / 10);
+}
+
 void timer_init(void)
 {
     frequency = devicetree_timebase_frequency();
@@ -120,6 +127,8 @@ void timer_init(void)
     spinlock_set_watchdog(SPINLOCK_WATCHDOG_SECONDS * frequency);
     origin = read_time();
     timer_program(origin + interval);
+    /* A remote fence's caller waits with an interrupt armed (see timer_interrupt_within). */
+    tlb_set_before_remote_wait(arm_a_timer_while_waiting);
     csr_set(sie, SIE_STIE);
     if (use_sstc)
         log_info("timer: Sstc (stimecmp), timebase %lu Hz, HZ=%d", frequency, HZ);
@@ -146,6 +155,18 @@ static void count_ticks(uint64_t next)
     while (seen < counted && !__atomic_compare_exchange_n(&ticks, &seen, counted, false,
                                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         ;
+}
+
+void timer_interrupt_within(uint64_t time_units)
+{
+    uint64_t soon = read_time() + time_units;
+    if (soon >= timer_hart()->deadline)
+        return; /* the tick comes sooner anyway */
+    /* Not timer_program: the tick's deadline stays; this interrupt's handler programs it again. */
+    if (use_sstc)
+        write_stimecmp(soon);
+    else
+        sbi_set_timer(soon);
 }
 
 void timer_handle_interrupt(void)

@@ -23,6 +23,18 @@ void timer_init(void);
 /* The same for another hart, once timer_init has run: its own first tick on the same grid. */
 void timer_init_hart(void);
 
+/*
+ * An extra timer interrupt on this hart within `time_units` (unless the
+ * tick comes sooner); its handler finds the tick not due and programs it
+ * again. What for: a hart about to spin in the firmware for another hart
+ * (an SBI remote fence) arms one, so a timer event is always due while it
+ * waits. Under QEMU's -icount the harts take turns on one host thread and
+ * a turn ends at the next timer event: with none due, the spinning hart's
+ * turn, and so the wait, could last 2^31 instructions. Elsewhere it costs
+ * one early interrupt.
+ */
+void timer_interrupt_within(uint64_t time_units);
+
 /* The supervisor timer interrupt: count the ticks that passed, program the next one. */
 void timer_handle_interrupt(void);
 
