@@ -114,7 +114,7 @@ void ipi_handle(void)
     csr_clear(sip, SIP_SSIP);
     if (panic_elsewhere())
         panic_stop_this_hart();
-    boxes[hart_index()].received++;
+    __atomic_fetch_add(&boxes[hart_index()].received, 1, __ATOMIC_RELAXED);
     handle_pending();
 }
 
@@ -165,7 +165,12 @@ void ipi_call(uint32_t index, void (*fn)(void *arg), void *arg)
 
 uint64_t ipi_received_count(void)
 {
-    return boxes[hart_index()].received;
+    return ipi_received_count_of(hart_index());
+}
+
+uint64_t ipi_received_count_of(uint32_t index)
+{
+    return __atomic_load_n(&boxes[index].received, __ATOMIC_RELAXED);
 }
 
 uint64_t ipi_sent_count(void)

@@ -53,6 +53,7 @@ void ipi_handle(void);
 
 /* IPIs this hart has taken (interrupts, not reasons), and sent. */
 uint64_t ipi_received_count(void);
+uint64_t ipi_received_count_of(uint32_t index); /* hart `index`'s */
 uint64_t ipi_sent_count(void);
 
 #endif
