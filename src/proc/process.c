@@ -17,6 +17,7 @@
 #include "mm/heap/heap.h"
 #include "mm/memory_set.h"
 #include "proc/sched.h"
+#include "proc/smp.h"
 #include "proc/thread.h"
 
 struct spinlock process_lock = SPINLOCK_INIT("process");
@@ -222,6 +223,7 @@ void process_exit(int status)
         /* init is the session: its end is the machine's. */
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         log_info("init exited with status %d; powering off", code);
+        smp_print_summary();
         machine_exit(code);
     }
     spinlock_acquire(&process_lock);

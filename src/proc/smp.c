@@ -22,6 +22,7 @@
 #include "lib/format.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
+#include "mm/tlb.h"
 #include "proc/sched.h"
 #include "sbi/sbi.h"
 #include "trap/ipi.h"
@@ -162,4 +163,28 @@ void smp_hart_run(const struct hart_start_info *info)
     ipi_send(0, IPI_WAKE); /* the boot hart waits in wfi for this */
     irq_enable();
     sched_run_idle();
+}
+
+void smp_print_summary(void)
+{
+    uint64_t spin = 0;
+    uint64_t ipis = 0;
+    uint32_t online = hart_online_mask();
+    for (uint32_t index = 0; index < MAX_HARTS; index++) {
+        if ((online & (1u << index)) == 0)
+            continue;
+        spin += spinlock_spin_time_of(index);
+        ipis += ipi_received_count_of(index);
+    }
+    uint64_t hart_time = read_time() * hart_online_count(); /* since reset, on every hart */
+    uint64_t per_mille = hart_time == 0 ? 0 : spin * 1000 / hart_time;
+    struct tlb_stats tlb;
+    tlb_get_stats(&tlb);
+    struct sched_stats sched;
+    sched_get_stats(&sched);
+    log_info("smp: %u harts; spinning for spinlocks %lu.%lu%% of hart time (%lu ms of %lu); "
+             "%lu IPIs taken, %lu idle harts kicked; %lu shootdowns, %lu stack reuses needed none",
+             hart_online_count(), per_mille / 10, per_mille % 10, spin * 1000 / timer_frequency(),
+             hart_time * 1000 / timer_frequency(), ipis, sched.kicks, tlb.shootdowns,
+             tlb.fences_avoided);
 }

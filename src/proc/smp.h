@@ -31,4 +31,11 @@ void smp_start_harts(void);
  */
 __attribute__((noreturn)) void smp_hart_run(const struct hart_start_info *info);
 
+/*
+ * One line on how the harts spent their time: the share spent spinning for
+ * spinlocks since boot, IPIs, shootdowns. Printed when init exits (the
+ * shell's `exit`), and read by scripts/smp_scaling.py.
+ */
+void smp_print_summary(void);
+
 #endif

@@ -119,6 +119,16 @@ void spinlock_pop_irq_off(void)
     pop_irq_off(spinlock_hart());
 }
 
+uint64_t spinlock_spin_time_of(uint32_t index)
+{
+    const struct hart *hart = hart_by_index(index);
+    if (hart == NULL)
+        return 0;
+    const struct spinlock_hart *theirs =
+        (const struct spinlock_hart *)((uint64_t)hart + HART_SLOT_SPINLOCK * HART_SLOT_SIZE);
+    return __atomic_load_n(&theirs->spin_time, __ATOMIC_RELAXED);
+}
+
 bool spinlock_held(const struct spinlock *lock)
 {
     return lock->locked && lock->owner == hart_this();

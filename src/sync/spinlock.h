@@ -71,11 +71,12 @@ static inline uint64_t spinlock_contention(const struct spinlock *lock)
     return __atomic_load_n(&lock->contended, __ATOMIC_RELAXED);
 }
 
-/* `time` units this hart has spent spinning for locks since boot. */
+/* `time` units this hart, or hart `index`, has spent spinning for locks since boot. */
 static inline uint64_t spinlock_spin_time(void)
 {
     return spinlock_hart()->spin_time;
 }
+uint64_t spinlock_spin_time_of(uint32_t index);
 
 /*
  * How many `time` units a spin may last before the watchdog panics: the
