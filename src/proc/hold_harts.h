@@ -1,5 +1,5 @@
 /*
- * hold_harts.h: for in-kernel tests: run a test case as if on one hart.
+ * hold_harts.h: for tests: run a test case, or a test kernel, as if on one hart.
  *
  * Some tests state what one hart does: threads that yield run in FIFO
  * order; a thread that never yields loses its hart only to the timer;
@@ -13,7 +13,9 @@
  * so every other thread, the caller's too, runs on the one hart left, and
  * only that hart takes interrupts. With one hart they do nothing.
  *
- * Only the ktest image has them (hold_harts_test.c).
+ * The in-kernel tests use them, and the test kernels that race an
+ * interrupt against this hart (tests/kernel/async_race.c). Nothing else
+ * should: a held hart does no work.
  */
 #ifndef PROC_HOLD_HARTS_H
 #define PROC_HOLD_HARTS_H

@@ -1,5 +1,5 @@
 /*
- * hold_harts_test.c: holding the other harts busy for a test. See hold_harts.h.
+ * hold_harts.c: holding the other harts asleep for a test. See hold_harts.h.
  */
 #include "proc/hold_harts.h"
 
