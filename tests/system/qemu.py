@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # make passes BUILD when it is not the default "build" (parallel work trees).
 BUILD = ROOT / os.environ.get("BUILD", "build")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# TEST_SMP=4 boots every kernel with four harts unless a test asks for a number (.ci/run).
+SMP = int(os.environ.get("TEST_SMP", "1"))
 
 
 class Hang(AssertionError):
@@ -37,9 +39,9 @@ def image(name):
 class Qemu:
     """One QEMU run. Use expect()/send() to talk to it, wait() for its end."""
 
-    def __init__(self, image_path, bootargs="", mem="128M", smp=1, extra=(), timeout=60):
+    def __init__(self, image_path, bootargs="", mem="128M", smp=None, extra=(), timeout=60):
         self.timeout = timeout
-        args = ["-machine", "virt", "-bios", "default", "-m", mem, "-smp", str(smp),
+        args = ["-machine", "virt", "-bios", "default", "-m", mem, "-smp", str(smp or SMP),
                 "-nographic", "-no-reboot", "-kernel", image_path, "-append", bootargs]
         args += list(extra)
         self.log = io.StringIO()
