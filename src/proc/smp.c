@@ -20,9 +20,12 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "lib/format.h"
+#include "mm/frame.h"
+#include "mm/heap/heap.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
 #include "mm/tlb.h"
+#include "proc/process.h"
 #include "proc/sched.h"
 #include "sbi/sbi.h"
 #include "trap/ipi.h"
@@ -187,4 +190,8 @@ void smp_print_summary(void)
              hart_online_count(), per_mille / 10, per_mille % 10, spin * 1000 / timer_frequency(),
              hart_time * 1000 / timer_frequency(), ipis, sched.kicks, tlb.shootdowns,
              tlb.fences_avoided);
+    log_info("smp: spinlocks found taken by another hart: sched %lu, process %lu, frame %lu, "
+             "heap %lu",
+             spinlock_contention(&sched_lock), spinlock_contention(&process_lock),
+             frame_lock_contention(), heap_lock_contention());
 }
