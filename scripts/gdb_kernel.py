@@ -5,6 +5,8 @@ Loaded by scripts/gdbinit (make debug, make gdb). Commands:
   pt-walk ADDRESS      walk ADDRESS through the current page table (satp),
                        level by level, showing each index, entry and flags
   memset-list [SET]    list a MemorySet's segments (default: kernel_memory_set)
+  harts                every hart (QEMU shows each as a gdb thread): its hart id and
+                       index, privilege, pc, and the kernel thread it runs
 
 and a pretty printer for `struct context` (the trap frame), which shows the
 registers by their ABI names and sepc with its function.
@@ -137,6 +139,95 @@ def lookup_printer(value):
     return None
 
 
+class Harts(gdb.Command):
+    """harts: one line per hart: id, index, mode, pc, and the thread it runs (docs/smp.md).
+
+    QEMU's gdb stub shows each hart as a thread. In the kernel tp points at
+    the hart's per-hart block (src/arch/hart.h): slot 0 is struct hart, and
+    the scheduler's slot holds the running thread. A hart whose tp is 0 has
+    not entered the kernel: it still waits in OpenSBI for its hart_start.
+    """
+
+    SLOT_SIZE = 64
+    SLOT_SCHED = 7
+
+    def __init__(self):
+        super().__init__("harts", gdb.COMMAND_STATUS)
+        self.read_slot_numbers()
+
+    def read_slot_numbers(self):
+        """The slot layout from src/arch/hart.h itself, so the two cannot drift apart."""
+        import os
+        import re
+        header = os.path.join(os.getcwd(), "src", "arch", "hart.h")
+        try:
+            text = open(header).read()
+        except OSError:
+            return
+        size = re.search(r"#define HART_SLOT_SIZE\s+(\d+)", text)
+        sched = re.search(r"#define HART_SLOT_SCHED\s+(\d+)", text)
+        if size and sched:
+            self.SLOT_SIZE, self.SLOT_SCHED = int(size.group(1)), int(sched.group(1))
+
+    def describe(self, tp):
+        hart = gdb.parse_and_eval("(struct hart *)0x%x" % tp).dereference()
+        sched = gdb.parse_and_eval("(struct sched_hart *)0x%x"
+                                   % (tp + self.SLOT_SIZE * self.SLOT_SCHED)).dereference()
+        current = sched["current"]
+        if int(current) == 0:
+            running = "no thread yet (booting)"
+        else:
+            thread = current.dereference()
+            state = str(thread["state"]).replace("THREAD_", "").lower()
+            running = "thread %d '%s' %s" % (int(thread["tid"]), thread["name"].string(), state)
+            if int(current) == int(sched["idle"]):
+                running += " (its idle thread)"
+        return "hart %d, index %d: %s" % (int(hart["id"]), int(hart["index"]), running)
+
+    def invoke(self, argument, from_tty):
+        selected = gdb.selected_thread()
+        if selected is None:
+            raise gdb.GdbError("harts: no program is running")
+        modes = {0: "U", 1: "S", 3: "M"}
+        harts = []
+        try:
+            for thread in sorted(gdb.selected_inferior().threads(), key=lambda t: t.num):
+                thread.switch()
+                try:
+                    mode = modes.get(int(gdb.parse_and_eval("$priv")) & 3, "?")
+                except gdb.error:
+                    mode = "?"
+                registers = {name: int(gdb.parse_and_eval("$" + name)) & (2**64 - 1)
+                             for name in ("tp", "pc", "sscratch")}
+                harts.append((thread, mode, registers))
+            # Memory is read through the selected hart's MMU, and a hart in user mode may not
+            # read kernel pages: read through one in supervisor mode (the kernel half is the
+            # same in every address space).
+            readers = [t for t, mode, r in harts if mode == "S" and r["tp"] >= KERNEL_OFFSET]
+            for thread, mode, r in harts:
+                if readers:
+                    readers[0].switch()
+                where = {"U": "user code", "M": "firmware"}.get(mode) or symbol_at(r["pc"])
+                try:
+                    if mode == "S" and r["tp"] >= KERNEL_OFFSET:
+                        what = self.describe(r["tp"])
+                    elif mode == "U" and readers and r["sscratch"]:
+                        # sscratch is its kernel stack's top; trap.S left the kernel's tp in
+                        # the x[0] slot of the context just below it (docs/traps.md).
+                        what = self.describe(read_u64(r["sscratch"] - 272)) + ", in user mode"
+                    elif mode == "U":
+                        what = "user mode"
+                    else:
+                        what = "not in the kernel: parked in OpenSBI, or inside an SBI call"
+                except (gdb.error, gdb.MemoryError) as error:
+                    what = "(unreadable: %s)" % error
+                print("gdb thread %d: %s  [%s-mode pc 0x%016x %s]"
+                      % (thread.num, what, mode, r["pc"], where))
+        finally:
+            selected.switch()
+
+
 PageTableWalk()
 MemorySetList()
+Harts()
 gdb.pretty_printers.append(lookup_printer)
