@@ -109,19 +109,22 @@ def test_a_threads_stack_overflow_names_the_thread():
     assert status == PANIC_STATUS, out
 
 
-# ---- The same kernel built with SCHED=stride ------------------------------------------
+# ---- The same kernel built with SCHED=stride and LOCKDEP=1 ------------------------------
 
+# One second build serves two purposes, to keep make test short: the stride policy, and the
+# lock-order checker (LOCKDEP=1, docs/smp.md), which then watches every in-kernel suite too.
 STRIDE_BUILD = BUILD.parent / (BUILD.name + "-stride")
 
 
 @pytest.fixture(scope="module")
 def stride_build():
-    """Build kernel.elf and ktest.elf with the stride policy, in a directory of their own."""
+    """Build kernel.elf, ktest.elf and the lock_order test kernel with the stride policy and
+    the lock-order checker, in a directory of their own."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     relative = os.path.relpath(STRIDE_BUILD, ROOT)
     result = subprocess.run(
-        ["make", "--no-print-directory", "-j4", "BUILD=" + relative, "SCHED=stride",
-         relative + "/kernel.elf", relative + "/ktest.elf"],
+        ["make", "--no-print-directory", "-j4", "BUILD=" + relative, "SCHED=stride", "LOCKDEP=1",
+         relative + "/kernel.elf", relative + "/ktest.elf", relative + "/tests/lock_order.elf"],
         cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return os.path.relpath(STRIDE_BUILD, BUILD)
@@ -147,3 +150,25 @@ def test_stride_build_runs_the_demo(stride_build):
     assert "the stride scheduler preempts" in out, out
     check_demo(out)
     assert status == 0, out
+
+
+def test_the_lock_order_checker_catches_a_deliberate_ab_ba(stride_build):
+    status, out = run(stride_build + "/tests/lock_order", timeout=60)
+    assert "lock_order: thread 'alpha-beta' took alpha, then beta" in out, out
+    assert "checker missed" not in out, out
+    # Both orders, each with the site that took the first lock and the one that took the second.
+    now = re.search(r"'beta' then 'alpha': hart \d+ took 'beta' at take_beta_then_alpha\+0x[0-9a-f]+"
+                    r", then 'alpha' at take_beta_then_alpha\+0x[0-9a-f]+", out)
+    before = re.search(r"'alpha' then 'beta': hart \d+ took 'alpha' at "
+                       r"take_alpha_then_beta\+0x[0-9a-f]+, then 'beta' at "
+                       r"take_alpha_then_beta\+0x[0-9a-f]+", out)
+    assert now and before and now.start() < before.start(), out
+    assert re.search(r"PANIC on hart %s \(boot\): lockdep: lock order cycle: 'beta' -> 'alpha' "
+                     r"-> 'beta'" % HART, out), out
+    assert status == PANIC_STATUS, out
+
+
+def test_without_lockdep_the_order_is_not_checked():
+    status, out = run("tests/lock_order", timeout=60)
+    assert "lock_order: built without LOCKDEP=1, so lock order is not checked" in out, out
+    assert status == 2, out
