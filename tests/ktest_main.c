@@ -9,11 +9,15 @@
 #include "dev/machine.h"
 #include "ktest/ktest.h"
 #include "main.h"
+#include "sync/spinlock.h"
 
 void kernel_run(void)
 {
     char filter[128] = "";
     devicetree_bootarg("ktest.filter", filter, sizeof(filter));
     int failures = ktest_run_all(filter);
+#ifdef LOCKDEP
+    lockdep_print_graph(); /* every lock order the suites took, for docs/smp.md's table */
+#endif
     machine_exit(failures > 255 ? 255 : failures);
 }

@@ -194,4 +194,7 @@ void smp_print_summary(void)
              "heap %lu",
              spinlock_contention(&sched_lock), spinlock_contention(&process_lock),
              frame_lock_contention(), heap_lock_contention());
+#ifdef LOCKDEP
+    lockdep_print_graph();
+#endif
 }

@@ -38,6 +38,9 @@ void lockdep_release(struct spinlock *lock);
 /* Print the locks this hart holds, with where each was taken (for reports). */
 void lockdep_print_held(void);
 
+/* Every order seen so far, one line each (test images print it at their end). */
+void lockdep_print_graph(void);
+
 /* How many classes and edges the checker knows now. */
 int lockdep_class_count(void);
 int lockdep_edge_count(void);
