@@ -9,6 +9,7 @@
 #include "async/ktest_gate.h"
 #include "async/timer_future.h"
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/irq.h"
 
 /* The case that woken-twice-is-polled-once is about: two wakes before the executor runs. */
@@ -217,7 +218,10 @@ static void async_executor_waker_from_timer_interrupt_ends_the_sleep(struct ktes
     async_executor_init(&executor, "test");
     async_task_init(&task, "spy", &spy.future);
     async_spawn(&executor, &task);
+    /* This hart's own tick must wake it: the other harts, whose ticks wake timers too, wait. */
+    hold_other_harts();
     async_executor_run(&executor);
+    release_other_harts();
     EXPECT_TRUE(t, async_task_done(&task));
     EXPECT_EQ(t, spy.wakes, 1);
     EXPECT_EQ(t, spy.wakes_from_interrupt, 1);

@@ -32,6 +32,11 @@
 #define HEAP_GROW_DOUBLING 4
 
 static struct spinlock heap_lock = SPINLOCK_INIT("heap");
+
+uint64_t heap_lock_contention(void)
+{
+    return spinlock_contention(&heap_lock);
+}
 static struct heap *kernel_heap;
 static unsigned chunks_grown;
 
