@@ -86,7 +86,7 @@ static long pipe_read(struct file *file, uint64_t buffer, size_t count, uint64_t
     struct pipe *pipe = file->private_data;
     if (count == 0)
         return 0;
-    spinlock_acquire_inline(&pipe->lock);
+    spinlock_acquire_inline(&pipe->lock, SPINLOCK_SITE());
     while (pipe_used(pipe) == 0) {
         int error = 0;
         if (pipe->writers == 0)
@@ -132,7 +132,7 @@ static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_
 {
     struct pipe *pipe = file->private_data;
     size_t done = 0;
-    spinlock_acquire_inline(&pipe->lock);
+    spinlock_acquire_inline(&pipe->lock, SPINLOCK_SITE());
     while (done < count) {
         if (pipe->readers == 0) {
             spinlock_release_inline(&pipe->lock);

@@ -245,8 +245,8 @@ void lockdep_print_held(void)
 
 void lockdep_print_graph(void)
 {
-    kprintf("lockdep: %d lock names, %d orders seen (held -> taken, first sites):\n",
-            class_count, edge_count);
+    kprintf("lockdep: %d lock names, %d orders seen (held -> taken, first sites):\n", class_count,
+            edge_count);
     for (int i = 0; i < edge_count; i++)
         print_edge(&edges[i]);
 }

@@ -127,12 +127,14 @@ def test_gdb_harts_shows_each_hart_and_its_thread():
     finally:
         vm.kill()
     out = gdb.stdout + gdb.stderr
-    lines = re.findall(r"^gdb thread (\d): (.*)$", out, re.M)
+    lines = re.findall(r"^hart (\d)  (\S+)  (.*)$", out, re.M)
     assert len(lines) == 8, out
-    # Before the kernel starts, every hart is in the firmware.
-    assert all("parked in OpenSBI" in what for _, what in lines[:4]), out
+    # Before the kernel starts, every hart is in the firmware, which has paging off.
+    assert all(mode == "M-mode" and "not set up by the kernel" in what
+               for _, mode, what in lines[:4]), out
     # At kernel_run: the boot hart (index 0) runs thread 'boot', the others their idle threads.
-    after = [what for _, what in lines[4:]]
-    assert sum(bool(re.search(r"index 0: thread 0 'boot' running", w)) for w in after) == 1, out
-    assert sum("'idle' running (its idle thread)" in w for w in after) == 3, out
-    assert sorted(int(re.search(r"hart (\d+),", w).group(1)) for w in after) == [0, 1, 2, 3], out
+    after = lines[4:]
+    assert sum(bool(re.search(r"thread 'boot' \(tid 0, pid 0, THREAD_RUNNING\), index 0$", w))
+               for _, _, w in after) == 1, out
+    assert sum(bool(re.search(r"thread 'idle' .*, index [123]$", w)) for _, _, w in after) == 3, out
+    assert sorted(int(hart) for hart, _, _ in after) == [0, 1, 2, 3], out

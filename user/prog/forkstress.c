@@ -26,7 +26,7 @@ static int worker(int rounds)
         }
         if (child == 0) {
             char *argv[] = {"exit_code", "7", NULL};
-            execv("exit_code", argv);
+            execv("/bin/exit_code", argv);
             _exit(99); /* execv failed */
         }
         int status = 0;
