@@ -27,8 +27,8 @@ import gdb
 # ---- The kernel's names these commands read -----------------------------------
 # If the kernel renames or moves one, change it here; docs/debugging.md lists them.
 # Per-hart state (arch/hart.h): each hart has a block of HART_SLOT_SIZE-byte slots
-# in hart_blocks[MAX_HARTS][...], indexed by hart id % MAX_HARTS, and tp points at
-# the block in kernel code. Slot 0 is struct hart; the scheduler's is struct sched_hart.
+# in hart_blocks[MAX_HARTS][...], indexed by the hart's index (not its id: struct
+# hart's `id` says whose it is), and tp points at the block in kernel code. Slot 0 is struct hart; the scheduler's is struct sched_hart.
 HART_BLOCKS = "hart_blocks"       # uint8_t hart_blocks[MAX_HARTS][HART_BLOCK_SIZE] (arch/hart.c)
 HART_STRUCT = "struct hart"       # slot 0: id, running
 HART_ID = "id"

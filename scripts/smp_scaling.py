@@ -17,8 +17,11 @@ alike:
               (the kernel prints it when init exits: proc/smp.c)
     host_s    the whole QEMU run, boot included, as the host measures it
 
-Usage: smp_scaling.py [--image build/kernel.elf] [--harts 1,2,4] [--runs 5]
-                      [--processes 4] [--rounds 100000000] [--json OUT]
+The kernel proper carries no programs: burn comes from /bin on the disk,
+which each run attaches as a snapshot (its writes go nowhere).
+
+Usage: smp_scaling.py [--image build/kernel.elf] [--disk build/fs.img] [--harts 1,2,4]
+                      [--runs 5] [--processes 4] [--rounds 100000000] [--json OUT]
 """
 import argparse
 import json
@@ -32,9 +35,12 @@ BURN = re.compile(r"burn: (\d+) processes x (\d+) rounds in (\d+)\.(\d+) s, (\d+
 SPIN = re.compile(r"smp: (\d+) harts; spinning for spinlocks (\d+)\.(\d)% of hart time")
 
 
-def run_once(image, harts, processes, rounds, timeout):
+def run_once(image, disk, harts, processes, rounds, timeout):
     command = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "128M",
                "-smp", str(harts), "-accel", "tcg,thread=multi", "-nographic", "-no-reboot",
+               "-drive", "file=%s,if=none,format=raw,id=hd0,snapshot=on" % disk,
+               "-device", "virtio-blk-device,drive=hd0",
+               "-global", "virtio-mmio.force-legacy=false",
                "-kernel", image, "-append",
                "init=burn init.args=%d,%d" % (processes, rounds)]
     start = time.monotonic()
@@ -59,6 +65,7 @@ def run_once(image, harts, processes, rounds, timeout):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--image", default="build/kernel.elf")
+    parser.add_argument("--disk", default="build/fs.img")
     parser.add_argument("--harts", default="1,2,4")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--processes", type=int, default=4)
@@ -71,7 +78,7 @@ def main():
     samples = {harts: [] for harts in harts_list}
     for run in range(args.runs):
         for harts in harts_list:
-            samples[harts].append(run_once(args.image, harts, args.processes, args.rounds,
+            samples[harts].append(run_once(args.image, args.disk, harts, args.processes, args.rounds,
                                            args.timeout))
     medians = {}
     for harts in harts_list:

@@ -32,11 +32,11 @@
 _Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "PIPE_SIZE must be a power of two");
 
 struct pipe {
-    struct spinlock lock;
-    uint32_t written; /* bytes ever written */
-    uint32_t read;    /* bytes ever read */
-    uint32_t readers; /* read ends open */
-    uint32_t writers; /* write ends open */
+    struct spinlock lock; /* guards everything below; the wait queues' guard */
+    uint32_t written;     /* bytes ever written */
+    uint32_t read;        /* bytes ever read */
+    uint32_t readers;     /* read ends open */
+    uint32_t writers;     /* write ends open */
     uint32_t readers_waiting;
     uint32_t writers_waiting;
     struct wait_queue can_read;  /* readers wait here for data (or the end) */

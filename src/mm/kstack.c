@@ -32,6 +32,7 @@
 #include "arch/irq.h"
 #include "arch/riscv.h"
 
+/* Guards the slot table below (names, when and by whom freed) and the cursor. */
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 /* Which slots hold a stack, and the name of each (for overflow reports). */
 static const char *slot_names[KSTACK_SLOTS];

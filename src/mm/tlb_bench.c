@@ -19,7 +19,7 @@
  *   sbi_remote_fence_call_insns  the firmware's own entry and exit, a
  *                             remote_sfence_vma naming no hart: what the
  *                             SBI way adds on the caller's side.
- * docs/smp.md compares them with the latency under multi-threaded TCG.
+ * docs/smp.md has both, and says why the wait itself has no figure yet.
  */
 #include "arch/hart.h"
 #include "arch/irq.h"

@@ -21,6 +21,7 @@
 #include "proc/smp.h"
 #include "proc/thread.h"
 
+/* Guards the process table and each process's family, threads and status (process.h). */
 struct spinlock process_lock = SPINLOCK_INIT("process");
 struct process kernel_process;
 

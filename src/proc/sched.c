@@ -44,6 +44,7 @@ static const struct sched_policy *const policy = &SCHED_POLICY;
 
 HART_SLOT_CHECK(struct sched_hart);
 
+/* Guards the struct below, every thread's state and every wait queue's list (sched.h). */
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 
 /*

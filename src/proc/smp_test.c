@@ -56,12 +56,25 @@ static bool wait_until(volatile int *value, int expected, int seconds)
 static uint32_t harts_seen;
 static volatile int spread_done;
 
+/*
+ * 5 ms of work, then more until every online hart has run one of these (at
+ * most 200 ms): under -icount the harts take turns on one host thread, and
+ * 32 short threads could all be done before an idle hart's turn came. Kept
+ * ready this way, the queue has work for every hart that looks at it.
+ */
 static int note_my_hart(void *unused)
 {
     (void)unused;
-    uint64_t until = read_time() + timer_frequency() / 200; /* 5 ms of work */
-    while (read_time() < until)
+    uint64_t now = read_time();
+    uint64_t until = now + timer_frequency() / 200;
+    uint64_t give_up = now + timer_frequency() / 5;
+    for (;;) {
         __atomic_fetch_or(&harts_seen, 1u << hart_index(), __ATOMIC_RELAXED);
+        now = read_time();
+        if (now >= give_up ||
+            (now >= until && __atomic_load_n(&harts_seen, __ATOMIC_RELAXED) == hart_online_mask()))
+            break;
+    }
     __atomic_fetch_add(&spread_done, 1, __ATOMIC_RELEASE);
     return 0;
 }

@@ -40,6 +40,7 @@ static uint64_t ticks;
 /* Called after each tick on every hart (see timer_add_tick_hook). */
 static timer_tick_hook_t tick_hooks[TIMER_TICK_HOOKS_MAX];
 static int tick_hook_count;
+/* Guards adding a hook: two harts must not fill one slot (the handlers read without it). */
 static struct spinlock tick_hooks_lock = SPINLOCK_INIT("timer hooks");
 
 /* This hart's part (its slot, arch/hart.h): when its next tick is due. */

@@ -8,7 +8,7 @@
  * hangs and no run of this kernel could deadlock: only the checker can see
  * that two harts doing both at once would wait for each other for ever.
  * Its panic names both locks and all four call sites; the system test
- * (tests/system/test_smp.py) checks them, and status 101.
+ * (tests/system/test_threads.py, with the stride build) checks them, and status 101.
  *
  * Built without LOCKDEP the order is not checked: the kernel says so and
  * exits with status 2.
