@@ -62,6 +62,11 @@ static struct {
     /* The timer queue: sleeping threads through thread->sleep_node, earliest wake_time first. */
     struct list sleepers;
     struct sched_stats stats;
+    /*
+     * timeline_on, copied here at sched_init: the switch already has this
+     * struct's address at hand, so the test costs it one load, not three.
+     */
+    bool timeline;
 } sched = {.sleepers = LIST_INIT(sched.sleepers)};
 
 static uint32_t slice_ticks = SCHED_SLICE_TICKS;
@@ -150,7 +155,7 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
      * and the next thread must not inherit an open user half.
      */
     csr_clear(sstatus, SSTATUS_SUM);
-    if (__builtin_expect(timeline_on, 0))
+    if (__builtin_expect(sched.timeline, 0))
         timeline_switch(prev, next);
     switch_context(&prev->switch_context, &next->switch_context);
     /* prev runs again; with several harts, perhaps on another one. */
@@ -330,7 +335,7 @@ void sched_wake_locked(struct thread *thread)
               thread_state_name(thread->state));
     thread->waiting_on = NULL;
     sched.stats.wakeups++;
-    if (__builtin_expect(timeline_on, 0))
+    if (__builtin_expect(sched.timeline, 0))
         timeline_wake(thread);
     make_ready_locked(thread);
 }
@@ -587,6 +592,7 @@ void sched_init(const struct kstack *boot_stack)
         panic("sched_init: no memory for the idle thread");
     timer_add_tick_hook(sched_tick);
     timeline_set_current(timeline_current);
+    sched.timeline = timeline_on;
     char lockup[12];
     if (devicetree_bootarg("lockup", lockup, sizeof(lockup))) {
         uint32_t milliseconds = 0; /* lockup=MS: the soft-lockup limit; lockup=0: no check */

@@ -49,9 +49,9 @@ struct sched_hart {
     /* Set by the tick when the running thread's slice is used up; acted on as interrupts end. */
     bool preempt_pending;
     /* The soft-lockup check (sched.c, lockup_check): what the last tick saw. */
-    struct thread *watched;  /* the thread it interrupted */
-    uint32_t watched_slice;  /* that thread's slice_used then */
-    uint32_t stuck_ticks;    /* ticks in a row that found it in the kernel, never rescheduled */
+    struct thread *watched; /* the thread it interrupted */
+    uint32_t watched_slice; /* that thread's slice_used then */
+    uint32_t stuck_ticks;   /* ticks in a row that found it in the kernel, never rescheduled */
 };
 
 static inline struct sched_hart *sched_hart(void)
