@@ -7,6 +7,7 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "abi/errno.h"
+#include "arch/irq.h"
 #include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/frame.h"
@@ -214,6 +215,13 @@ HART_SLOT_CHECK(struct memory_set_hart);
 
 void memory_set_activate(const struct memory_set *set)
 {
+    /*
+     * Interrupts off throughout: `mine` and `me` name this hart, and a
+     * preemption in the middle could move the thread to another hart, where
+     * it would finish by writing the first hart's record (execve, which
+     * calls this with interrupts on, met exactly that on four harts).
+     */
+    irq_state_t state = irq_save();
     struct memory_set_hart *mine = hart_slot(HART_SLOT_MM);
     uint32_t me = 1u << hart_index();
     /* Which harts translate with which set: memory_set_destroy checks it. */
@@ -224,6 +232,7 @@ void memory_set_activate(const struct memory_set *set)
     mine->active = set;
     /* satp, then a flush of the whole TLB: nothing cached from the old table survives. */
     tlb_switch_table(pt_satp(&set->mapping));
+    irq_restore(state);
 }
 
 void memory_set_destroy(struct memory_set *set)

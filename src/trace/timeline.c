@@ -194,7 +194,7 @@ void timeline_dump(int nharts)
         format_event(line, sizeof(line), &harts[best].events[next[best]++]);
         write_line(line);
     }
-    snprintf(line, sizeof(line), "TIMELINE DROPPED %lu\nTIMELINE END\n", dropped);
+    snprintf(line, sizeof(line), "TIMELINE DROPPED %lu\nTIMELINE END\n", (unsigned long)dropped);
     write_line(line);
     console_release(state);
 }
