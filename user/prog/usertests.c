@@ -331,8 +331,8 @@ static void test_munmap_then_map_again_sees_the_new_page(void)
     CHECK(other != MAP_FAILED);
     if (other != MAP_FAILED)
         memset(other, 'B', page);
-    char *again = mmap(fixed, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-                       -1, 0);
+    char *again =
+        mmap(fixed, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     CHECK(again == fixed);
     if (again == fixed) {
         CHECK(again[100] == 0); /* a fresh page is zeroed */
