@@ -384,20 +384,29 @@ static void test_zombie_orphan_is_reaped_by_init(void)
 /* A parent that exits before its child: the child lives on, adopted by init (pid 1). */
 static void test_parent_exits_before_child(void)
 {
+    int channel[2];
+    CHECK(pipe(channel) == 0);
     pid_t child = fork();
     if (child == 0) {
         pid_t grandchild = fork();
         if (grandchild == 0) {
             for (int i = 0; i < 100 && getppid() != 1; i++)
                 usleep(10 * 1000);
-            printf("    # the orphan's parent is now %d\n", getppid());
+            pid_t adopter = getppid();
+            write(channel[1], &adopter, sizeof(adopter));
             _exit(0);
         }
         _exit(0);
     }
+    close(channel[1]);
     int status;
     CHECK(waitpid(child, &status, 0) == child && WEXITSTATUS(status) == 0);
-    usleep(300 * 1000); /* give the orphan time to report */
+    pid_t adopter = -1;
+    CHECK(read(channel[0], &adopter, sizeof(adopter)) == sizeof(adopter));
+    close(channel[0]);
+    if (adopter != 1)
+        printf("    # the orphan's parent is now %d\n", adopter);
+    CHECK(adopter == 1);
 }
 
 /* ---- Files: descriptors, the calls that take paths, the disk ------------------------ */
