@@ -52,6 +52,7 @@ static int load_segments(struct memory_set *set, const struct elf_info *info)
 static int push_arguments(struct memory_set *set, int argc, const char *const argv[],
                           uint64_t *stack_pointer)
 {
+    /* LAB 8 BEGIN: push_arguments */
     if (argc < 0 || argc > USER_ARGC_MAX)
         return -E2BIG;
     size_t strings = 0;
@@ -84,6 +85,7 @@ static int push_arguments(struct memory_set *set, int argc, const char *const ar
         return -ENOMEM;
     *stack_pointer = base;
     return 0;
+    /* LAB 8 END: push_arguments */
 }
 
 int loader_load_image(struct memory_set *set, const char *name, const void *elf, size_t size,

@@ -24,6 +24,7 @@ static bool user_page_ok(const struct memory_set *set, uint64_t address, uint64_
 
 bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access)
 {
+    /* LAB 7 BEGIN: user_range_ok */
     if (length == 0)
         return true;
     /* The whole range below USER_END, without wrapping around. */
@@ -34,27 +35,32 @@ bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length
             return false;
     }
     return true;
+    /* LAB 7 END: user_range_ok */
 }
 
 int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
 {
+    /* LAB 7 BEGIN: copy_from_user */
     if (!user_range_ok(set, source, length, PTE_R))
         return -EFAULT;
     csr_set(sstatus, SSTATUS_SUM); /* the user half is open for this copy only */
     memcpy(destination, (const void *)source, length);
     csr_clear(sstatus, SSTATUS_SUM);
     return 0;
+    /* LAB 7 END: copy_from_user */
 }
 
 int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
                  size_t length)
 {
+    /* LAB 7 BEGIN: copy_to_user */
     if (!user_range_ok(set, destination, length, PTE_W))
         return -EFAULT;
     csr_set(sstatus, SSTATUS_SUM);
     memcpy((void *)destination, source, length);
     csr_clear(sstatus, SSTATUS_SUM);
     return 0;
+    /* LAB 7 END: copy_to_user */
 }
 
 long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)

@@ -33,6 +33,7 @@ static bool over_limit(const struct memory_set *set, uint64_t extra)
 
 long sys_brk(struct context *context)
 {
+    /* LAB 7 BEGIN: sys_brk */
     uint64_t address = syscall_arg(context, 0);
     struct process *process = process_current();
     struct memory_set *set = process->memory_set;
@@ -58,11 +59,13 @@ long sys_brk(struct context *context)
     }
     process->brk = address;
     return (long)address;
+    /* LAB 7 END: sys_brk */
 }
 
 /* The lowest gap of `length` bytes at or above USER_MMAP_BASE, below the stack's guard. */
 static uint64_t find_gap(const struct memory_set *set, uint64_t length)
 {
+    /* LAB 7 BEGIN: mmap_find_gap */
     uint64_t limit = USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE; /* the guard stays free */
     uint64_t candidate = USER_MMAP_BASE;
     for (const struct segment *s = set->segments; s != NULL; s = s->next) {
@@ -73,10 +76,12 @@ static uint64_t find_gap(const struct memory_set *set, uint64_t length)
         candidate = s->end.value;
     }
     return candidate + length <= limit ? candidate : 0;
+    /* LAB 7 END: mmap_find_gap */
 }
 
 long sys_mmap(struct context *context)
 {
+    /* LAB 7 BEGIN: sys_mmap */
     uint64_t address = syscall_arg(context, 0);
     uint64_t length = syscall_arg(context, 1);
     uint64_t prot = syscall_arg(context, 2);
@@ -118,10 +123,12 @@ long sys_mmap(struct context *context)
     int error = memory_set_add_segment(set, "mmap", vaddr(start), vaddr(start + length), pte,
                                        MAP_FRAMED, paddr(0), NULL, 0);
     return error != 0 ? error : (long)start;
+    /* LAB 7 END: sys_mmap */
 }
 
 long sys_munmap(struct context *context)
 {
+    /* LAB 7 BEGIN: sys_munmap */
     uint64_t address = syscall_arg(context, 0);
     uint64_t length = syscall_arg(context, 1);
     if ((address & (PAGE_SIZE - 1)) != 0 || length == 0 || address >= USER_END ||
@@ -129,4 +136,5 @@ long sys_munmap(struct context *context)
         return -EINVAL;
     uint64_t end = page_round_up(address + length);
     return memory_set_unmap_range(process_current()->memory_set, vaddr(address), vaddr(end));
+    /* LAB 7 END: sys_munmap */
 }

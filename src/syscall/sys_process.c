@@ -69,6 +69,7 @@ long sys_kill(struct context *context)
 
 long sys_clone(struct context *context)
 {
+    /* LAB 8 BEGIN: sys_clone */
     uint64_t flags = syscall_arg(context, 0);
     uint64_t stack = syscall_arg(context, 1);
     /* fork semantics only: a new process with a copy of everything, no shared memory. */
@@ -110,6 +111,7 @@ long sys_clone(struct context *context)
     log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory copied", parent->pid, parent->name,
               pid, copied / 1024);
     return pid;
+    /* LAB 8 END: sys_clone */
 }
 
 /* Free what copy_arguments built. */

@@ -61,6 +61,10 @@ uint64_t timer_uptime_ns(void);
 uint64_t timer_frequency(void);
 uint64_t timer_interval(void);
 
+/* This hart's next deadline, and the grid's origin: deadlines are origin + k * interval. */
+uint64_t timer_next_deadline(void);
+uint64_t timer_grid_origin(void);
+
 /* True when ticks are programmed through stimecmp, false through SBI. */
 bool timer_uses_sstc(void);
 

@@ -86,6 +86,32 @@ static void timer_counts_ticks_missed_with_interrupts_off(struct ktest *t)
     EXPECT_GE(t, after, before + 5);
 }
 
+/*
+ * A tick taken late (interrupts were off past its deadline) programs the
+ * next one on the grid, origin + k * interval, not at now + interval:
+ * otherwise every late tick shifts all later ones and the clock drifts.
+ * Each round is late by a different amount, so no lucky offset passes.
+ */
+static void timer_deadlines_stay_on_the_grid_after_late_ticks(struct ktest *t)
+{
+    uint64_t interval = timer_interval();
+    ASSERT_TRUE(t, irq_enabled());
+    for (uint64_t round = 0; round < 4; round++) {
+        irq_state_t state = irq_save();
+        uint64_t until = read_time() + interval + interval / 3 + round * interval / 7;
+        while (read_time() < until) {
+        }
+        irq_restore(state); /* the pending tick is taken here, late */
+        state = irq_save();
+        uint64_t deadline = timer_next_deadline();
+        uint64_t now = read_time();
+        irq_restore(state);
+        EXPECT_EQ(t, (deadline - timer_grid_origin()) % interval, 0u);
+        EXPECT_GT(t, deadline, until);
+        EXPECT_LE(t, deadline, now + interval);
+    }
+}
+
 /* uptime is the time CSR in nanoseconds: between the values before and after. */
 static void timer_uptime_follows_the_time_csr(struct ktest *t)
 {
@@ -138,6 +164,7 @@ static const struct ktest_case timer_cases[] = {
     KTEST_CASE(timer_interval_is_timebase_over_hz),
     KTEST_CASE(timer_ticks_advance_at_hz),
     KTEST_CASE(timer_counts_ticks_missed_with_interrupts_off),
+    KTEST_CASE(timer_deadlines_stay_on_the_grid_after_late_ticks),
     KTEST_CASE(timer_uptime_follows_the_time_csr),
     KTEST_CASE(timer_isa_string_names_whole_extensions),
     KTEST_CASE(timer_mode_follows_isa_and_command_line),
