@@ -163,6 +163,26 @@ static pte_t *find_leaf(const struct mapping *mapping, vaddr_t va, int *level_ou
     return find_leaf_path(mapping, va, level_out, NULL);
 }
 
+pte_t *pt_find_leaf(const struct mapping *mapping, vaddr_t va, int *level)
+{
+    return find_leaf(mapping, va, level);
+}
+
+uint64_t pt_hole_end(const struct mapping *mapping, vaddr_t va)
+{
+    pte_t *table = table_at(mapping->root);
+    for (int level = PT_LEVELS - 1; level >= 0; level--) {
+        pte_t entry = table[pt_index(va, level)];
+        uint64_t size = pt_level_size(level);
+        if (!pte_valid(entry) || pte_is_leaf(entry) || level == 0) {
+            uint64_t end = (va.value & ~(size - 1)) + size;
+            return end > va.value ? end : UINT64_MAX; /* no wrap at the top */
+        }
+        table = table_at(ppn_to_paddr(pte_ppn(entry)));
+    }
+    return va.value + PAGE_SIZE;
+}
+
 static bool table_is_empty(const pte_t *table)
 {
     for (int i = 0; i < PT_ENTRIES; i++) {
@@ -252,7 +272,9 @@ uint64_t pt_unmap_range(struct mapping *mapping, vaddr_t va, uint64_t size)
             removed++;
             offset += pt_level_size(lookup.level);
         } else {
-            offset += PAGE_SIZE;
+            /* A whole missing table is skipped at once: munmap of a sparse GiB stays cheap. */
+            uint64_t next = pt_hole_end(mapping, vaddr(va.value + offset));
+            offset = next - va.value;
         }
     }
     return removed;
@@ -277,7 +299,8 @@ static void destroy_level(struct mapping *mapping, pte_t *table, int level)
 {
     for (int i = 0; i < PT_ENTRIES; i++) {
         pte_t entry = table[i];
-        if (!pte_valid(entry) || (entry & PTE_SHARED))
+        /* Bit 9 on a pointer: the kernel half's tables, not ours (on a leaf it is PTE_COW). */
+        if (!pte_valid(entry) || (!pte_is_leaf(entry) && (entry & PTE_SHARED)))
             continue;
         paddr_t pa = ppn_to_paddr(pte_ppn(entry));
         if (pte_is_leaf(entry)) {
