@@ -498,9 +498,24 @@ void memory_set_destroy(struct memory_set *set)
         panic("memory_set_destroy: the set is still active on harts (index mask) 0x%x; switch "
               "them to another set first",
               active);
-    while (set->segments != NULL)
-        memory_set_remove_segment(set, set->segments->start);
-    pt_destroy(&set->mapping);
+    /*
+     * Leaves first, then the level-0 tables, then the level-1 ones: every
+     * table of a user set lies under a segment, so this finds them all without
+     * reading a table whole (pt_unmap's pruning would, for each one emptied).
+     */
+    for (const struct segment *s = set->segments; s != NULL; s = s->next)
+        pt_release_leaves(&set->mapping, s->start, s->end.value - s->start.value);
+    for (int level = PT_LEVEL_2M; level <= PT_LEVEL_1G; level++) {
+        for (const struct segment *s = set->segments; s != NULL; s = s->next)
+            pt_release_tables(&set->mapping, s->start, s->end.value - s->start.value, level);
+    }
+    while (set->segments != NULL) {
+        struct segment *segment = set->segments;
+        set->segments = segment->next;
+        kfree(segment);
+    }
+    set->segment_count = 0;
+    pt_destroy(&set->mapping); /* the root, and anything a broken invariant left behind */
 }
 
 int memory_set_init_user(struct memory_set *set)

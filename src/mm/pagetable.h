@@ -171,6 +171,21 @@ pte_t *pt_find_leaf(const struct mapping *mapping, vaddr_t va, int *level);
  */
 uint64_t pt_hole_end(const struct mapping *mapping, vaddr_t va);
 
+/*
+ * For a mapping about to be destroyed, and active on no hart: a teardown
+ * without the scans pt_unmap's pruning costs (each emptied table is read
+ * whole to see that it is empty). pt_release_leaves removes every leaf in
+ * [va, va + size), freeing owned frames, and leaves the tables. Then, once
+ * no leaf is left anywhere, pt_release_tables frees the tables of `level`
+ * (PT_LEVEL_2M: the level-0 tables under each 2 MiB block the range
+ * touches; PT_LEVEL_1G: the level-1 tables under each GiB it touches, which
+ * must hold no table by then). Never the kernel half's. The caller must
+ * know that every table lies under some range it passes: a user MemorySet
+ * maps nothing outside its segments.
+ */
+void pt_release_leaves(struct mapping *mapping, vaddr_t va, uint64_t size);
+void pt_release_tables(struct mapping *mapping, vaddr_t va, uint64_t size, int level);
+
 /* Translate va; false if nothing maps it. */
 bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup);
 
