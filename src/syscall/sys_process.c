@@ -100,8 +100,8 @@ long sys_clone(struct context *context)
         process_abandon(child);
         return -ENOMEM;
     }
-    log_debug("[pid %d %s] fork: child pid %d, %lu frames shared copy-on-write", parent->pid,
-              parent->name, child->pid, memory_set_user_frames(set));
+    log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory shared copy-on-write", parent->pid,
+              parent->name, child->pid, memory_set_user_frames(set) * PAGE_SIZE / 1024);
     return child->pid;
 }
 
