@@ -98,7 +98,7 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
                  name, info.error, info.error_segment, info.error_value);
         return -ENOEXEC;
     }
-    if (info.end_address > USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE) {
+    if (info.end_address > USER_STACK_AREA_BOTTOM) {
         log_warn("exec %s: segments reach the stack area (end 0x%lx)", name, info.end_address);
         return -ENOEXEC;
     }
@@ -107,10 +107,8 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
         return error;
     error = load_segments(set, &info);
     if (error == 0) {
-        /* The stack; the page below it stays unmapped: the guard. */
-        error = memory_set_add_segment(set, "stack", vaddr(USER_STACK_TOP - USER_STACK_SIZE),
-                                       vaddr(USER_STACK_TOP), PTE_R | PTE_W | PTE_U, MAP_FRAMED,
-                                       paddr(0), NULL, 0);
+        /* The stack, demand-zero; it grows down on faults, to USER_STACK_MAX. */
+        error = memory_set_add_stack(set, vaddr(USER_STACK_TOP), USER_STACK_SIZE, USER_STACK_MAX);
     }
     if (error == 0)
         error = push_arguments(set, argc, argv, &image->stack_pointer);

@@ -12,14 +12,25 @@
 /*
  * Does the page that holds `address` allow a user access of kind `access`?
  * The page table is what the hardware will use during the copy, so it is
- * what is checked: valid, U, and R or W as asked.
+ * what is checked: valid, U, and R or W as asked. A page that is not there
+ * yet (demand-zero, the stack's next page) or not writable yet (copy-on-write)
+ * is made so first, exactly as the program's own access would: the copy
+ * then never faults. PROT_NONE pages have no U, and their segment refuses.
  */
 static bool user_page_ok(const struct memory_set *set, uint64_t address, uint64_t access)
 {
     struct pt_lookup lookup;
-    if (!pt_translate(&set->mapping, vaddr(address), &lookup))
+    if (pt_translate(&set->mapping, vaddr(address), &lookup) && (lookup.flags & PTE_U) != 0 &&
+        (lookup.flags & access) == access)
+        return true;
+    /*
+     * The set is the caller's own, and only its thread changes it; resolving a
+     * fault changes its table, not what the program sees in it (hence the cast).
+     */
+    if (memory_set_handle_fault((struct memory_set *)set, address, access) != 0)
         return false;
-    return (lookup.flags & PTE_U) != 0 && (lookup.flags & access) == access;
+    return pt_translate(&set->mapping, vaddr(address), &lookup) && (lookup.flags & PTE_U) != 0 &&
+           (lookup.flags & access) == access;
 }
 
 bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access)

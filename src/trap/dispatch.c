@@ -152,6 +152,9 @@ void trap_describe_page_fault(uint64_t scause, uint64_t stval, const struct memo
         kprintf("  note:    W^X: jumped into a page that is not executable (data, not code)\n");
     else if (!from_user && (flags & PTE_U) != 0)
         kprintf("  note:    a user page touched by the kernel without copy_from_user/SUM\n");
+    else if (from_user && (flags & PTE_V) != 0 && (flags & PTE_U) == 0 && (stval >> 63) == 0)
+        kprintf(
+            "  note:    PROT_NONE: the program made this memory inaccessible (mmap, mprotect)\n");
     else if (from_user && (flags & PTE_V) != 0 && (flags & PTE_U) == 0)
         kprintf("  note:    a kernel address: user code may not touch the kernel half\n");
     else if (from_user && memory_set_find_segment(set, vaddr(stval)) == NULL)

@@ -1458,6 +1458,17 @@ static const struct usertest tests[] = {
     FUNCTION_TEST(pipe_nonblocking),
     FUNCTION_TEST(pipe_end_closes_when_its_process_dies),
     FUNCTION_TEST(pipe_carries_a_programs_output),
+    /* Issue 15, memory: user/prog/vmtest.c. */
+    {"brk_never_grows_over_a_mapping", NULL, {"vmtest", "brk_foreign"}, EXITS, 0, false},
+    {"prot_none_is_efault_for_the_kernel", NULL, {"vmtest", "prot_none"}, EXITS, 0, false},
+    {"prot_none_read_is_sigsegv", NULL, {"vmtest", "prot_none_read"}, KILLED_BY, SIGSEGV, false},
+    {"fork_is_copy_on_write", NULL, {"vmtest", "cow"}, EXITS, 0, false},
+    {"fork_of_an_8_mib_heap_copies_nothing", NULL, {"vmtest", "fork_big_heap"}, EXITS, 0, false},
+    {"anonymous_memory_is_demand_zero", NULL, {"vmtest", "demand_zero"}, EXITS, 0, false},
+    {"stack_grows_to_4_mib", NULL, {"vmtest", "stack", "4096"}, EXITS, 0, false},
+    {"stack_past_8_mib_is_sigsegv", NULL, {"vmtest", "stack", "16384"}, KILLED_BY, SIGSEGV, false},
+    {"mprotect_read_only_none_and_back", NULL, {"vmtest", "mprotect"}, EXITS, 0, false},
+    {"munmap_of_a_middle_page", NULL, {"vmtest", "munmap_middle"}, EXITS, 0, false},
 };
 
 #define TEST_COUNT (int)(sizeof(tests) / sizeof(tests[0]))
