@@ -367,6 +367,7 @@ static int make_present(struct memory_set *set, const struct segment *segment, u
         count(&fault_stats.zero_fills);
         return 0;
     }
+    /* LAB 9 BEGIN: cow_fault */
     if ((access & PTE_W) && (*entry & PTE_COW)) {
         paddr_t old = ppn_to_paddr(pte_ppn(*entry));
         uint64_t flags = page_flags(segment) | PTE_OWNED | PTE_V | PTE_A | PTE_D;
@@ -388,6 +389,7 @@ static int make_present(struct memory_set *set, const struct segment *segment, u
         count(&fault_stats.cow_copies);
         return 0;
     }
+    /* LAB 9 END: cow_fault */
     if (force || leaf_allows(*entry, access)) {
         /* Already resolved: a stale TLB entry faulted (another hart's change), or the kernel. */
         if (pt_is_active(&set->mapping))
@@ -548,6 +550,7 @@ int memory_set_init_user(struct memory_set *set)
 static int share_framed_contents(struct memory_set *copy, struct memory_set *original,
                                  const struct segment *segment)
 {
+    /* LAB 9 BEGIN: cow_share */
     for (uint64_t va = segment->start.value; va < segment->end.value;) {
         int level;
         pte_t *entry = pt_find_leaf(&original->mapping, vaddr(va), &level);
@@ -570,6 +573,7 @@ static int share_framed_contents(struct memory_set *copy, struct memory_set *ori
         va += PAGE_SIZE;
     }
     return 0;
+    /* LAB 9 END: cow_share */
 }
 
 int memory_set_clone(struct memory_set *copy, struct memory_set *original)
