@@ -19,6 +19,9 @@
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
 #include "mm/tlb.h"
+#include "abi/errno.h"
+#include "proc/fp.h"
+#include "proc/interruptible.h"
 #include "proc/process.h"
 #include "proc/thread.h"
 #include "trap/ipi.h"
@@ -134,6 +137,9 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
      * and the next thread must not inherit an open user half.
      */
     csr_clear(sstatus, SSTATUS_SUM);
+    /* A user thread's live FP registers are saved as it leaves the hart (proc/fp.h). */
+    if (__builtin_expect(prev->fp_live, 0))
+        fp_switch_out(prev);
     switch_context(&prev->switch_context, &next->switch_context);
     /* prev runs again; with several harts, perhaps on another one. */
     spinlock_hart()->irq_enabled_before_locks = irq_enabled_before;
@@ -341,11 +347,10 @@ static void sched_tick(uint64_t now)
     spinlock_release(&sched_lock);
 }
 
-void sched_sleep_until(uint64_t wake_time)
+/* Into the timer queue, sorted by wake time; a thread goes after those that wake at the same time.
+ */
+static void enqueue_sleeper_locked(struct thread *self, uint64_t wake_time)
 {
-    sched_assert_may_sleep("sched_sleep", 0);
-    spinlock_acquire(&sched_lock);
-    struct thread *self = sched_hart()->current;
     self->wake_time = wake_time;
     /* Sorted by wake time; a thread goes after those that wake at the same time. */
     struct list_node *position = &sched.sleepers.head;
@@ -358,8 +363,44 @@ void sched_sleep_until(uint64_t wake_time)
     }
     list_insert_before(position, &self->sleep_node);
     self->state = THREAD_BLOCKED;
+}
+
+void sched_sleep_until(uint64_t wake_time)
+{
+    sched_assert_may_sleep("sched_sleep", 0);
+    spinlock_acquire(&sched_lock);
+    enqueue_sleeper_locked(sched_hart()->current, wake_time);
     sched_block_locked();
     sched_unlock();
+}
+
+int sched_sleep_until_interruptible(uint64_t wake_time)
+{
+    sched_assert_may_sleep("sched_sleep_until_interruptible", 0);
+    spinlock_acquire(&sched_lock);
+    struct thread *self = sched_hart()->current;
+    /* The last look under sched_lock (proc/interruptible.h says why). */
+    if (signal_pending()) {
+        spinlock_release(&sched_lock);
+        return -EINTR;
+    }
+    enqueue_sleeper_locked(self, wake_time);
+    self->interruptible = true;
+    sched_block_locked();
+    self->interruptible = false;
+    sched_unlock();
+    return signal_pending() ? -EINTR : 0;
+}
+
+void sched_interrupt_locked(struct thread *thread)
+{
+    if (thread->state != THREAD_BLOCKED || !thread->interruptible)
+        return;
+    if (thread->waiting_on != NULL)
+        list_remove(&thread->wait_node); /* off its wait queue (guarded by sched_lock) */
+    else if (list_node_linked(&thread->sleep_node))
+        list_remove(&thread->sleep_node); /* out of the timer queue */
+    sched_wake_locked(thread);
 }
 
 /* Nanoseconds to `time` units, rounded up so that a sleep is never shorter than asked. */

@@ -166,6 +166,12 @@ void sched_block_locked(void);
 
 /* Make a BLOCKED thread READY (it must already be off its wait queue). */
 void sched_wake_locked(struct thread *thread);
+/*
+ * A signal came for `thread`: if it is BLOCKED in an interruptible sleep
+ * (proc/interruptible.h), take it off its wait queue or the timer queue
+ * and make it READY; otherwise nothing.
+ */
+void sched_interrupt_locked(struct thread *thread);
 
 /* Release sched_lock after a switch, and free a detached thread that just exited here. */
 void sched_unlock(void);

@@ -139,6 +139,11 @@ struct thread *thread_create_user(struct process *process, const struct context 
     thread->switch_context.ra = (uint64_t)thread_start_user;
     thread->switch_context.sp = (uint64_t)frame;
     thread->switch_context.s[0] = 0;
+    /* As on Linux, a new thread (a fork's child) starts with its creator's FP registers and mask.
+     */
+    struct thread *creator = thread_current();
+    fp_copy_to_child(thread, creator);
+    thread->signal_blocked = creator != NULL ? creator->signal_blocked : 0;
     sched_start_thread(thread);
     return thread;
 }
