@@ -162,10 +162,10 @@ int signal_send(int64_t pid_argument, uint64_t signal_argument)
         } else if (target != NULL) {
             found = 1; /* a zombie may still be signalled: nothing happens */
         }
-    } else {
+    } else if (pid != INT32_MIN) { /* (INT32_MIN names no group: -pid would overflow) */
         /* 0: the caller's group; -1: everyone but init and the caller; < -1: group -pid. */
         int group = pid == 0 ? self->pgid : -pid;
-        for (int slot = 0; slot < PROCESS_MAX && pid != INT32_MIN; slot++) {
+        for (int slot = 0; slot < PROCESS_MAX; slot++) {
             struct process *target = process_at_slot_locked(slot);
             if (target == NULL || target->pid == 0 || target->state != PROCESS_ALIVE)
                 continue;
