@@ -392,8 +392,31 @@ int sched_sleep_until_interruptible(uint64_t wake_time)
     return signal_pending() ? -EINTR : 0;
 }
 
+/* The hart index `thread` runs on, or -1: each hart's current is in its own block. */
+static int hart_running_locked(const struct thread *thread)
+{
+    uint32_t online = hart_online_mask();
+    while (online != 0) {
+        uint32_t index = (uint32_t)__builtin_ctz(online);
+        online &= online - 1;
+        struct hart *hart = hart_by_index(index);
+        const struct sched_hart *theirs =
+            (const struct sched_hart *)((uint64_t)hart + HART_SLOT_SCHED * HART_SLOT_SIZE);
+        if (hart != NULL && theirs->current == thread)
+            return (int)index;
+    }
+    return -1;
+}
+
 void sched_interrupt_locked(struct thread *thread)
 {
+    if (thread->state == THREAD_RUNNING) {
+        /* On another hart, perhaps in user mode: an IPI makes it trap, and see the signal. */
+        int index = hart_running_locked(thread);
+        if (index >= 0 && (uint32_t)index != hart_index())
+            ipi_send((uint32_t)index, IPI_WAKE);
+        return;
+    }
     if (thread->state != THREAD_BLOCKED || !thread->interruptible)
         return;
     if (thread->waiting_on != NULL)

@@ -169,7 +169,8 @@ void sched_wake_locked(struct thread *thread);
 /*
  * A signal came for `thread`: if it is BLOCKED in an interruptible sleep
  * (proc/interruptible.h), take it off its wait queue or the timer queue
- * and make it READY; otherwise nothing.
+ * and make it READY; if it runs on another hart, send that hart an IPI, so
+ * that it traps and sees the signal now rather than at its next tick.
  */
 void sched_interrupt_locked(struct thread *thread);
 

@@ -118,8 +118,11 @@ static inline void syscall_dispatch(struct context *context)
         irq_disable();
     }
     context->x[REG_A0] = (uint64_t)result;
-    /* A signal interrupted the call: the way out decides between -EINTR and a restart. */
-    if (__builtin_expect(result == -ERESTARTSYS, 0))
+    /*
+     * A signal interrupted the call: the way out decides between -EINTR and
+     * a restart. (rt_sigreturn returns the user's own a0, which may hold any value.)
+     */
+    if (__builtin_expect(result == -ERESTARTSYS, 0) && number != SYS_rt_sigreturn)
         signal_syscall_interrupted(first_argument);
 }
 
