@@ -304,7 +304,7 @@ static void kill_blocked(const char *where, void (*block)(void))
     int status = 0;
     CHECK(waitpid(child, &status, 0) == child);
     long took = now_ms() - start;
-    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) || took > 100) {
+    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) || took > 500) {
         printf("    # blocked in %s: status 0x%x after %ld ms\n", where, status, took);
         failures++;
     }
@@ -580,7 +580,7 @@ static void case_other_hart(void)
         CHECK(kill(child, SIGUSR1) == 0);
         int status = 0;
         CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 7);
-        CHECK(now_ms() - start < 500);
+        CHECK(now_ms() - start < 2000);
     }
     pid_t child = fork();
     if (child == 0) {
