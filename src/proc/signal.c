@@ -12,6 +12,7 @@
 #include "abi/errno.h"
 #include "abi/wait.h"
 #include "arch/cause.h"
+#include "arch/irq.h"
 #include "arch/riscv.h"
 #include "console/console.h"
 #include "lib/string.h"
@@ -353,7 +354,15 @@ static int push_frame(struct thread *thread, struct context *context, int signal
     fp_flush(thread);
     memcpy(&frame->uc.uc_mcontext.sc_fpregs.d, &thread->fp, sizeof(thread->fp));
     uint64_t sp = (context->x[REG_SP] - sizeof(*frame)) & ~15ull;
-    if (copy_to_user(process->memory_set, sp, frame, sizeof(*frame)) != 0)
+    /*
+     * The way back to user mode runs with interrupts off; a user copy may
+     * fault in a page (the stack grows, a page is zero-filled), as it may
+     * in any system call, where they are on.
+     */
+    irq_enable();
+    int error = copy_to_user(process->memory_set, sp, frame, sizeof(*frame));
+    irq_disable();
+    if (error != 0)
         return -EFAULT;
     context->x[REG_SP] = sp;
     context->x[REG_A0] = (uint64_t)signal;
