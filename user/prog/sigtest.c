@@ -555,6 +555,16 @@ static void case_groups(void)
     }
     CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CHECK(setpgid(99999, 0) < 0 && errno == ESRCH);
+    /* kill(0, 0) asks about the caller's own group, kill(-1, 0) about everyone it may signal. */
+    CHECK(kill(0, 0) == 0);
+    pid_t other = fork();
+    if (other == 0) {
+        block_in_nanosleep();
+        _exit(0);
+    }
+    CHECK(kill(-1, 0) == 0); /* (with no one else but init, it is ESRCH, as on Linux) */
+    kill(other, SIGKILL);
+    waitpid(other, NULL, 0);
     CHECK(setpgid(0, -1) < 0 && errno == EINVAL);
 }
 
