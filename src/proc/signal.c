@@ -373,6 +373,49 @@ static int push_frame(struct thread *thread, struct context *context, int signal
     return 0;
 }
 
+/* Nothing (more) to deliver: a call interrupted for nothing starts again; attention ends. */
+static void finish_delivery_locked(struct thread *thread, struct context *context)
+{
+    if (thread->signal_restart)
+        restart_call(thread, context);
+    thread->signal_restart = false;
+    if (thread->signal_restore_mask) { /* rt_sigsuspend's mask, had no handler run */
+        thread->signal_blocked = thread->signal_saved_mask;
+        thread->signal_restore_mask = false;
+    }
+    __atomic_store_n(&thread->signal_attention, 0, __ATOMIC_RELAXED);
+}
+
+/*
+ * A handler will run: settle the interrupted call (-EINTR, or a restart
+ * under SA_RESTART), block what the action asks, and return the mask that
+ * rt_sigreturn must put back.
+ */
+static kernel_sigset_t prepare_handler_locked(struct thread *thread, struct context *context,
+                                              int signal, const struct kernel_sigaction *action)
+{
+    if (thread->signal_restart) {
+        if ((action->flags & SA_RESTART) != 0)
+            restart_call(thread, context);
+        else
+            context->x[REG_A0] = (uint64_t)-EINTR;
+        thread->signal_restart = false;
+    }
+    kernel_sigset_t old_mask =
+        thread->signal_restore_mask ? thread->signal_saved_mask : thread->signal_blocked;
+    thread->signal_restore_mask = false;
+    thread->signal_blocked |= action->mask;
+    if ((action->flags & SA_NODEFER) == 0)
+        thread->signal_blocked |= SIGSET_BIT(signal);
+    thread->signal_blocked &= ~UNBLOCKABLE;
+    if ((action->flags & SA_RESETHAND) != 0) {
+        struct kernel_sigaction *installed = &thread->process->signal_actions[signal];
+        installed->handler = (void *)SIG_DFL;
+        installed->flags &= ~SA_SIGINFO;
+    }
+    return old_mask;
+}
+
 void signal_deliver(struct context *context)
 {
     struct thread *thread = thread_current();
@@ -381,57 +424,28 @@ void signal_deliver(struct context *context)
         return;
     for (;;) {
         spinlock_acquire(&process_lock);
+        int status = process->exit_status;
         if (process->exit_requested) {
-            int status = process->exit_status;
             spinlock_release(&process_lock);
             process_exit(status);
         }
         int signal = dequeue_locked(thread, process);
         if (signal == 0) {
-            /* Nothing (more) to deliver: a call interrupted for nothing starts again. */
-            if (thread->signal_restart)
-                restart_call(thread, context);
-            thread->signal_restart = false;
-            if (thread->signal_restore_mask) {
-                thread->signal_blocked = thread->signal_saved_mask;
-                thread->signal_restore_mask = false;
-            }
-            __atomic_store_n(&thread->signal_attention, 0, __ATOMIC_RELAXED);
+            finish_delivery_locked(thread, context);
             spinlock_release(&process_lock);
             return;
         }
         struct kernel_sigaction action = process->signal_actions[signal];
         struct signal_source source = process->signal_sources[signal];
-        if (is_ignored(process, signal)) {
-            spinlock_release(&process_lock);
-            continue;
-        }
-        if (action.handler == (void *)SIG_DFL) {
-            spinlock_release(&process_lock);
-            if (process->pid == 1)
-                continue; /* a signal init had no handler for when it was sent (blocked then) */
-            process_exit(WAIT_STATUS_SIGNALED(signal)); /* core-dumping ones too: no core file */
-        }
-        /* A handler: the interrupted call gets -EINTR, or starts again under SA_RESTART. */
-        if (thread->signal_restart) {
-            if ((action.flags & SA_RESTART) != 0)
-                restart_call(thread, context);
-            else
-                context->x[REG_A0] = (uint64_t)-EINTR;
-            thread->signal_restart = false;
-        }
-        kernel_sigset_t old_mask =
-            thread->signal_restore_mask ? thread->signal_saved_mask : thread->signal_blocked;
-        thread->signal_restore_mask = false;
-        thread->signal_blocked |= action.mask;
-        if ((action.flags & SA_NODEFER) == 0)
-            thread->signal_blocked |= SIGSET_BIT(signal);
-        thread->signal_blocked &= ~UNBLOCKABLE;
-        if ((action.flags & SA_RESETHAND) != 0) {
-            process->signal_actions[signal].handler = (void *)SIG_DFL;
-            process->signal_actions[signal].flags &= ~SA_SIGINFO;
-        }
+        bool ignored = is_ignored(process, signal);
+        kernel_sigset_t old_mask = 0;
+        if (!ignored && action.handler != (void *)SIG_DFL)
+            old_mask = prepare_handler_locked(thread, context, signal, &action);
         spinlock_release(&process_lock);
+        if (ignored || (action.handler == (void *)SIG_DFL && process->pid == 1))
+            continue; /* (init: one it had no handler for, blocked when it was sent) */
+        if (action.handler == (void *)SIG_DFL)
+            process_exit(WAIT_STATUS_SIGNALED(signal)); /* core-dumping ones too: no core file */
         if (push_frame(thread, context, signal, &action, &source, old_mask) != 0) {
             kprintf("[pid %d %s] killed by SIGSEGV: no room for the %s frame below sp 0x%lx\n",
                     process->pid, process->name, signal_name(signal), context->x[REG_SP]);
