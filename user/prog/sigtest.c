@@ -411,7 +411,7 @@ static void case_nanosleep_limits(void)
         clock_nanosleep(CLOCK_MONOTONIC, 0, &huge, NULL);
         _exit(7);
     }
-    sleep_ms(600);
+    sleep_ms(1500); /* five times the 0.29 s that the wrapped request used to sleep */
     int status = 0;
     CHECK(waitpid(child, &status, WNOHANG) == 0);
     CHECK(waitpid(child2, &status, WNOHANG) == 0);
