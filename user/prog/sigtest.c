@@ -576,11 +576,15 @@ static void spin_until_caught(int signal)
 
 static void case_other_hart(void)
 {
-    /* Children spinning in user mode (on other harts, with SMP) get a kill at their next trap. */
+    /*
+     * Children spinning in user mode (on other harts, with SMP) get a kill at their next trap.
+     * The handler is set before fork, so the child has it from its first instruction: set in
+     * the child, a busy host could let the kill arrive first, and SIGUSR1's default ends it.
+     */
+    signal(SIGUSR1, spin_until_caught);
     for (int round = 0; round < 3; round++) {
         pid_t child = fork();
         if (child == 0) {
-            signal(SIGUSR1, spin_until_caught);
             while (caught == 0) {
             }
             _exit(7);
@@ -592,6 +596,7 @@ static void case_other_hart(void)
         CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 7);
         CHECK(now_ms() - start < 2000);
     }
+    signal(SIGUSR1, SIG_DFL);
     pid_t child = fork();
     if (child == 0) {
         for (;;) {
