@@ -183,30 +183,35 @@ long sys_execve(struct context *context)
     int error = exec_find_program(name, &program);
     char base[PROCESS_NAME_MAX];
     strlcpy(base, exec_basename(name), sizeof(base));
-    kfree(name);
-    if (error != 0)
+    if (error != 0) {
+        kfree(name);
         return error;
-    /*
-     * There is no environment to pass on, but a bad envp is still the
-     * caller's mistake, and Linux reports it: check it as strictly as argv.
-     */
+    }
+    /* The environment goes to the new program's stack, as argv does (loader.h). */
     char **envv = NULL;
     int envc = copy_arguments(process->memory_set, envp, &envv);
     char **argv = NULL;
     int argc = envc < 0 ? envc : copy_arguments(process->memory_set, user_argv, &argv);
-    if (envc >= 0)
-        free_arguments(envv, envc);
     if (argc < 0) {
+        if (envc >= 0)
+            free_arguments(envv, envc);
         exec_program_release(&program);
+        kfree(name);
         return argc;
     }
 
     struct memory_set *set = kzalloc(sizeof(*set));
     struct user_image image;
+    const struct loader_arguments args = {.argc = argc,
+                                          .argv = (const char *const *)argv,
+                                          .envc = envc,
+                                          .envp = (const char *const *)envv,
+                                          .execfn = name};
     error = set == NULL ? -ENOMEM
-                        : loader_load_image(set, base, program.elf, program.size, argc,
-                                            (const char *const *)argv, &image);
+                        : loader_load(set, base, program.elf, program.size, &args, &image);
     free_arguments(argv, argc);
+    free_arguments(envv, envc);
+    kfree(name);
     exec_program_release(&program);
     if (error != 0) {
         kfree(set);
