@@ -1,9 +1,9 @@
 /*
  * sys_time.c: clocks and sleeping, and sysinfo for memory figures.
  *
- * Both clocks count from boot: this machine has no battery-backed clock, so
- * CLOCK_REALTIME is the time since boot too. Under `qemu -icount` it is
- * virtual time, the same on every run.
+ * CLOCK_MONOTONIC counts from boot; CLOCK_REALTIME adds the goldfish RTC's
+ * date at boot (syscall_realtime_ns, sys_linux.c). Under `qemu -icount` the
+ * monotonic clock is virtual time, the same on every run.
  */
 #include "abi/errno.h"
 #include "mm/frame.h"
@@ -28,7 +28,7 @@ long sys_clock_gettime(struct context *context)
     uint64_t timespec = syscall_arg(context, 1);
     if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
         return -EINVAL;
-    uint64_t now = timer_uptime_ns();
+    uint64_t now = clock == CLOCK_REALTIME ? syscall_realtime_ns() : timer_uptime_ns();
     struct timespec value = {(long)(now / NS_PER_SECOND), (long)(now % NS_PER_SECOND)};
     return copy_to_user(process_current()->memory_set, timespec, &value, sizeof(value));
 }
