@@ -27,7 +27,7 @@
 
 /* AT_HWCAP of rv64imafdc, as Linux reports it: I M A F D C. */
 #define AUXV_HWCAP_RV64IMAFDC                                                                      \
-    ((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) | (1ul << ('f' - 'a')) |  \
+    ((1ul << ('i' - 'a')) | (1ul << ('m' - 'a')) | (1ul << ('a' - 'a')) | (1ul << ('f' - 'a')) |   \
      (1ul << ('d' - 'a')) | (1ul << ('c' - 'a')))
 
 /* times(2)'s clock ticks per second (USER_HZ on Linux), whatever the kernel's own HZ. */

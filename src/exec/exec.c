@@ -91,9 +91,7 @@ static int spawn(const char *name, const struct loader_arguments *args, bool is_
     const char *base = exec_basename(name);
     struct memory_set *set = kzalloc(sizeof(*set));
     struct user_image image;
-    error = set == NULL
-                ? -ENOMEM
-                : loader_load(set, base, program.elf, program.size, args, &image);
+    error = set == NULL ? -ENOMEM : loader_load(set, base, program.elf, program.size, args, &image);
     exec_program_release(&program);
     if (error != 0) {
         kfree(set);

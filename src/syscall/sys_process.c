@@ -237,8 +237,8 @@ long sys_execve(struct context *context)
                                           .envc = envc,
                                           .envp = (const char *const *)envv,
                                           .execfn = name};
-    error = set == NULL ? -ENOMEM
-                        : loader_load(set, base, program.elf, program.size, &args, &image);
+    error =
+        set == NULL ? -ENOMEM : loader_load(set, base, program.elf, program.size, &args, &image);
     free_arguments(argv, argc);
     free_arguments(envv, envc);
     kfree(name);
