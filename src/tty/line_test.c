@@ -115,9 +115,14 @@ static void line_raw_mode_gives_bytes_as_typed(struct ktest *t)
 static void line_a_full_line_keeps_room_for_its_newline(struct ktest *t)
 {
     static char buf[TTY_LINE_MAX + 8];
-    /* More than the UART's ring holds: typed in two halves, each taken in by a read. */
+    /*
+     * The longest line the discipline takes, TTY_LINE_MAX - 1 characters
+     * (one more rings the bell and the line is dropped at Enter), typed in
+     * two halves, each taken in by a read.
+     */
     for (int half = 0; half < 2; half++) {
-        for (int i = 0; i < TTY_LINE_MAX / 2 + 10; i++)
+        int count = half == 0 ? (TTY_LINE_MAX - 1) / 2 : TTY_LINE_MAX - 1 - (TTY_LINE_MAX - 1) / 2;
+        for (int i = 0; i < count; i++)
             uart_ring_put('a');
         EXPECT_EQ(t, read_now(buf, sizeof(buf)), (long)-EAGAIN);
     }
