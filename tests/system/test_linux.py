@@ -34,7 +34,6 @@ LINUX_CC = "riscv64-linux-gnu-gcc"
 
 # Why a case fails today: the missing piece, by name. Remove a line when it passes.
 NOT_YET = {
-    "bigmalloc": "touches 32 MiB: over the 16 MiB a process may hold (MEMORY_SET_USER_FRAMES_MAX)",
     "execchain": "rt_sigaction (134) is missing: the signals work",
     "pipedup": "rt_sigaction (134) and SIGPIPE are missing: the signals work",
     "signals": "rt_sigaction, rt_sigprocmask, tgkill, rt_sigreturn... are missing: the signals work",
