@@ -281,8 +281,7 @@ static void ext2_inode_evict(struct ext2_inode *inode)
     mutex_lock(&inode->lock);
     bool is_dir = ext2_inode_is_dir(inode);
     int err = 0;
-    /* A fast symlink keeps its target in i_block: there are no blocks to free. */
-    if (!ext2_inode_is_fast_symlink(inode))
+    if (ext2_inode_has_block_map(inode))
         err = ext2_bmap_truncate(inode, 0);
     int xattr_err = ext2_xattr_release(inode);
     ext2_inode_set_size(inode, 0);
@@ -345,6 +344,20 @@ void ext2_inode_add_blocks(struct ext2_inode *inode, int32_t fs_blocks)
 bool ext2_inode_is_dir(const struct ext2_inode *inode)
 {
     return (inode->disk.i_mode & EXT2_S_IFMT) == EXT2_S_IFDIR;
+}
+
+/*
+ * Whether i_block is a block map. Only regular files, directories and slow
+ * symlinks have one. A fast symlink keeps its target there, and a device
+ * file its number: /dev/null (1:3) holds 0x103 = 259 in i_block[0], which is
+ * no block of the file's. Linux's ext2_truncate_blocks asks the same.
+ */
+bool ext2_inode_has_block_map(const struct ext2_inode *inode)
+{
+    uint16_t type = inode->disk.i_mode & EXT2_S_IFMT;
+    if (type == EXT2_S_IFREG || type == EXT2_S_IFDIR)
+        return true;
+    return type == EXT2_S_IFLNK && !ext2_inode_is_fast_symlink(inode);
 }
 
 /* As Linux decides: a symlink whose only block, if any, is its attribute block. */

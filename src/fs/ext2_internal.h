@@ -115,6 +115,8 @@ void ext2_inode_set_size(struct ext2_inode *inode, uint64_t size);
 void ext2_inode_add_blocks(struct ext2_inode *inode, int32_t fs_blocks);
 bool ext2_inode_is_dir(const struct ext2_inode *inode);
 bool ext2_inode_is_fast_symlink(const struct ext2_inode *inode);
+/* Whether i_block maps blocks: not for a device, FIFO, socket or fast symlink. */
+bool ext2_inode_has_block_map(const struct ext2_inode *inode);
 void ext2_inode_touch(struct ext2_inode *inode, bool modified); /* ctime, and mtime if modified */
 
 /* ---- ext2_bmap.c: the block map (caller holds inode->lock) ---------------------- */
