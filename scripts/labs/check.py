@@ -70,7 +70,7 @@ def record_genuine(work, lab):
             continue
         nonce = secrets.token_hex(16)
         command = [grade.QEMU, *grade.QEMU_MACHINE, *grade.ICOUNT, "-kernel", "build/ktest.elf",
-                   "-append", "ktest.filter=%s grade.nonce=%s" % (test.target, nonce)]
+                   "-append", grade.ktest_append(test, nonce)]
         status, text, timed_out, _ = grade.run_process(command, work, 60)
         text = verdict.clean(text)
         judged = verdict.judge_ktest(text, status, nonce, test.cases, work, timed_out)
@@ -175,7 +175,8 @@ def check_lab(root, lab, base, keep):
         # The handout (with the hidden tests, as on Gradescope) and a forged region file.
         forged = dict(reference_files)
         forged[region.path] = tree.File(
-            forge.inject(handout_files[region.path].text, region, table).encode())
+            forge.inject(handout_files[region.path].text, region, table,
+                         at=lab.forge_at).encode())
         document, text = grade.run_variant(forged, lab, ref_work, ref_logs / ("forged-" + variant),
                                            kinds=None if whole else ["ktest"])
         problems = []
@@ -246,7 +247,7 @@ def run(root, labs, keep=False):
     for lab in labs:
         try:
             result = check_lab(root, lab, base / ("lab%d" % lab.number), keep)
-        except (Failure, snippets.SnippetError, RuntimeError) as error:
+        except (Failure, snippets.SnippetError, RuntimeError, ValueError) as error:
             print("lab %d: FAILED: %s" % (lab.number, error))
             failed.append(lab.number)
             continue

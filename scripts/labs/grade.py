@@ -198,10 +198,16 @@ class Result:
         return self.test.points if self.verdict.passed else 0
 
 
+def ktest_append(test, nonce):
+    """The kernel command line of a ktest run: its filter, the nonce, and the test's bootargs."""
+    return " ".join(filter(None, ["ktest.filter=%s" % test.target, "grade.nonce=%s" % nonce,
+                                  test.bootargs]))
+
+
 def run_ktest(work, test, timeout):
     nonce = secrets.token_hex(16)
     command = [QEMU, *QEMU_MACHINE, *ICOUNT, "-kernel", "build/ktest.elf", "-append",
-               "ktest.filter=%s grade.nonce=%s" % (test.target, nonce)]
+               ktest_append(test, nonce)]
     status, text, timed_out, seconds = run_process(command, work, timeout)
     judged = verdict.judge_ktest(text, status, nonce, test.cases, work, timed_out)
     return judged, seconds, "$ %s\n%s\n(exit status %s)\n" % (" ".join(command), text, status)
