@@ -233,6 +233,7 @@ static void copy_framed_contents(struct memory_set *copy, const struct memory_se
 
 int memory_set_clone(struct memory_set *copy, const struct memory_set *original)
 {
+    /* LAB 4 BEGIN: memory_set_clone */
     int error = memory_set_init_user(copy);
     if (error != 0)
         return error;
@@ -248,6 +249,7 @@ int memory_set_clone(struct memory_set *copy, const struct memory_set *original)
             copy_framed_contents(copy, original, s);
     }
     return 0;
+    /* LAB 4 END: memory_set_clone */
 }
 
 int memory_set_write(const struct memory_set *set, uint64_t va, const void *data, size_t length)
