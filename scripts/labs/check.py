@@ -94,6 +94,22 @@ def control_passes(log_text, test, work):
             and all(c.ok and not c.skipped for c in report.cases) and status == 0)
 
 
+def stopped_by_a_stub(handout_dir, name, lab):
+    """Did this handout run reach the tests, and end in a panic of one of the lab's own stubs?
+
+    A stub that can be no simpler working design (lab 5's switch_context: there
+    is no way to switch threads without saving registers) panics with a message
+    naming its lab, "(lab N)". The report it cuts short still counts as booted:
+    the kernel reached the tests, and the test fails, which is what a stub is for.
+    """
+    log = Path(handout_dir) / "build" / "grade" / ("%s.log" % name.split(" (")[0])
+    if not log.exists():
+        return False
+    text = verdict.clean(log.read_text(errors="replace"))
+    return ("KTAP version 1" in text
+            and re.search(r"^PANIC .*\(lab %d\)" % lab.number, text, re.M) is not None)
+
+
 def check_lab(root, lab, base, keep):
     report = Report(lab)
     print("lab %d: %s" % (lab.number, lab.title), flush=True)
@@ -148,8 +164,10 @@ def check_lab(root, lab, base, keep):
     build_log = (handout_dir / "build" / "grade" / "build.log").read_text()
     warnings = [line for line in build_log.splitlines() if "warning:" in line]
     broken = [t["name"] for t in document["tests"]
-              if t.get("extra_data", {}).get("reason") in ("build", "timeout", "incomplete",
-                                                          "no-nonce", "tag-mismatch")]
+              if t.get("extra_data", {}).get("reason") in ("build", "timeout", "no-nonce",
+                                                          "tag-mismatch")
+              or (t.get("extra_data", {}).get("reason") == "incomplete"
+                  and not stopped_by_a_stub(handout_dir, t["name"], lab))]
     report.done(not warnings and not broken,
                 "; ".join(warnings[:3] + ["did not run properly: %s" % ", ".join(broken)]
                           if broken else warnings[:3]))
