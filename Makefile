@@ -7,7 +7,7 @@
 #   make bench    instruction counts under qemu -icount, into build/bench.json
 #
 # Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1 HEAP=buddy
-#          SCHED=fifo|stride SLICE=2 FS_SIZE=32M EXTRA=dir (files to add to the disk)
+#          SCHED=fifo|stride SLICE=2 LOCKDEP=1 FS_SIZE=32M EXTRA=dir (files to add to the disk)
 
 # ---- Tools -----------------------------------------------------------------
 CROSS   ?= riscv64-unknown-elf-
@@ -43,6 +43,8 @@ SLICE    ?= 2
 ifeq ($(filter $(SCHED),fifo stride),)
 $(error SCHED=$(SCHED) is not a scheduling policy: use fifo or stride)
 endif
+# LOCKDEP=1 builds the lock-order checker in (docs/smp.md); off, it costs nothing.
+LOCKDEP  ?= 0
 
 BUILD ?= build
 
@@ -62,7 +64,8 @@ CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -fno-tree-loop-distribute-patterns \
           -std=gnu11 $(OPT) -g -Wall -Wextra -Wno-unused-parameter -Werror -MMD -MP -Isrc -Iinclude \
           -D__KERNEL__ -DHZ=$(HZ) -DCONSOLE_COLOR=$(COLOR) \
-          -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE)
+          -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE) \
+          $(if $(filter 1,$(LOCKDEP)),-DLOCKDEP=1)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
 

@@ -27,8 +27,8 @@ import gdb
 # ---- The kernel's names these commands read -----------------------------------
 # If the kernel renames or moves one, change it here; docs/debugging.md lists them.
 # Per-hart state (arch/hart.h): each hart has a block of HART_SLOT_SIZE-byte slots
-# in hart_blocks[MAX_HARTS][...], indexed by hart id % MAX_HARTS, and tp points at
-# the block in kernel code. Slot 0 is struct hart; the scheduler's is struct sched_hart.
+# in hart_blocks[MAX_HARTS][...], indexed by the hart's index (not its id: struct
+# hart's `id` says whose it is), and tp points at the block in kernel code. Slot 0 is struct hart; the scheduler's is struct sched_hart.
 HART_BLOCKS = "hart_blocks"       # uint8_t hart_blocks[MAX_HARTS][HART_BLOCK_SIZE] (arch/hart.c)
 HART_STRUCT = "struct hart"       # slot 0: id, running
 HART_ID = "id"
@@ -257,15 +257,25 @@ class HartState:
         start, size = int(blocks.address), blocks.type.sizeof
         block_size = blocks[0].type.sizeof
         if privilege == 1 and tp is not None and start <= tp < start + size:
-            block = tp - (tp - start) % block_size        # in the kernel, tp is the block
+            blocks_to_try = [tp - (tp - start) % block_size]   # in the kernel, tp is the block
         else:
-            block = start + (hart % (size // block_size)) * block_size
-        candidate = struct_at(block, HART_STRUCT)
-        running = find_member(candidate, HART_RUNNING)
-        hart_id = find_member(candidate, HART_ID)
-        if running is None or int(running) == 0:
-            return                                        # never set up: still in OpenSBI
-        if hart_id is not None and int(hart_id) != hart and block != tp:
+            # A hart's index is not its hart id (docs/smp.md): find the block whose id it is.
+            blocks_to_try = [start + n * block_size for n in range(size // block_size)]
+        candidate = None
+        try:
+            for block in blocks_to_try:
+                here = struct_at(block, HART_STRUCT)
+                running = find_member(here, HART_RUNNING)
+                hart_id = find_member(here, HART_ID)
+                if running is None or int(running) == 0:
+                    continue                              # never set up: still in OpenSBI
+                if hart_id is not None and int(hart_id) != hart and block != tp:
+                    continue
+                candidate = here
+                break
+        except gdb.MemoryError:
+            return                                        # paging off: the kernel is not up yet
+        if candidate is None:
             return
         self.hart = candidate
         self.current = self.find_current(block, block_size)
@@ -415,7 +425,9 @@ def hart_report(hart, with_backtrace):
     pc, ra, privilege = hart["pc"], hart["ra"], hart["priv"]
     mode = PRIVILEGE_NAMES.get(privilege, "mode ?")
     state = HartState(hart["hart"], hart["tp"], privilege)
-    lines = ["hart %d  %s  %s" % (hart["hart"], mode, thread_text(state))]
+    index = find_member(state.hart, "index") if state.hart is not None else None
+    lines = ["hart %d  %s  %s%s" % (hart["hart"], mode, thread_text(state),
+                                    ", index %d" % int(index) if index is not None else "")]
     if privilege == 3:
         lines.append("    pc 0x%016x in OpenSBI (M-mode: a hart the kernel has not started, "
                      "or an SBI call)" % pc)

@@ -7,6 +7,7 @@
  * to the kernel's link address in the high half, clears .bss, and calls
  * kmain(hartid, dtb_pa) on the boot stack. kmain never returns.
  */
+#include "arch/hart.h"
 #include "arch/layout.h"
 #include "arch/sv39.h"
 
@@ -56,7 +57,7 @@ _start:
     addi    t0, t0, 8
     j       2b
 3:
-    /* tp = 0 until hart_init() points it at this hart's per-hart block. */
+    /* tp = 0 until hart_enter() points it at this hart's block (arch/hart.h). */
     li      tp, 0
     /* fp = 0 and ra = 0 end every backtrace here. */
     li      fp, 0
@@ -67,6 +68,45 @@ _start:
 4:
     wfi
     j       4b
+
+/*
+ * Where every other hart starts (proc/smp.c asks OpenSBI to start it here,
+ * through the HSM extension). It arrives like the boot hart, in S-mode with
+ * paging off, but later: a0 = its hart id, a1 = the physical address of its
+ * struct hart_start_info (arch/hart.h). The boot page table is retired by
+ * then, so it turns paging on with the kernel memory set's own table, which
+ * maps the kernel only at its high address, not at the physical one this
+ * code runs at. The trick: stvec = the high address of 1f. Once satp is
+ * written, fetching the next instruction at its physical address takes a
+ * page fault, and the trap lands at 1f, at its high address. (The jr below
+ * covers a table that does map the low address: either way, 1f runs high.)
+ */
+    .section .text
+    .globl _start_secondary
+    .balign 4
+_start_secondary:
+    csrw    sie, zero
+    li      t1, KERNEL_OFFSET
+    la      t2, 1f                  /* physical: the pc is */
+    add     t2, t2, t1              /* ... and its high address */
+    csrw    stvec, t2
+    ld      t0, HART_START_SATP(a1)
+    sfence.vma
+    csrw    satp, t0
+    jr      t2                      /* not reached if the fetch faulted, which it does */
+    .balign 4
+1:
+    sfence.vma
+    add     a1, a1, t1              /* the start info at its high address */
+    ld      sp, HART_START_STACK_TOP(a1)
+    ld      tp, HART_START_TP(a1)
+    li      fp, 0
+    li      ra, 0
+    mv      a0, a1
+    call    kmain_secondary
+2:
+    wfi
+    j       2b
 
 /*
  * The boot page table: 512 entries of 8 bytes, each mapping 1 GiB.

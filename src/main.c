@@ -28,8 +28,10 @@
 #include "mm/memory_set.h"
 #include "proc/process.h"
 #include "proc/sched.h"
+#include "proc/smp.h"
 #include "sbi/sbi.h"
 #include "syscall/syscall.h"
+#include "trap/ipi.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
 
@@ -82,7 +84,7 @@ static void kmain_on_kernel_stack(void);
 
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
-    hart_init(hartid);        /* tp -> this hart's per-hart block; locks work from here */
+    hart_enter(hart_prepare(0, hartid)); /* tp -> block 0, this hart's; locks work from here */
     trap_init();              /* stvec -> trap.S: a fault from here on is a full report */
     sbi_init();               /* probe SBI extensions: console, timer, reset */
     devicetree_init(dtb_pa);  /* check the device tree OpenSBI handed us */
@@ -111,17 +113,34 @@ static void kmain_on_kernel_stack(void)
 {
     timer_init();             /* timebase from the device tree; ticks HZ times a second */
     plic_init();              /* device interrupts reach this hart in supervisor mode */
+    ipi_init_hart();          /* other harts' interrupts (IPIs) reach this one */
     uart_init();              /* UART receive interrupt fills the console input ring */
     virtio_blk_init();        /* virtio disks from the device tree, their interrupts routed */
     process_init();           /* the process table, with process 0 "kernel" in it */
     sched_init(&boot_kstack); /* this code becomes thread "boot"; idle thread; time slices */
     syscall_init();           /* traps from user mode go to the system-call layer */
+    smp_start_harts();        /* the other harts, through SBI HSM: each runs the scheduler */
     irq_enable();             /* interrupts on: timer ticks and typed input from here */
 
     boot_instret_at_end = read_instret(); /* the boot figure ends before the disk's waits */
     fs_init();    /* buffer cache, the root disk mounted, the console on fds 0-2 */
     kernel_run(); /* the shell, a demo, or a test image's own code */
     machine_exit(0);
+}
+
+/*
+ * Every other hart starts here (entry.S's _start_secondary), on its own
+ * guarded stack, with paging on and tp at its per-hart block: the per-hart
+ * half of the init sequence above. The rest is shared and already done.
+ */
+void kmain_secondary(const struct hart_start_info *info)
+{
+    trap_init();                             /* stvec -> trap.S, sscratch = 0 */
+    memory_set_activate(&kernel_memory_set); /* satp: the kernel set, as on the boot hart */
+    timer_init_hart();                       /* its own tick, on the boot hart's grid */
+    plic_init_hart();                        /* its own PLIC context, devices routed here too */
+    ipi_init_hart();                         /* IPIs reach it */
+    smp_hart_run(info);                      /* idle thread, online, the scheduler; never returns */
 }
 
 uint64_t kmain_boot_instructions(void)

@@ -11,6 +11,7 @@
 #include "dev/machine.h"
 #include "ktest/ktest.h"
 #include "main.h"
+#include "sync/spinlock.h"
 
 void kernel_run(void)
 {
@@ -20,5 +21,8 @@ void kernel_run(void)
     devicetree_bootarg("grade.nonce", nonce, sizeof(nonce));
     ktest_set_nonce(nonce);
     int failures = ktest_run_all(filter);
+#ifdef LOCKDEP
+    lockdep_print_graph(); /* every lock order the suites took, for docs/smp.md's table */
+#endif
     machine_exit(failures > 255 ? 255 : failures);
 }

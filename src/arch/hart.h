@@ -24,7 +24,13 @@
 #ifndef ARCH_HART_H
 #define ARCH_HART_H
 
-/* Harts the kernel can run on; hart ids may be larger (the slot index is separate). */
+/*
+ * Harts the kernel can run on. A hart has two numbers: its hart id, which
+ * the firmware and the device tree use (any value: they need not be
+ * 0..N-1), and its index, 0..MAX_HARTS-1, the place of its block. The
+ * boot hart is index 0; the others get 1, 2, ... as they are started
+ * (proc/smp.c), in device-tree order.
+ */
 #define MAX_HARTS 8
 
 #define HART_SLOT_SIZE     64
@@ -42,6 +48,11 @@
 /* Offsets into struct hart that trap.S reads (checked in hart.c). */
 #define HART_STACK_BOTTOM        8
 #define HART_EMERGENCY_STACK_TOP 24
+
+/* Offsets into struct hart_start_info that entry.S reads (checked in hart.c). */
+#define HART_START_SATP      0
+#define HART_START_STACK_TOP 8
+#define HART_START_TP        16
 
 /* Each hart's emergency stack, where a kernel stack overflow is reported. */
 #define EMERGENCY_STACK_SIZE (16 * 1024)
@@ -65,12 +76,48 @@ struct hart {
     uint32_t index; /* 0..MAX_HARTS-1: this block's place */
 };
 
+/*
+ * What a hart started through SBI HSM finds at the physical address in a1
+ * (hart_start's `opaque`): entry.S's _start_secondary turns paging on with
+ * `satp`, loads sp and tp, and calls kmain_secondary(info) at its high address.
+ */
+struct hart_start_info {
+    uint64_t satp;      /* the kernel memory set's satp value */
+    uint64_t stack_top; /* its first stack: a guarded kernel stack (mm/kstack.h) */
+    uint64_t tp;        /* its struct hart, prepared by the hart that starts it */
+    const void *stack;  /* the struct kstack of that stack, for the idle thread it becomes */
+};
+
 /* A subsystem's check that its per-hart struct fits its slot. */
 #define HART_SLOT_CHECK(type)                                                                      \
     _Static_assert(sizeof(type) <= HART_SLOT_SIZE, #type " does not fit a hart slot")
 
-/* Point tp at a block for this hart, set up its boot stack and emergency stack. */
-void hart_init(uint64_t hartid);
+/*
+ * Give block `index` to the hart with id `hartid`: its id, index and
+ * emergency stack; the boot stack as its stack. Called by the boot hart for
+ * itself (index 0, then hart_enter points tp at it) and for each hart it is
+ * about to start (whose entry code loads tp itself). Panics on an index
+ * out of range or already given.
+ */
+struct hart *hart_prepare(uint32_t index, uint64_t hartid);
+
+/* Point tp at `hart`: from now on this hart's per-hart state is that block. */
+void hart_enter(struct hart *hart);
+
+/*
+ * This hart runs the kernel now and may be sent interrupts and remote
+ * fences: it joins hart_online_mask(). Each hart calls it for itself.
+ */
+void hart_set_online(void);
+
+/* The harts online, as a bit mask of indexes (bit i: index i). */
+uint32_t hart_online_mask(void);
+
+/* How many harts are online. */
+unsigned hart_online_count(void);
+
+/* The block with this index, or NULL if no hart has it. */
+struct hart *hart_by_index(uint32_t index);
 
 /*
  * tp as a C variable (a GCC global register variable). The compiler then
@@ -85,23 +132,30 @@ register uint64_t hart_tp asm("tp");
 extern uint64_t hart_tp; /* what cppcheck (make lint) is shown: it misreads register asm */
 #endif
 
-/* This hart's struct hart, or NULL before hart_init (tp is 0 then). */
+/* This hart's struct hart, or NULL before hart_enter (tp is 0 then). */
 static inline struct hart *hart_this(void)
 {
     return (struct hart *)hart_tp;
 }
 
-/* This hart's slot `slot` (hart_init has run). */
+/* This hart's slot `slot` (hart_enter has run). */
 static inline void *hart_slot(int slot)
 {
     return (void *)(hart_tp + (uint64_t)slot * HART_SLOT_SIZE);
 }
 
-/* The hart id, or 0 before hart_init ran. */
+/* The hart id, or 0 before hart_enter ran. */
 static inline uint64_t hart_id(void)
 {
     struct hart *hart = hart_this();
     return hart == NULL ? 0 : hart->id;
+}
+
+/* This hart's index, 0..MAX_HARTS-1 (0 before hart_enter ran). */
+static inline uint32_t hart_index(void)
+{
+    struct hart *hart = hart_this();
+    return hart == NULL ? 0 : hart->index;
 }
 
 /* What runs on this hart now, for reports: "?" before anything has said. */

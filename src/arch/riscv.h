@@ -26,6 +26,7 @@
 #define SIE_SSIE (UL(1) << 1)
 #define SIE_STIE (UL(1) << 5)
 #define SIE_SEIE (UL(1) << 9)
+#define SIP_SSIP (UL(1) << 1) /* a software interrupt (an IPI) is pending; S-mode clears it */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -118,6 +119,12 @@ static inline void sfence_vma_all(void)
 static inline void sfence_vma_addr(uint64_t va)
 {
     asm volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+/* A hint that this is a spin-wait loop (Zihintpause); a plain no-op on harts without it. */
+static inline void cpu_relax(void)
+{
+    asm volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); /* pause */
 }
 
 /* Order memory accesses, device accesses included. */

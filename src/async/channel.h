@@ -32,8 +32,8 @@ enum async_channel_result {
 };
 
 struct async_channel {
-    struct spinlock lock;
-    uint8_t *buffer; /* capacity * item_size bytes, the caller's */
+    struct spinlock lock; /* guards everything below */
+    uint8_t *buffer;      /* capacity * item_size bytes, the caller's */
     size_t item_size;
     size_t capacity;
     size_t head;  /* slot of the oldest item */

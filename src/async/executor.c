@@ -19,12 +19,14 @@
  */
 #include "async/executor.h"
 
-#include "console/panic.h"
+#include "arch/hart.h"
 #include "arch/irq.h"
+#include "console/panic.h"
+#include "trap/ipi.h"
 
 static const struct async_executor_idle default_idle = {
     .wait = async_executor_idle_wfi,
-    .notify = NULL,
+    .notify = async_executor_wake_sleeping_hart,
 };
 
 void async_executor_init(struct async_executor *executor, const char *name)
@@ -37,6 +39,7 @@ void async_executor_init(struct async_executor *executor, const char *name)
     executor->running = false;
     executor->idle = &default_idle;
     executor->idle_arg = NULL;
+    executor->sleeping_hart = 0;
     executor->polls = 0;
     executor->wakes_queued = 0;
     executor->wakes_merged = 0;
@@ -206,9 +209,24 @@ static bool has_ready_task(void *arg)
     return async_executor_has_ready((struct async_executor *)arg);
 }
 
+/*
+ * Say where it sleeps before it looks at the queue: a waker on another
+ * hart pushes a task under the queue's lock and then reads sleeping_hart.
+ * If the push came after the look, the lock orders this store before the
+ * read, so the waker sees it and sends the IPI that ends the wfi.
+ */
 void async_executor_idle_wfi(struct async_executor *executor)
 {
+    __atomic_store_n(&executor->sleeping_hart, hart_index() + 1, __ATOMIC_SEQ_CST);
     async_idle_wait(has_ready_task, executor, &executor->idle_stats);
+    __atomic_store_n(&executor->sleeping_hart, 0, __ATOMIC_RELAXED);
+}
+
+void async_executor_wake_sleeping_hart(struct async_executor *executor)
+{
+    uint32_t sleeping = __atomic_load_n(&executor->sleeping_hart, __ATOMIC_SEQ_CST);
+    if (sleeping != 0 && sleeping - 1 != hart_index())
+        ipi_send(sleeping - 1, IPI_WAKE);
 }
 
 void async_executor_run(struct async_executor *executor)

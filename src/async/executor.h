@@ -51,9 +51,10 @@ struct async_task {
 
 /*
  * How an idle executor waits for work, and how a wakeup reaches it.
- * The default waits with async_idle_wait (wfi) and needs no notify: the
- * interrupt that wakes a task also ends the wfi. An executor run by a
- * thread may instead block on a semaphore in wait and post it in notify.
+ * The default waits with async_idle_wait (wfi). A wake from an interrupt on
+ * the executor's own hart ends the wfi by itself; a wake from another hart
+ * sends that hart an IPI (the default notify). An executor run by a thread
+ * may instead block on a semaphore in wait and post it in notify.
  */
 struct async_executor_idle {
     void (*wait)(struct async_executor *executor);
@@ -70,6 +71,8 @@ struct async_executor {
     bool running;       /* inside async_executor_run */
     const struct async_executor_idle *idle;
     void *idle_arg; /* for a custom idle's own use */
+    /* The default idle: the hart (index + 1) asleep in wfi for this executor, 0 if none. */
+    uint32_t sleeping_hart;
     /* Counts, for tests, the demo and the benchmarks. */
     uint64_t polls;        /* futures polled */
     uint64_t wakes_queued; /* wakes that put a task on the queue */
@@ -85,6 +88,8 @@ void async_executor_set_idle(struct async_executor *executor,
 
 /* The default idle: async_idle_wait until the ready queue is not empty. */
 void async_executor_idle_wfi(struct async_executor *executor);
+/* Its notify: if another hart sleeps in wfi for this executor, send it an IPI. */
+void async_executor_wake_sleeping_hart(struct async_executor *executor);
 
 void async_task_init(struct async_task *task, const char *name, struct async_future *future);
 

@@ -9,6 +9,7 @@
 #include "async/ktest_gate.h"
 #include "async/timer_future.h"
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/irq.h"
 
 /* The case that woken-twice-is-polled-once is about: two wakes before the executor runs. */
@@ -213,11 +214,18 @@ static void async_executor_waker_from_timer_interrupt_ends_the_sleep(struct ktes
     struct async_executor executor;
     struct wake_spy spy = {.future = {.poll = wake_spy_poll}};
     struct async_task task;
+    /*
+     * This hart's own tick must wake it: the other harts, whose ticks wake timers too, wait.
+     * Held first, then the deadline: holding them can take longer than 30 ms on a busy host,
+     * and a sleep already over at its first poll would never need the interrupt.
+     */
+    hold_other_harts();
     async_sleep_init_ms(&spy.sleep, 30);
     async_executor_init(&executor, "test");
     async_task_init(&task, "spy", &spy.future);
     async_spawn(&executor, &task);
     async_executor_run(&executor);
+    release_other_harts();
     EXPECT_TRUE(t, async_task_done(&task));
     EXPECT_EQ(t, spy.wakes, 1);
     EXPECT_EQ(t, spy.wakes_from_interrupt, 1);

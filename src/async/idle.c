@@ -37,14 +37,17 @@ bool async_idle_wait(bool (*has_work)(void *arg), void *arg, struct async_idle_s
         wfi();
         /*
          * Still with interrupts off, no handler has run since the check on
-         * this hart: work found now was queued before the sleep began (or
-         * by another hart, which must send an interrupt to end a wfi).
+         * this hart: work found now was queued before the sleep began, or
+         * by another hart, which sends an IPI to end the wfi (executor.c):
+         * a software interrupt pending says which.
          */
         bool work_already_queued = has_work(arg);
+        bool by_ipi = (async_idle_pending_interrupts() & SIP_SSIP) != 0;
         if (stats != NULL) {
             stats->sleeps++;
             stats->interrupt_in_window += pending ? 1 : 0;
-            stats->woke_with_work += work_already_queued ? 1 : 0;
+            stats->woke_with_work += work_already_queued && !by_ipi ? 1 : 0;
+            stats->woken_by_ipi += work_already_queued && by_ipi ? 1 : 0;
         }
     }
     if (stats != NULL)

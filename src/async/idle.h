@@ -18,6 +18,7 @@ struct async_idle_stats {
     uint64_t sleeps;              /* wfi executed: nothing was ready */
     uint64_t interrupt_in_window; /* an interrupt was already pending at wfi: the race, caught */
     uint64_t woke_with_work;      /* work was queued before any interrupt ran: a wakeup was lost */
+    uint64_t woken_by_ipi; /* another hart queued the work and sent an IPI: the wfi ended for it */
 };
 
 /*

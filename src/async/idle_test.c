@@ -15,6 +15,7 @@
 #include "console/console.h"
 #include "dev/uart.h"
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/riscv.h"
 #include "arch/irq.h"
 #include "trap/timer.h"
@@ -234,4 +235,17 @@ static const struct ktest_case async_idle_cases[] = {
     KTEST_CASE(async_idle_stress_wakeups_from_interrupts_lose_none),
     {0},
 };
-KTEST_SUITE(async_idle, async_idle_cases);
+/* These cases race an interrupt against this hart's wfi: only this hart may take it. */
+static void hold_for_case(struct ktest *t)
+{
+    (void)t;
+    hold_other_harts();
+}
+
+static void release_after_case(struct ktest *t)
+{
+    (void)t;
+    release_other_harts();
+}
+
+KTEST_SUITE_HOOKS(async_idle, async_idle_cases, hold_for_case, release_after_case);

@@ -13,7 +13,7 @@
 #include "sync/spinlock.h"
 
 static struct {
-    struct spinlock lock;
+    struct spinlock lock; /* guards everything below: the UART interrupt and the readers */
     struct async_wait_list readers;
     bool listening; /* our listener is registered with console input */
     uint64_t wakeups;

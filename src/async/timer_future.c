@@ -14,7 +14,7 @@
 #include "trap/timer.h"
 
 static struct {
-    struct spinlock lock;
+    struct spinlock lock; /* guards everything below; the tick hook takes it on every hart */
     struct async_timer_queue queue;
     bool hooked; /* the tick hook is in */
     uint64_t pending;

@@ -8,6 +8,7 @@
 #include "async/executor.h"
 #include "async/timer_future.h"
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/riscv.h"
 #include "arch/irq.h"
 #include "trap/timer.h"
@@ -137,4 +138,17 @@ static const struct ktest_case async_timer_cases[] = {
     KTEST_CASE(async_timer_is_woken_by_the_tick),
     {0},
 };
-KTEST_SUITE(async_timer, async_timer_cases);
+/* The executor sleeps in wfi, which only this hart's tick ends: the other harts are held. */
+static void hold_for_case(struct ktest *t)
+{
+    (void)t;
+    hold_other_harts();
+}
+
+static void release_after_case(struct ktest *t)
+{
+    (void)t;
+    release_other_harts();
+}
+
+KTEST_SUITE_HOOKS(async_timer, async_timer_cases, hold_for_case, release_after_case);

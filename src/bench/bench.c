@@ -3,6 +3,7 @@
  */
 #include "bench/bench.h"
 
+#include "arch/hart.h"
 #include "console/console.h"
 
 extern const struct bench_case *const bench_cases_start[];
@@ -19,7 +20,10 @@ void bench_report(const char *key, uint64_t value, const char *unit, const char 
 int bench_run_all(void)
 {
     int silent = 0;
+    bool several_harts = hart_online_count() > 1;
     for (const struct bench_case *const *c = bench_cases_start; c < bench_cases_end; c++) {
+        if ((*c)->several_harts != several_harts)
+            continue;
         int before = reports;
         (*c)->run();
         if (reports == before) {

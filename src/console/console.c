@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "arch/irq.h"
+#include "console/panic.h"
 #include "sbi/sbi.h"
 
 /*
@@ -27,6 +28,9 @@ static irq_state_t console_lock(void)
     irq_state_t state = irq_save();
     while (__atomic_exchange_n(&console_locked, 1, __ATOMIC_ACQUIRE) != 0)
         ;
+    /* Another hart's panic report has the console: do not write into it, stop. */
+    if (panic_elsewhere())
+        panic_stop_this_hart();
     return state;
 }
 

@@ -52,9 +52,49 @@ __attribute__((noreturn)) static void end_machine(int code)
         wfi(); /* interrupts are off: nothing wakes it for good */
 }
 
+/* Which hart owns the report: its index + 1, or 0 while nobody panics. */
+static uint32_t panic_owner;
+
+static uint32_t this_owner_value(void)
+{
+    return hart_index() + 1; /* before hart_enter: index 0, the boot hart */
+}
+
+bool panic_elsewhere(void)
+{
+    uint32_t owner = __atomic_load_n(&panic_owner, __ATOMIC_ACQUIRE);
+    return owner != 0 && owner != this_owner_value();
+}
+
+void panic_stop_this_hart(void)
+{
+    for (;;) {
+        irq_disable();
+        wfi();
+    }
+}
+
+/* Interrupt every other hart that runs the kernel: their interrupt handlers stop them. */
+static void stop_other_harts(void)
+{
+    uint32_t others = hart_online_mask() & ~(1u << hart_index());
+    for (uint32_t index = 0; index < MAX_HARTS; index++) {
+        const struct hart *hart = hart_by_index(index);
+        if ((others & (1u << index)) != 0 && hart != NULL)
+            sbi_send_ipi(1, (long)hart->id);
+    }
+}
+
 void panic_begin(void)
 {
     irq_disable();
+    /* Only one report: a hart that panics while another one reports stops here. */
+    uint32_t expected = 0;
+    if (!__atomic_compare_exchange_n(&panic_owner, &expected, this_owner_value(), false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+        expected != this_owner_value())
+        panic_stop_this_hart();
+    stop_other_harts();
     struct panic_hart *mine = panic_hart();
     if (mine != NULL && mine->panicking) {
         /*

@@ -59,4 +59,16 @@ __attribute__((noreturn)) void panic_end(uint64_t fp);
 /* panic_end for a trap report: the backtrace starts at the trapping pc and its ra. */
 __attribute__((noreturn)) void panic_end_trap(uint64_t pc, uint64_t ra, uint64_t fp);
 
+/*
+ * With several harts, one panic stops them all. The first hart to panic
+ * owns the report; it sends every other hart an interrupt (SBI IPI), and a
+ * hart that takes it, or that tries to print, or that panics too, stops
+ * (panic_stop_this_hart) instead of writing into the report. True while
+ * some other hart is panicking.
+ */
+bool panic_elsewhere(void);
+
+/* Stop this hart for good: interrupts off, wfi for ever. */
+__attribute__((noreturn)) void panic_stop_this_hart(void);
+
 #endif

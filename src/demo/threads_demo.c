@@ -15,6 +15,7 @@
 #include "arch/riscv.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
+#include "sync/spinlock.h"
 #include "trap/timer.h"
 
 #define DEMO_THREADS  8
@@ -24,6 +25,8 @@
 /* Which thread printed each line, in order: to count how often the printer changed. */
 static volatile int printed_by[DEMO_THREADS * DEMO_ROUNDS];
 static volatile uint32_t lines_printed;
+/* A line's number and its printing, as one step: on several harts two lines could swap. */
+static struct spinlock print_lock = SPINLOCK_INIT("threads demo");
 
 static void spin_for_ms(uint64_t milliseconds)
 {
@@ -38,9 +41,10 @@ static int demo_thread(void *arg)
     int id = (int)(uintptr_t)arg;
     for (int round = 1; round <= DEMO_ROUNDS; round++) {
         spin_for_ms(DEMO_ROUND_MS);
-        uint32_t line = __atomic_fetch_add(&lines_printed, 1, __ATOMIC_RELAXED);
-        printed_by[line] = id;
+        spinlock_acquire(&print_lock);
+        printed_by[lines_printed++] = id;
         kprintf("threads: thread %d round %d of %d\n", id, round, DEMO_ROUNDS);
+        spinlock_release(&print_lock);
     }
     return 100 + id;
 }

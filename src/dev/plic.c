@@ -31,13 +31,22 @@
 struct plic_handler {
     plic_handler_fn handle;
     void *arg;
+    bool enabled; /* routed to the harts (enable_lock) */
 };
 
 static uint64_t plic_base; /* kernel-window address of the registers */
+static int plic_node;
 static uint32_t source_count;
 static struct plic_handler handlers[PLIC_MAX_SOURCES + 1];
-/* Enable words are shared by 32 sources: changing one bit is read, modify, write. */
+/*
+ * Enable words are shared by 32 sources: changing one bit is read, modify,
+ * write. The lock also guards the list of harts' contexts below, so a
+ * source enabled while a hart comes online reaches that hart too.
+ */
 static struct spinlock enable_lock = SPINLOCK_INIT("plic enable");
+/* Every hart's supervisor context, by hart index; -1 until that hart has run plic_init_hart. */
+static int32_t contexts[MAX_HARTS] = {-1, -1, -1, -1, -1, -1, -1, -1};
+_Static_assert(MAX_HARTS == 8, "contexts[] lists one initial value per hart");
 
 /* This hart's part (its slot, arch/hart.h): which PLIC context is its supervisor mode. */
 struct plic_hart {
@@ -111,17 +120,43 @@ void plic_init(void)
     if (!fdt_property_u32(tree, node, "riscv,ndev", &source_count) || source_count == 0 ||
         source_count > PLIC_MAX_SOURCES)
         panic("plic: riscv,ndev is missing or not in 1..%d", PLIC_MAX_SOURCES);
-    int context = supervisor_context(tree, node);
+    plic_node = node;
+    plic_base = (uint64_t)phys_to_virt(base);
+    int context = plic_init_hart();
+    log_info("plic: %u sources at %p, hart %lu uses context %d", source_count, (void *)base,
+             hart_id(), context);
+}
+
+/* The enable word of `irq` in `context`: set or clear its bit. enable_lock is held. */
+static void write_enable_bit(int32_t context, uint32_t irq, bool enable)
+{
+    uint64_t word = plic_base + PLIC_ENABLE(context, irq);
+    uint32_t bit = 1u << (irq % 32);
+    uint32_t bits = mmio_read32(word);
+    if (enable)
+        bits |= bit;
+    else
+        bits &= ~bit;
+    mmio_write32(word, bits);
+}
+
+int plic_init_hart(void)
+{
+    const struct fdt *tree = devicetree_get();
+    int context = supervisor_context(tree, plic_node);
     if (context < 0)
         panic("plic: interrupts-extended has no supervisor context for hart %lu", hart_id());
-
-    plic_base = (uint64_t)phys_to_virt(base);
     plic_hart()->context = (uint32_t)context;
+    spinlock_acquire(&enable_lock);
+    /* The sources already routed to the other harts come here too: any hart may serve them. */
+    for (uint32_t irq = 1; irq <= source_count; irq++)
+        write_enable_bit(context, irq, handlers[irq].handle != NULL && handlers[irq].enabled);
+    contexts[hart_index()] = context;
+    spinlock_release(&enable_lock);
     /* Threshold 0: every enabled source with priority 1 or more gets through. */
     mmio_write32(plic_base + PLIC_THRESHOLD(context), 0);
     csr_set(sie, SIE_SEIE);
-    log_info("plic: %u sources at %p, hart %lu uses context %d", source_count, (void *)base,
-             hart_id(), context);
+    return context;
 }
 
 static void check_source(const char *what, uint32_t irq)
@@ -132,17 +167,15 @@ static void check_source(const char *what, uint32_t irq)
         panic("plic: %s(%u): sources are 1..%u", what, irq, source_count);
 }
 
+/* Route `irq` to every hart's context (or to none): whichever hart claims it first serves it. */
 static void set_enable_bit(uint32_t irq, bool enable)
 {
-    uint64_t word = plic_base + PLIC_ENABLE(this_context(), irq);
-    uint32_t bit = 1u << (irq % 32);
     spinlock_acquire(&enable_lock);
-    uint32_t bits = mmio_read32(word);
-    if (enable)
-        bits |= bit;
-    else
-        bits &= ~bit;
-    mmio_write32(word, bits);
+    handlers[irq].enabled = enable;
+    for (uint32_t index = 0; index < MAX_HARTS; index++) {
+        if (contexts[index] >= 0)
+            write_enable_bit(contexts[index], irq, enable);
+    }
     spinlock_release(&enable_lock);
 }
 

@@ -22,7 +22,15 @@ typedef void (*plic_handler_fn)(void *arg);
 void plic_init(void);
 
 /*
- * Route source `irq` to this hart with `priority` (1 = lowest; the PLIC may
+ * The same for another hart, after plic_init: its own supervisor context
+ * (from the device tree), threshold 0, sie.SEIE, and every source already
+ * enabled. Returns the context number.
+ */
+int plic_init_hart(void);
+
+/*
+ * Route source `irq` to every hart (each hart's context: whichever claims
+ * an interrupt first serves it) with `priority` (1 = lowest; the PLIC may
  * support fewer levels than asked) and call handler(arg) for each interrupt.
  * Panics, with the numbers, if irq is not a source of this PLIC.
  */

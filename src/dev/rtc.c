@@ -17,6 +17,7 @@
 #define RTC_TIME_HIGH 0x04
 
 static uint64_t rtc_base; /* kernel-window address, 0 without an RTC */
+/* Keeps one reader's two halves together: reading TIME_LOW latches TIME_HIGH for it. */
 static struct spinlock rtc_lock = SPINLOCK_INIT("rtc");
 
 void rtc_init(void)

@@ -54,7 +54,7 @@ static struct {
  * both sides correct when they run on different harts.
  */
 static struct {
-    struct spinlock lock;
+    struct spinlock lock; /* guards everything below */
     uint8_t bytes[UART_RING_SIZE];
     uint32_t head;
     uint32_t tail;

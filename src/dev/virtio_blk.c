@@ -200,8 +200,14 @@ int virtio_blk_submit(struct virtio_blk *disk, struct virtio_blk_request *reques
     uint32_t in_flight = SLOTS - (uint32_t)__builtin_popcount(disk->free_slots);
     if (in_flight > disk->stats.most_in_flight)
         disk->stats.most_in_flight = in_flight;
-    virtio_mmio_notify(&disk->mmio, 0);
     spinlock_release(&disk->lock);
+    /*
+     * The doorbell rings outside the lock: the device reads avail->idx, which
+     * is published already. Under QEMU the write may run the request at once and
+     * raise the interrupt on another hart, whose handler must not spin on this
+     * lock while this hart waits inside the write (with -icount it never ended).
+     */
+    virtio_mmio_notify(&disk->mmio, 0);
     return 0;
 }
 

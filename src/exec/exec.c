@@ -131,16 +131,33 @@ int exec_spawn(const char *name, int argc, const char *const argv[])
     return spawn(name, argc, argv, false);
 }
 
+#define INIT_ARGS_MAX 8
+
 void exec_run_init(void)
 {
-    /* init=NAME on the command line picks pid 1's program: usertests, for instance. */
+    /*
+     * init=NAME on the command line picks pid 1's program: usertests, for
+     * instance; init.args=A,B,C gives it arguments (commas for spaces, which
+     * end a boot argument): init=forkstress init.args=1000,4.
+     */
     char program[32] = "init";
     devicetree_bootarg("init", program, sizeof(program));
     /* A bare name is a program in /bin (or, without a disk, the packed one of that name). */
     char path[40];
     snprintf(path, sizeof(path), "%s%s", strchr(program, '/') != NULL ? "" : "/bin/", program);
-    const char *argv[] = {program};
-    int pid = spawn(path, 1, argv, true); /* says "kernel: started ..." */
+    static char args[96];
+    const char *argv[INIT_ARGS_MAX + 1] = {program};
+    int argc = 1;
+    if (devicetree_bootarg("init.args", args, sizeof(args))) {
+        for (char *arg = args; *arg != '\0' && argc < INIT_ARGS_MAX + 1;) {
+            argv[argc++] = arg;
+            while (*arg != '\0' && *arg != ',')
+                arg++;
+            if (*arg == ',')
+                *arg++ = '\0';
+        }
+    }
+    int pid = spawn(path, argc, argv, true); /* says "kernel: started ..." */
     if (pid < 0) {
         log_error("kernel: cannot start the first program '%s': error %d", program, pid);
         machine_exit(1);

@@ -41,10 +41,10 @@ struct ext2_fs {
     bool has_filetype;
     bool corruption_seen; /* ext2_corrupted was called: not clean at shutdown */
     ext2_clock_fn clock;
-    struct mutex namespace_lock;
-    struct mutex alloc_lock;
-    struct mutex icache_lock; /* the inodes list and every refcount */
-    struct list inodes;       /* ext2_inode in memory */
+    struct mutex namespace_lock; /* one create, link, unlink, rename... at a time (ext2_namei.c) */
+    struct mutex alloc_lock;     /* the bitmaps, the free counts, the superblock (ext2_alloc.c) */
+    struct mutex icache_lock;    /* the inodes list and every refcount */
+    struct list inodes;          /* ext2_inode in memory */
 };
 
 struct ext2_inode {

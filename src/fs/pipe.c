@@ -32,11 +32,11 @@
 _Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "PIPE_SIZE must be a power of two");
 
 struct pipe {
-    struct spinlock lock;
-    uint32_t written; /* bytes ever written */
-    uint32_t read;    /* bytes ever read */
-    uint32_t readers; /* read ends open */
-    uint32_t writers; /* write ends open */
+    struct spinlock lock; /* guards everything below; the wait queues' guard */
+    uint32_t written;     /* bytes ever written */
+    uint32_t read;        /* bytes ever read */
+    uint32_t readers;     /* read ends open */
+    uint32_t writers;     /* write ends open */
     uint32_t readers_waiting;
     uint32_t writers_waiting;
     struct wait_queue can_read;  /* readers wait here for data (or the end) */
@@ -86,7 +86,7 @@ static long pipe_read(struct file *file, uint64_t buffer, size_t count, uint64_t
     struct pipe *pipe = file->private_data;
     if (count == 0)
         return 0;
-    spinlock_acquire_inline(&pipe->lock);
+    spinlock_acquire_inline(&pipe->lock, SPINLOCK_SITE());
     while (pipe_used(pipe) == 0) {
         int error = 0;
         if (pipe->writers == 0)
@@ -132,7 +132,7 @@ static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_
 {
     struct pipe *pipe = file->private_data;
     size_t done = 0;
-    spinlock_acquire_inline(&pipe->lock);
+    spinlock_acquire_inline(&pipe->lock, SPINLOCK_SITE());
     while (done < count) {
         if (pipe->readers == 0) {
             spinlock_release_inline(&pipe->lock);

@@ -349,6 +349,11 @@ unsigned frame_ref_count(paddr_t pa)
     return count;
 }
 
+uint64_t frame_lock_contention(void)
+{
+    return spinlock_contention(&frame_lock);
+}
+
 uint64_t frame_free_count(void)
 {
     return free_frames;

@@ -57,6 +57,13 @@ void frame_free_contiguous(paddr_t pa, unsigned order);
 unsigned frame_ref(paddr_t pa);
 unsigned frame_ref_count(paddr_t pa);
 
+/*
+ * How often frame_lock was found taken by another hart: one lock guards
+ * every free list, so harts allocating at once wait for each other. (A
+ * lab gives each hart a free list of its own, and compares.)
+ */
+uint64_t frame_lock_contention(void);
+
 /* Counts, in frames. */
 uint64_t frame_free_count(void);
 uint64_t frame_total_count(void);

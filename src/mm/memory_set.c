@@ -12,6 +12,7 @@
 #include "mm/frame.h"
 #include "mm/heap/heap.h"
 #include "mm/kstack.h"
+#include "mm/tlb.h"
 
 struct memory_set kernel_memory_set;
 
@@ -107,8 +108,26 @@ int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t sta
     return 0;
 }
 
+/*
+ * Changing a user mapping flushes only this hart's TLB (pagetable.c). That
+ * is enough while no other hart translates with the set: without ASIDs,
+ * every satp write flushes the whole TLB, so a hart caches the entries of
+ * the set it runs now and of no other, and a process has one thread, whose
+ * hart is this one. A set active on another hart too (a second thread of
+ * the process) would need a shootdown before its frames are freed; refuse.
+ */
+static void check_only_here(const struct memory_set *set, const char *what)
+{
+    uint32_t others = __atomic_load_n(&set->active_harts, __ATOMIC_RELAXED) & ~(1u << hart_index());
+    if (others != 0 && set != &kernel_memory_set)
+        panic("%s: the set is also active on harts (index mask) 0x%x: their TLBs would keep the "
+              "old translations (docs/smp.md)",
+              what, others);
+}
+
 int memory_set_remove_segment(struct memory_set *set, vaddr_t start)
 {
+    check_only_here(set, "memory_set_remove_segment");
     for (struct segment **link = &set->segments; *link != NULL; link = &(*link)->next) {
         struct segment *segment = *link;
         if (segment->start.value != start.value)
@@ -136,6 +155,7 @@ int memory_set_extend_segment(struct memory_set *set, struct segment *segment, v
 
 int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
 {
+    check_only_here(set, "memory_set_unmap_range");
     if (((start.value | end.value) & (PAGE_SIZE - 1)) != 0 || start.value >= end.value)
         return -EINVAL;
     struct segment **link = &set->segments;
@@ -194,15 +214,25 @@ HART_SLOT_CHECK(struct memory_set_hart);
 
 void memory_set_activate(const struct memory_set *set)
 {
+    struct memory_set_hart *mine = hart_slot(HART_SLOT_MM);
+    uint32_t me = 1u << hart_index();
+    /* Which harts translate with which set: memory_set_destroy checks it. */
+    if (mine->active != NULL)
+        __atomic_fetch_and((uint32_t *)&mine->active->active_harts, ~me, __ATOMIC_RELAXED);
+    __atomic_fetch_or((uint32_t *)&set->active_harts, me, __ATOMIC_RELAXED);
     /* For the switch (no satp write for the same set) and for fault reports. */
-    ((struct memory_set_hart *)hart_slot(HART_SLOT_MM))->active = set;
-    csr_write(satp, pt_satp(&set->mapping));
-    /* The new table makes every cached translation suspect. */
-    sfence_vma_all();
+    mine->active = set;
+    /* satp, then a flush of the whole TLB: nothing cached from the old table survives. */
+    tlb_switch_table(pt_satp(&set->mapping));
 }
 
 void memory_set_destroy(struct memory_set *set)
 {
+    uint32_t active = __atomic_load_n(&set->active_harts, __ATOMIC_RELAXED);
+    if (active != 0)
+        panic("memory_set_destroy: the set is still active on harts (index mask) 0x%x; switch "
+              "them to another set first",
+              active);
     while (set->segments != NULL)
         memory_set_remove_segment(set, set->segments->start);
     pt_destroy(&set->mapping);
@@ -211,6 +241,7 @@ void memory_set_destroy(struct memory_set *set)
 int memory_set_init_user(struct memory_set *set)
 {
     set->segments = NULL;
+    set->active_harts = 0;
     int error = pt_init(&set->mapping);
     if (error != 0)
         return error;

@@ -40,6 +40,9 @@ struct segment {
 struct memory_set {
     struct mapping mapping;
     struct segment *segments;
+    /* The harts whose satp holds this set now (bit i: hart index i); memory_set_activate keeps it.
+     */
+    uint32_t active_harts;
 };
 
 /* The kernel's address space, valid after memory_set_init_kernel(). */
@@ -85,7 +88,7 @@ int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end);
 /* The segment that contains va, or NULL. */
 struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va);
 
-/* Load this set's table into satp and flush the TLB. */
+/* Load this set's table into satp and flush this hart's whole TLB. */
 void memory_set_activate(const struct memory_set *set);
 
 /* How many bytes of user memory `set` maps (its segments' sizes added up). */
@@ -104,7 +107,10 @@ static inline const struct memory_set *memory_set_active(void)
     return ((const struct memory_set_hart *)hart_slot(HART_SLOT_MM))->active;
 }
 
-/* Unmap everything, free every frame and segment. The set is empty afterwards. */
+/*
+ * Unmap everything, free every frame and segment. The set is empty
+ * afterwards. It must be active on no hart (panics otherwise, with the harts).
+ */
 void memory_set_destroy(struct memory_set *set);
 
 /* A deep copy: FRAMED segments get new frames with the same bytes (fork). */

@@ -174,21 +174,27 @@ static bool table_is_empty(const pte_t *table)
 
 /*
  * After a leaf at `leaf_level` went, free tables left empty on the way up.
- * The root is never freed here, and neither is a level-1 table of the kernel
- * half: user address spaces hold copies of the root entries pointing at them.
+ * The root is never freed here, and no table of the kernel half is: user
+ * address spaces hold copies of the root entries pointing at its level-1
+ * tables, and every hart may have cached the pointers to its level-0
+ * tables while it walked (the kernel half is everyone's). Keeping those
+ * tables means a flush by address is always enough in the kernel half.
+ * (The kernel stack region needs 32 of them at most, 128 KiB.)
  */
 static void prune_empty_tables(struct mapping *mapping, vaddr_t va, int leaf_level, pte_t **path)
 {
     bool kernel_half = (va.value >> 63) != 0;
+    if (kernel_half)
+        return;
     for (int level = leaf_level + 1; level < PT_LEVELS; level++) {
         pte_t *pointer = path[level]; /* the entry at `level` pointing at the emptied table */
-        if (level == PT_LEVELS - 1 && kernel_half)
-            return;
         paddr_t table = ppn_to_paddr(pte_ppn(*pointer));
         if (!table_is_empty(table_at(table)))
             return;
         *pointer = 0;
-        flush_if_active(mapping, va);
+        /* A pointer entry went: sfence.vma by address need not flush the walk's cached ones. */
+        if (pt_is_active(mapping))
+            sfence_vma_all();
         frame_free(table);
         mapping->table_frames--;
     }

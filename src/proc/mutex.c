@@ -2,10 +2,10 @@
  * mutex.c: sleeping mutexes with an owner. See mutex.h.
  *
  * The fast path, a free mutex, is the guard spinlock, one owner check and
- * one store. The slow path first looks for a deadlock cycle, then sleeps on
- * the wait queue until the mutex is free. Unlock wakes one sleeper, which
- * competes again for the mutex (a thread that arrives meanwhile may take it
- * first; that keeps the hand-off cheap and is fair enough for a kernel).
+ * one store. The slow path sleeps on the wait queue until the mutex is
+ * free, and looks for a deadlock cycle each time just before it sleeps. Unlock wakes one sleeper,
+ * which competes again for the mutex (a thread that arrives meanwhile may take it first; that keeps
+ * the hand-off cheap and is fair enough for a kernel).
  */
 #include "proc/mutex.h"
 
@@ -49,17 +49,31 @@ __attribute__((noreturn)) static void report_deadlock(const struct mutex *wanted
     panic("mutex_lock: deadlock: %s", chain);
 }
 
-/* Follow owner -> the mutex it waits for -> its owner ...; reaching ourselves is a cycle. */
-static void check_for_deadlock(const struct mutex *wanted, const struct thread *self)
+/*
+ * Follow owner -> the mutex it sleeps on -> its owner ...; reaching
+ * ourselves is a cycle. Run under sched_lock, just before this thread
+ * sleeps, so the last thread of a cycle to go to sleep always finds it.
+ * With several harts the other mutexes' fields change under our feet, so a
+ * link counts only if its thread is asleep on that mutex (BLOCKED on its
+ * queue: sched_lock guards both) and still owns the mutex before it: a
+ * sleeping thread can neither release a mutex nor stop waiting, so every
+ * link checked this way stays true, and the cycle is real.
+ */
+static void check_for_deadlock_locked(const struct mutex *wanted, const struct thread *self)
 {
     const struct mutex *mutex = wanted;
-    for (int hops = 0; mutex != NULL && hops < 64; hops++) {
-        const struct thread *owner = mutex->owner;
+    for (int hops = 0; hops < 64; hops++) {
+        const struct thread *owner = __atomic_load_n(&mutex->owner, __ATOMIC_RELAXED);
         if (owner == NULL)
             return;
         if (owner == self)
             report_deadlock(wanted, self);
-        mutex = owner->blocked_on_mutex;
+        const struct mutex *next = __atomic_load_n(&owner->blocked_on_mutex, __ATOMIC_RELAXED);
+        if (next == NULL || owner->state != THREAD_BLOCKED || owner->waiting_on != &next->waiters)
+            return; /* it runs, or is about to: no deadlock through it (yet) */
+        if (__atomic_load_n(&mutex->owner, __ATOMIC_RELAXED) != owner)
+            return; /* it let go of this one before it slept */
+        mutex = next;
     }
 }
 
@@ -69,12 +83,14 @@ __attribute__((noinline)) static void mutex_wait(struct mutex *mutex, struct thr
     if (mutex->owner == self)
         panic("mutex_lock: thread '%s' already holds mutex '%s' (mutexes are not recursive)",
               self->name, mutex->name);
-    check_for_deadlock(mutex, self);
     mutex->contended++;
     self->blocked_on_mutex = mutex;
     while (mutex->owner != NULL) {
         mutex->sleepers++;
-        wait_queue_sleep(&mutex->waiters, &mutex->guard);
+        sched_assert_may_sleep("mutex_lock", 1);
+        spinlock_acquire(&sched_lock);
+        check_for_deadlock_locked(mutex, self);
+        wait_queue_sleep_sched_locked(&mutex->waiters, &mutex->guard);
         mutex->sleepers--;
     }
     self->blocked_on_mutex = NULL;
@@ -84,7 +100,7 @@ void mutex_lock(struct mutex *mutex)
 {
     sched_might_sleep("mutex_lock");
     struct thread *self = thread_current();
-    spinlock_acquire_inline(&mutex->guard);
+    spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     if (mutex->owner != NULL)
         mutex_wait(mutex, self);
     mutex->owner = self;
@@ -94,7 +110,7 @@ void mutex_lock(struct mutex *mutex)
 bool mutex_try_lock(struct mutex *mutex)
 {
     struct thread *self = thread_current();
-    spinlock_acquire_inline(&mutex->guard);
+    spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     bool taken = mutex->owner == NULL;
     if (taken)
         mutex->owner = self;
@@ -117,7 +133,7 @@ __attribute__((noreturn, noinline)) static void unlock_refused(const struct mute
 void mutex_unlock(struct mutex *mutex)
 {
     struct thread *self = thread_current();
-    spinlock_acquire_inline(&mutex->guard);
+    spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     if (mutex->owner != self || trap_interrupt_depth() != 0) {
         spinlock_release_inline(&mutex->guard);
         unlock_refused(mutex, self);

@@ -18,8 +18,10 @@
 #include "mm/heap/heap.h"
 #include "mm/memory_set.h"
 #include "proc/sched.h"
+#include "proc/smp.h"
 #include "proc/thread.h"
 
+/* Guards the process table and each process's family, threads and status (process.h). */
 struct spinlock process_lock = SPINLOCK_INIT("process");
 struct process kernel_process;
 
@@ -256,6 +258,7 @@ void process_exit(int status)
         /* init is the session: its end is the machine's. */
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         log_info("init exited with status %d; powering off", code);
+        smp_print_summary();
         if (hooks != NULL && hooks->shutdown != NULL)
             hooks->shutdown();
         machine_exit(code);

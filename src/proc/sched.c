@@ -18,8 +18,10 @@
 #include "console/panic.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
+#include "mm/tlb.h"
 #include "proc/process.h"
 #include "proc/thread.h"
+#include "trap/ipi.h"
 #include "trap/timer.h"
 
 /*
@@ -40,6 +42,7 @@ static const struct sched_policy *const policy = &SCHED_POLICY;
 
 HART_SLOT_CHECK(struct sched_hart);
 
+/* Guards the struct below, every thread's state and every wait queue's list (sched.h). */
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 
 /*
@@ -48,6 +51,12 @@ struct spinlock sched_lock = SPINLOCK_INIT("sched");
  */
 static struct {
     struct run_queue *ready; /* made by the policy in sched_init */
+    /*
+     * Harts in their idle loop with nothing to run (bit i: hart index i): each
+     * sets its bit before it sleeps in wfi, and whoever makes a thread ready
+     * while a bit is set clears it and kicks that hart awake (an IPI).
+     */
+    uint32_t idle_harts;
     /* The timer queue: sleeping threads through thread->sleep_node, earliest wake_time first. */
     struct list sleepers;
     struct sched_stats stats;
@@ -138,13 +147,14 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
  * spinlock_acquire and spinlock_release do, minus the steps that this
  * knowledge makes unnecessary (no nesting, no recursion possible).
  */
-static inline __attribute__((always_inline)) void lock_for_switch(void)
+static inline __attribute__((always_inline)) void lock_for_switch(uint64_t site)
 {
     irq_state_t was_enabled = irq_save();
     struct spinlock_hart *locks = spinlock_hart();
     locks->irq_enabled_before_locks = was_enabled != 0;
     locks->depth = 1;
-    spinlock_take(&sched_lock, hart_this());
+    lockdep_acquire(&sched_lock, site);
+    spinlock_take(&sched_lock, hart_this(), site);
 }
 
 __attribute__((noreturn, noinline, cold)) static void unlock_refused(void)
@@ -164,6 +174,7 @@ static inline __attribute__((always_inline)) void unlock_after_switch(void)
     struct thread *exited = mine->exited_thread;
     if (exited != NULL)
         mine->exited_thread = NULL; /* taken while interrupts are still off */
+    lockdep_release(&sched_lock);
     spinlock_give(&sched_lock);
     locks->depth = 0;
     if (locks->irq_enabled_before_locks)
@@ -188,6 +199,33 @@ void sched_thread_begin_user(void)
 {
     spinlock_hart()->irq_enabled_before_locks = false; /* trap_return's sret turns them on */
     sched_unlock();
+}
+
+/*
+ * A hart sleeps in its idle loop while a thread has become ready: wake one.
+ * If this hart is one of them, it is the idle thread in an interrupt
+ * handler, and it will look at the queue as the handler returns: no IPI.
+ */
+__attribute__((noinline)) static void kick_idle_hart_locked(void)
+{
+    uint32_t me = 1u << hart_index();
+    if ((sched.idle_harts & me) != 0) {
+        sched.idle_harts &= ~me;
+        return;
+    }
+    uint32_t target = (uint32_t)__builtin_ctz(sched.idle_harts);
+    sched.idle_harts &= ~(1u << target);
+    sched.stats.kicks++;
+    ipi_send(target, IPI_WAKE);
+}
+
+/* `thread` is READY: into the queue, and wake an idle hart to run it if there is one. */
+static inline __attribute__((always_inline)) void make_ready_locked(struct thread *thread)
+{
+    thread->state = THREAD_READY;
+    policy->add(sched.ready, thread);
+    if (sched.idle_harts != 0)
+        kick_idle_hart_locked();
 }
 
 static inline struct thread *pick_next_locked(struct sched_hart *mine)
@@ -218,12 +256,10 @@ void sched_yield(void)
     struct sched_hart *mine = sched_hart();
     if ((spinlock_depth() | trap_interrupt_depth()) != 0)
         switch_refused(0);
-    lock_for_switch();
+    lock_for_switch(SPINLOCK_SITE());
     struct thread *self = mine->current;
-    if (self != mine->idle) {
-        self->state = THREAD_READY;
-        policy->add(sched.ready, self);
-    }
+    if (self != mine->idle)
+        make_ready_locked(self);
     struct thread *next = pick_next_locked(mine);
     if (next != self) {
         switch_to(mine, self, next);
@@ -255,8 +291,7 @@ void sched_preempt_if_due(void)
 void sched_start_thread(struct thread *thread)
 {
     spinlock_acquire(&sched_lock);
-    thread->state = THREAD_READY;
-    policy->add(sched.ready, thread);
+    make_ready_locked(thread);
     spinlock_release(&sched_lock);
 }
 
@@ -265,10 +300,9 @@ void sched_wake_locked(struct thread *thread)
     if (thread->state != THREAD_BLOCKED)
         panic("sched: waking thread '%s', which is %s, not blocked", thread->name,
               thread_state_name(thread->state));
-    thread->state = THREAD_READY;
     thread->waiting_on = NULL;
     sched.stats.wakeups++;
-    policy->add(sched.ready, thread);
+    make_ready_locked(thread);
 }
 
 /* ---- Sleeping threads and the tick --------------------------------------------- */
@@ -299,10 +333,8 @@ static void sched_tick(uint64_t now)
     sched.stats.ticks++;
     wake_sleepers_locked(now);
     struct thread *running = mine->current;
-    if (running == mine->idle) {
-        if (!list_empty(&sched.ready->threads))
-            mine->preempt_pending = true;
-    } else {
+    /* (The idle thread needs no preemption: its loop looks at the queue after every interrupt.) */
+    if (running != mine->idle) {
         running->slice_used++;
         if (policy->tick(sched.ready, running))
             mine->preempt_pending = true;
@@ -373,7 +405,7 @@ void sched_set_priority(struct thread *thread, uint32_t priority)
         policy->remove(sched.ready, thread);
     thread->priority = priority;
     if (queued)
-        policy->add(sched.ready, thread);
+        policy->add(sched.ready, thread); /* it was ready already: no hart to wake for it */
     spinlock_release(&sched_lock);
 }
 
@@ -392,32 +424,67 @@ void sched_assert_may_sleep(const char *what, int spinlocks_allowed)
               what, self->name);
     if (self == mine->idle)
         panic("%s: the idle thread must never sleep", what);
-    if (lock_depth != spinlocks_allowed)
+    if (lock_depth != spinlocks_allowed) {
+#ifdef LOCKDEP
+        lockdep_print_held(); /* which ones, and where each was taken */
+#endif
         panic("%s: thread '%s' would sleep holding %d spinlock(s)%s; a spinlock must never be "
               "held across a sleep",
               what, self->name, lock_depth - spinlocks_allowed,
               spinlocks_allowed > 0 ? " besides the guard" : "");
+    }
 }
 
 /* ---- Start-up and the idle thread ------------------------------------------------ */
 
 /*
- * The idle thread runs when no other thread is ready. Interrupts are off
- * between its check and `wfi`, so a wake-up cannot slip in between: `wfi`
- * still wakes for a pending interrupt, and irq_restore lets it in. After
- * the interrupt (which may have woken someone) it offers the hart away.
+ * The idle thread leaves its loop for the thread at the front of the
+ * queue, if there is one; its hart is no longer idle. (It is never in the
+ * queue itself, so this is sched_yield without the add.)
  */
+static void idle_pick_next(void)
+{
+    struct sched_hart *mine = sched_hart();
+    lock_for_switch(SPINLOCK_SITE());
+    sched.idle_harts &= ~(1u << hart_index());
+    struct thread *next = policy->pick_next(sched.ready);
+    if (next != NULL)
+        switch_to(mine, mine->idle, next);
+    unlock_after_switch();
+}
+
+/*
+ * Every hart's idle thread runs this when no other thread is ready. The
+ * check and `wfi` happen with interrupts off, so a wake-up cannot slip in
+ * between: a thread made ready after the check finds this hart's bit in
+ * idle_harts and sends an IPI, which stays pending and ends the wfi at
+ * once (wfi wakes for a pending interrupt that sie enables, whatever
+ * sstatus.SIE says). irq_restore lets the interrupt in; then the loop
+ * looks at the queue again.
+ */
+__attribute__((noreturn)) static void idle_loop(void)
+{
+    for (;;) {
+        irq_state_t state = irq_save();
+        spinlock_acquire(&sched_lock);
+        bool nothing_ready = list_empty(&sched.ready->threads);
+        if (nothing_ready)
+            sched.idle_harts |= 1u << hart_index();
+        spinlock_release(&sched_lock); /* interrupts stay off: irq_save turned them off first */
+        if (nothing_ready) {
+            tlb_quiet_begin(); /* asleep, it needs no TLB, and no shootdown need wait for it */
+            wfi();
+            tlb_quiet_end(); /* awake: the interrupt's handler may touch anything */
+        }
+        irq_restore(state);
+        idle_pick_next();
+    }
+}
+
 static int idle_main(void *unused)
 {
     (void)unused;
-    for (;;) {
-        irq_state_t state = irq_save();
-        if (sched_ready_count() == 0)
-            wfi();
-        irq_restore(state);
-        sched_yield();
-    }
-    return 0;
+    idle_loop();
 }
 
 void sched_init(const struct kstack *boot_stack)
@@ -439,6 +506,24 @@ void sched_init(const struct kstack *boot_stack)
              policy->name, slice_ticks, (unsigned)(slice_ticks * 1000u / HZ));
 }
 
+void sched_init_hart(const struct kstack *stack)
+{
+    struct sched_hart *mine = sched_hart();
+    if (irq_enabled())
+        panic("sched_init_hart: interrupts must still be off on hart %lu", hart_id());
+    mine->idle = thread_adopt_idle(stack);
+    mine->current = mine->idle;
+    hart_this()->running = mine->idle->name;
+}
+
+void sched_run_idle(void)
+{
+    if (sched_hart()->current != sched_hart()->idle)
+        panic("sched_run_idle: hart %lu runs thread '%s', not its idle thread", hart_id(),
+              sched_hart()->current->name);
+    idle_loop();
+}
+
 /* ---- Figures -------------------------------------------------------------------- */
 
 void sched_get_stats(struct sched_stats *out)
@@ -454,6 +539,11 @@ size_t sched_ready_count(void)
     size_t count = list_length(&sched.ready->threads);
     spinlock_release(&sched_lock);
     return count;
+}
+
+uint32_t sched_idle_hart_mask(void)
+{
+    return __atomic_load_n(&sched.idle_harts, __ATOMIC_RELAXED);
 }
 
 size_t sched_sleeping_count(void)

@@ -94,6 +94,15 @@ extern struct spinlock sched_lock;
  */
 void sched_init(const struct kstack *boot_stack);
 
+/*
+ * Start scheduling on another hart (proc/smp.c, once sched_init has run on
+ * the boot hart): the code running now, on `stack`, becomes this hart's
+ * idle thread. sched_run_idle then enters its loop, which runs whatever
+ * thread is ready and sleeps in wfi when none is. Interrupts must be off.
+ */
+void sched_init_hart(const struct kstack *stack);
+__attribute__((noreturn)) void sched_run_idle(void);
+
 /* The time slice in ticks (SLICE= at build time); tests may change it for a while. */
 uint32_t sched_slice_ticks(void);
 void sched_set_slice_ticks(uint32_t ticks);
@@ -167,7 +176,8 @@ struct sched_stats {
     uint64_t switches;    /* switch_context calls */
     uint64_t preemptions; /* switches forced by the end of a time slice */
     uint64_t wakeups;     /* BLOCKED -> READY */
-    uint64_t ticks;       /* ticks the scheduler has seen */
+    uint64_t ticks;       /* ticks the scheduler has seen, on all harts together */
+    uint64_t kicks;       /* IPIs sent to wake an idle hart for a thread made ready */
 };
 
 void sched_get_stats(struct sched_stats *stats);
@@ -175,5 +185,8 @@ void sched_get_stats(struct sched_stats *stats);
 /* How many threads wait in the ready queue, and how many sleep in the timer queue. */
 size_t sched_ready_count(void);
 size_t sched_sleeping_count(void);
+
+/* The harts asleep in their idle loop now (bit i: hart index i). */
+uint32_t sched_idle_hart_mask(void);
 
 #endif

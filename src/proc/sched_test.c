@@ -9,6 +9,7 @@
  * the boot thread, not to them.
  */
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/heap/heap.h"
@@ -159,6 +160,8 @@ static void sched_fifo_order_holds(struct ktest *t)
 {
     if (strcmp(sched_policy()->name, "fifo") != 0)
         KTEST_SKIP(t, "this kernel was built with another policy (SCHED=)");
+    /* On one hart (the others held): on several, the workers would run side by side. */
+    hold_other_harts();
     /* No preemption during the case: only the yields decide the order. */
     uint32_t slice = sched_slice_ticks();
     sched_set_slice_ticks(1000000);
@@ -205,6 +208,8 @@ static void sched_never_yielding_thread_is_preempted(struct ktest *t)
     spinner_stop = false;
     spinner_gave_up = false;
     spinner_loops = 0;
+    /* On one hart: an idle hart would run the spinner, and nobody would need to preempt it. */
+    hold_other_harts();
     struct sched_stats before;
     sched_get_stats(&before);
     struct thread *thread = thread_create(spinner, NULL, "spinner");
@@ -253,6 +258,8 @@ static int sleeper(void *arg)
 /* The timer queue wakes in deadline order, and never before the time asked. */
 static void sched_sleepers_wake_in_deadline_order(struct ktest *t)
 {
+    /* On one hart: sleepers woken by one tick would otherwise run, and log, side by side. */
+    hold_other_harts();
     wake_count = 0;
     struct thread *threads[SLEEPERS];
     for (int i = 0; i < SLEEPERS; i++)
@@ -286,6 +293,8 @@ static void sched_stride_priorities_share_the_hart(struct ktest *t)
 {
     if (strcmp(sched_policy()->name, "stride") != 0)
         KTEST_SKIP(t, "this kernel uses another policy; the stride cases above test it alone");
+    /* Shares of one hart: with two threads and two free harts, each would have its own. */
+    hold_other_harts();
     share_stop = false;
     share_loops[0] = share_loops[1] = 0;
     struct thread *high = thread_create(share_spinner, (void *)0, "share-high");
@@ -318,4 +327,11 @@ static const struct ktest_case sched_cases[] = {
     KTEST_CASE(sched_stride_priorities_share_the_hart),
     {0},
 };
-KTEST_SUITE(sched, sched_cases);
+/* The cases that hold the other harts leave it to this, which also runs after an ASSERT. */
+static void release_after_case(struct ktest *t)
+{
+    (void)t;
+    release_other_harts();
+}
+
+KTEST_SUITE_HOOKS(sched, sched_cases, NULL, release_after_case);

@@ -13,6 +13,7 @@
  * runner's stack from another thread's.
  */
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/riscv.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
@@ -90,6 +91,11 @@ static int queue_waiter(void *arg)
 /* wake_one wakes the longest waiter; wake_all wakes the rest. */
 static void sync_wait_queue_wakes_in_arrival_order(struct ktest *t)
 {
+    /*
+     * On one hart (the others held): on several, the four would reach the queue in any
+     * order, and the woken ones would race for the guard, which is no order of the queue's.
+     */
+    hold_other_harts();
     queue_go = 0;
     queue_woken_count = 0;
     struct thread *threads[4];
@@ -109,6 +115,7 @@ static void sync_wait_queue_wakes_in_arrival_order(struct ktest *t)
     EXPECT_FALSE(t, wait_queue_wake_one(&queue));
     spinlock_release(&queue_guard);
     join_all(threads, 4);
+    release_other_harts();
     EXPECT_EQ(t, queue_woken_count, 4);
     for (int i = 0; i < 4; i++)
         EXPECT_EQ(t, queue_woken[i], i);

@@ -157,6 +157,21 @@ struct thread *thread_adopt_boot(const struct kstack *stack)
     return boot;
 }
 
+struct thread *thread_adopt_idle(const struct kstack *stack)
+{
+    struct thread *idle =
+        thread_new_struct("idle", __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED));
+    if (idle == NULL)
+        panic("thread_adopt_idle: no memory for hart %lu's idle thread", hart_id());
+    idle->kstack = *stack;
+    idle->state = THREAD_RUNNING;
+    idle->detached = true; /* it never exits */
+    if (process_attach_thread(&kernel_process, idle) != 0)
+        panic("thread_adopt_idle: process 0 refused hart %lu's idle thread", hart_id());
+    __atomic_fetch_add(&threads_existing, 1, __ATOMIC_RELAXED);
+    return idle;
+}
+
 void thread_exit(int code)
 {
     struct sched_hart *mine = sched_hart();

@@ -167,7 +167,11 @@ void thread_free(struct thread *thread);
 /* Wrap the running boot code as thread "boot" of process 0, on `stack` (sched_init does). */
 struct thread *thread_adopt_boot(const struct kstack *stack);
 
-/* A kernel thread that is not made READY: the idle thread (sched_init). */
+/* Wrap the running code of a newly started hart as its idle thread, on `stack` (sched_init_hart).
+ */
+struct thread *thread_adopt_idle(const struct kstack *stack);
+
+/* A kernel thread that is not made READY: the boot hart's idle thread (sched_init). */
 struct thread *thread_create_unscheduled(thread_fn fn, void *arg, const char *name);
 
 #endif

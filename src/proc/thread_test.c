@@ -115,10 +115,14 @@ static int count_and_return(void *unused)
 /* A detached thread is freed by the next thread to run after it exits. */
 static void thread_detached_threads_are_reclaimed(struct ktest *t)
 {
+    size_t threads_at_start = thread_count();
     struct thread *warm_up = thread_create(count_and_return, NULL, "detached");
     ASSERT_NOT_NULL(t, warm_up);
     thread_detach(warm_up);
     sched_yield();
+    /* On several harts it may still be running, or not yet freed, beside this thread. */
+    for (int i = 0; i < 200 && thread_count() != threads_at_start; i++)
+        sched_sleep_ticks(1);
 
     struct footprint before;
     measure(&before);
@@ -131,9 +135,12 @@ static void thread_detached_threads_are_reclaimed(struct ktest *t)
         }
         sched_yield(); /* the ten run, exit, and are freed; then this thread runs again */
     }
-    /* A tick may have preempted one of them behind this thread: give them time to finish. */
-    for (int i = 0; i < 1000 && (detached_ran != 200 || thread_count() != before.threads); i++)
-        sched_yield();
+    /*
+     * A tick may have preempted one of them behind this thread, and on several harts they
+     * run, exit and are freed beside it: give them time (up to two seconds) to finish.
+     */
+    for (int i = 0; i < 200 && (detached_ran != 200 || thread_count() != before.threads); i++)
+        sched_sleep_ticks(1);
     EXPECT_EQ(t, detached_ran, 200);
     expect_same_footprint(t, &before);
 }

@@ -32,6 +32,13 @@ static void enqueue_and_block_locked(struct wait_queue *queue, struct spinlock *
     sched_block_locked();
 }
 
+void wait_queue_sleep_sched_locked(struct wait_queue *queue, struct spinlock *guard)
+{
+    enqueue_and_block_locked(queue, guard);
+    sched_unlock();
+    spinlock_acquire(guard);
+}
+
 void wait_queue_sleep_locked(struct wait_queue *queue)
 {
     enqueue_and_block_locked(queue, NULL);

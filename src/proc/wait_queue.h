@@ -55,6 +55,13 @@ bool wait_queue_wake_one(struct wait_queue *queue);
 /* Wake every waiter; returns how many. */
 size_t wait_queue_wake_all(struct wait_queue *queue);
 
+/*
+ * wait_queue_sleep for a caller that holds sched_lock as well as `guard`
+ * (taken after the guard: it had something to check under both, as
+ * mutex_lock's deadlock check). Returns with the guard held, not sched_lock.
+ */
+void wait_queue_sleep_sched_locked(struct wait_queue *queue, struct spinlock *guard);
+
 /* The same three with sched_lock already held (thread_join and exit use them). */
 void wait_queue_sleep_locked(struct wait_queue *queue);
 bool wait_queue_wake_one_locked(struct wait_queue *queue);

@@ -11,6 +11,9 @@
 static bool has_dbcn;
 static bool has_srst;
 static bool has_time;
+static bool has_ipi;
+static bool has_rfence;
+static bool has_hsm;
 
 struct sbiret sbi_ecall(long ext, long fid, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -73,6 +76,9 @@ void sbi_init(void)
     has_dbcn = sbi_probe_extension(SBI_EXT_DBCN);
     has_srst = sbi_probe_extension(SBI_EXT_SRST);
     has_time = sbi_probe_extension(SBI_EXT_TIME);
+    has_ipi = sbi_probe_extension(SBI_EXT_IPI);
+    has_rfence = sbi_probe_extension(SBI_EXT_RFENCE);
+    has_hsm = sbi_probe_extension(SBI_EXT_HSM);
 }
 
 bool sbi_has_dbcn(void)
@@ -88,6 +94,21 @@ bool sbi_has_srst(void)
 bool sbi_has_time(void)
 {
     return has_time;
+}
+
+bool sbi_has_ipi(void)
+{
+    return has_ipi;
+}
+
+bool sbi_has_rfence(void)
+{
+    return has_rfence;
+}
+
+bool sbi_has_hsm(void)
+{
+    return has_hsm;
 }
 
 void sbi_console_putchar(char c)
@@ -144,6 +165,29 @@ void sbi_set_timer(uint64_t stime_value)
         sbi_ecall(SBI_EXT_TIME, 0, (long)stime_value, 0, 0, 0, 0, 0);
     else
         sbi_legacy_call(SBI_EXT_LEGACY_SET_TIMER, (long)stime_value);
+}
+
+long sbi_send_ipi(uint64_t hart_mask, long hart_mask_base)
+{
+    return sbi_ecall(SBI_EXT_IPI, 0, (long)hart_mask, hart_mask_base, 0, 0, 0, 0).error;
+}
+
+long sbi_remote_sfence_vma(uint64_t hart_mask, long hart_mask_base, uint64_t start, uint64_t size)
+{
+    return sbi_ecall(SBI_EXT_RFENCE, 1, (long)hart_mask, hart_mask_base, (long)start, (long)size, 0,
+                     0)
+        .error;
+}
+
+long sbi_hart_start(uint64_t hartid, uint64_t start_pa, uint64_t opaque)
+{
+    return sbi_ecall(SBI_EXT_HSM, 0, (long)hartid, (long)start_pa, (long)opaque, 0, 0, 0).error;
+}
+
+long sbi_hart_get_status(uint64_t hartid)
+{
+    struct sbiret ret = sbi_ecall(SBI_EXT_HSM, 2, (long)hartid, 0, 0, 0, 0, 0);
+    return ret.error != SBI_SUCCESS ? ret.error : ret.value;
 }
 
 void sbi_system_reset(uint32_t type, uint32_t reason)

@@ -96,13 +96,20 @@ long sys_clone(struct context *context)
     /* The child resumes where the parent does, after the ecall (sepc is past it), seeing 0. */
     struct context child_context = *context;
     child_context.x[REG_A0] = 0;
+    /*
+     * Everything about the child is read before its thread starts: from then
+     * on another hart may run it, and its execve or exit frees `set` (and
+     * even `child`) while this call is still here.
+     */
+    int pid = child->pid;
+    uint64_t copied = memory_set_user_bytes(set);
     if (thread_create_user(child, &child_context, parent->name) == NULL) {
         process_abandon(child);
         return -ENOMEM;
     }
     log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory copied", parent->pid, parent->name,
-              child->pid, memory_set_user_bytes(set) / 1024);
-    return child->pid;
+              pid, copied / 1024);
+    return pid;
 }
 
 /* Free what copy_arguments built. */

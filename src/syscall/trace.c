@@ -256,6 +256,7 @@ static struct {
     uint64_t number;
 } unknown_seen[UNKNOWN_SEEN_MAX];
 static int unknown_seen_count;
+/* Guards unknown_seen[] and its count: two harts may meet unknown calls at once. */
 static struct spinlock unknown_lock = SPINLOCK_INIT("unknown syscalls");
 
 void syscall_trace_unknown(uint64_t number)

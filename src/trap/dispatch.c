@@ -19,6 +19,7 @@
 #include "dev/plic.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
+#include "trap/ipi.h"
 #include "trap/timer.h"
 
 /* The layout trap.S assumes. */
@@ -273,9 +274,8 @@ void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t st
     switch (scause & ~SCAUSE_INTERRUPT) {
     case IRQ_S_TIMER: timer_handle_interrupt(); break;
     case IRQ_S_EXTERNAL: plic_handle_interrupt(); break;
-    default:
-        /* Software interrupts are not enabled yet (inter-hart messages come later). */
-        trap_report(context, scause, stval);
+    case IRQ_S_SOFTWARE: ipi_handle(); break; /* another hart's IPI */
+    default: trap_report(context, scause, stval);
     }
     mine->interrupt_depth--;
     /* The handler is done: if the tick ended the running thread's slice, switch now. */

@@ -4,6 +4,12 @@
  * Deadlines lie on a fixed grid, origin + k * interval, so ticks never drift:
  * each interrupt counts every grid point that `time` has passed (more than
  * one if interrupts were off for long) and programs the next one.
+ *
+ * Every hart has its own timer (its own stimecmp, or its own SBI deadline)
+ * on the same grid, so every hart gets a tick: the scheduler needs one on
+ * each to end time slices. The tick count is shared: whichever hart first
+ * sees a grid point pass counts it (an atomic maximum), so ticks count time,
+ * not interrupts, and keep counting while any hart takes its interrupts.
  */
 #include "trap/timer.h"
 
@@ -16,6 +22,8 @@
 #include "arch/hart.h"
 #include "sbi/sbi.h"
 #include "arch/irq.h"
+#include "mm/tlb.h"
+#include "sync/spinlock.h"
 
 #if HZ <= 0 || HZ > 100000
 #error "HZ must be between 1 and 100000"
@@ -27,11 +35,13 @@ static uint64_t frequency; /* timebase, Hz */
 static uint64_t interval;  /* time units per tick */
 static uint64_t origin;    /* `time` when the grid of deadlines starts */
 static bool use_sstc;
-/* Counted by the hart that ran timer_init; with more harts, only that one will count. */
-static volatile uint64_t ticks;
-/* Called after each counted tick (see timer_add_tick_hook). */
+/* Grid points passed since origin, as counted by any hart (atomic maximum, see count_ticks). */
+static uint64_t ticks;
+/* Called after each tick on every hart (see timer_add_tick_hook). */
 static timer_tick_hook_t tick_hooks[TIMER_TICK_HOOKS_MAX];
 static int tick_hook_count;
+/* Guards adding a hook: two harts must not fill one slot (the handlers read without it). */
+static struct spinlock tick_hooks_lock = SPINLOCK_INIT("timer hooks");
 
 /* This hart's part (its slot, arch/hart.h): when its next tick is due. */
 struct timer_hart {
@@ -99,6 +109,12 @@ static void timer_program(uint64_t deadline)
         sbi_set_timer(deadline);
 }
 
+/* Armed a tenth of a tick ahead: see timer_interrupt_within in timer.h. */
+static void arm_a_timer_while_waiting(void)
+{
+    timer_interrupt_within(interval / 10);
+}
+
 void timer_init(void)
 {
     frequency = devicetree_timebase_frequency();
@@ -108,13 +124,50 @@ void timer_init(void)
     if (interval == 0)
         panic("timer: HZ=%d is faster than the %lu Hz timebase", HZ, frequency);
     use_sstc = choose_sstc();
+    /* Now a spin can be measured in seconds: a hart that spins this long has found a deadlock. */
+    spinlock_set_watchdog(SPINLOCK_WATCHDOG_SECONDS * frequency);
     origin = read_time();
     timer_program(origin + interval);
+    /* A remote fence's caller waits with an interrupt armed (see timer_interrupt_within). */
+    tlb_set_before_remote_wait(arm_a_timer_while_waiting);
     csr_set(sie, SIE_STIE);
     if (use_sstc)
         log_info("timer: Sstc (stimecmp), timebase %lu Hz, HZ=%d", frequency, HZ);
     else
         log_info("timer: SBI set_timer, timebase %lu Hz, HZ=%d", frequency, HZ);
+}
+
+void timer_init_hart(void)
+{
+    /* One way for all harts: the boot hart chose it, and every hart must be able to follow. */
+    if (use_sstc && !hart_has_sstc())
+        panic("timer: hart %lu's riscv,isa has no sstc, but the boot hart chose Sstc", hart_id());
+    /* The first grid point after now: this hart's ticks fall on the boot hart's grid. */
+    uint64_t now = read_time();
+    timer_program(origin + ((now - origin) / interval + 1) * interval);
+    csr_set(sie, SIE_STIE);
+}
+
+/* Count the grid points up to `next` (exclusive) as ticks, unless another hart already has. */
+static void count_ticks(uint64_t next)
+{
+    uint64_t counted = (next - origin) / interval - 1;
+    uint64_t seen = __atomic_load_n(&ticks, __ATOMIC_RELAXED);
+    while (seen < counted && !__atomic_compare_exchange_n(&ticks, &seen, counted, false,
+                                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
+
+void timer_interrupt_within(uint64_t time_units)
+{
+    uint64_t soon = read_time() + time_units;
+    if (soon >= timer_hart()->deadline)
+        return; /* the tick comes sooner anyway */
+    /* Not timer_program: the tick's deadline stays; this interrupt's handler programs it again. */
+    if (use_sstc)
+        write_stimecmp(soon);
+    else
+        sbi_set_timer(soon);
 }
 
 void timer_handle_interrupt(void)
@@ -129,8 +182,9 @@ void timer_handle_interrupt(void)
     }
     /* Every grid point in (.., now] is one tick, counted even if it came late. */
     uint64_t passed = (now - deadline) / interval + 1;
-    ticks += passed;
-    timer_program(deadline + passed * interval);
+    uint64_t next = deadline + passed * interval;
+    count_ticks(next);
+    timer_program(next);
     /* LAB 2 END: timer_count_and_rearm */
     /* Acquire pairs with the release in timer_add_tick_hook: a counted slot is a filled slot. */
     int hook_count = __atomic_load_n(&tick_hook_count, __ATOMIC_ACQUIRE);
@@ -140,19 +194,24 @@ void timer_handle_interrupt(void)
 
 void timer_add_tick_hook(timer_tick_hook_t hook)
 {
-    /* Interrupts off, so this hart's handler cannot run between the slot and the count. */
-    irq_state_t state = irq_save();
+    /*
+     * The lock keeps two harts from taking one slot; it also turns interrupts
+     * off, so this hart's handler cannot run between the slot and the count.
+     * Handlers on other harts read the count with acquire: a counted slot is
+     * a filled slot.
+     */
+    spinlock_acquire(&tick_hooks_lock);
     if (tick_hook_count == TIMER_TICK_HOOKS_MAX)
         panic("timer: all %d tick hooks are taken; cannot add %p", TIMER_TICK_HOOKS_MAX,
               (void *)hook);
     tick_hooks[tick_hook_count] = hook;
     __atomic_store_n(&tick_hook_count, tick_hook_count + 1, __ATOMIC_RELEASE);
-    irq_restore(state);
+    spinlock_release(&tick_hooks_lock);
 }
 
 uint64_t timer_ticks(void)
 {
-    return ticks;
+    return __atomic_load_n(&ticks, __ATOMIC_RELAXED);
 }
 
 uint64_t timer_uptime_ns(void)

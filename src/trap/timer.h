@@ -20,21 +20,38 @@
 /* Read the timebase, choose Sstc or SBI, program the first tick and enable sie.STIE. */
 void timer_init(void);
 
+/* The same for another hart, once timer_init has run: its own first tick on the same grid. */
+void timer_init_hart(void);
+
+/*
+ * An extra timer interrupt on this hart within `time_units` (unless the
+ * tick comes sooner); its handler finds the tick not due and programs it
+ * again. What for: a hart about to spin in the firmware for another hart
+ * (an SBI remote fence) arms one, so a timer event is always due while it
+ * waits. Under QEMU's -icount the harts take turns on one host thread and
+ * a turn ends at the next timer event: with none due, the spinning hart's
+ * turn, and so the wait, could last 2^31 instructions. Elsewhere it costs
+ * one early interrupt.
+ */
+void timer_interrupt_within(uint64_t time_units);
+
 /* The supervisor timer interrupt: count the ticks that passed, program the next one. */
 void timer_handle_interrupt(void);
 
 /*
  * Tick hooks: functions the timer interrupt calls after it has counted the
- * ticks that passed, with the `time` value it read. They run in interrupt
- * context (interrupts off): they must be short and never block; waking
- * someone up is what they are for (async timers, a scheduler's time slice).
+ * ticks that passed, with the `time` value it read. Every hart has its own
+ * tick, so a hook runs on every hart, HZ times a second on each. They run
+ * in interrupt context (interrupts off): they must be short and never
+ * block; waking someone up is what they are for (async timers, a
+ * scheduler's time slice).
  * At most TIMER_TICK_HOOKS_MAX; adding one more panics. There is no removal.
  */
 #define TIMER_TICK_HOOKS_MAX 4
 typedef void (*timer_tick_hook_t)(uint64_t now);
 void timer_add_tick_hook(timer_tick_hook_t hook);
 
-/* Ticks since timer_init: never goes back, counts HZ a second. */
+/* Ticks since timer_init: never goes back, counts HZ a second (not HZ per hart). */
 uint64_t timer_ticks(void);
 
 /* Nanoseconds since the `time` counter started (machine reset), from the time CSR. */

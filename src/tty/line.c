@@ -23,6 +23,7 @@
 
 #define CONTROL(letter) ((letter)&0x1f)
 
+/* Guards settings and window: ioctl on one hart, the line discipline on another. */
 static struct spinlock settings_lock = SPINLOCK_INIT("tty settings");
 static struct termios settings = {
     .c_iflag = ICRNL,
@@ -39,6 +40,7 @@ static struct termios settings = {
 };
 static struct winsize window = {.ws_row = 24, .ws_col = 80};
 
+/* One reader at a time owns the line and its counts below (it sleeps for keys: a mutex). */
 static struct mutex reader_lock = MUTEX_INIT(reader_lock, "tty reader");
 static char line[TTY_LINE_MAX];
 static size_t length;         /* bytes in line[] */
@@ -48,6 +50,7 @@ static uint32_t drop_pending; /* TCSETSF: forget the line being typed (a word, f
 
 /* ---- Waiting for a key ------------------------------------------------------------- */
 
+/* The guard of input_waiters and listening: no key falls between a look and a sleep. */
 static struct spinlock input_guard = SPINLOCK_INIT("tty line input");
 static struct wait_queue input_waiters = WAIT_QUEUE_INIT(input_waiters, "console line");
 static bool listening;

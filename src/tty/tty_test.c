@@ -7,6 +7,7 @@
 #include "tty/tty.h"
 #include "dev/uart.h"
 #include "ktest/ktest.h"
+#include "proc/hold_harts.h"
 #include "arch/riscv.h"
 #include "lib/string.h"
 #include "proc/thread.h"
@@ -61,4 +62,18 @@ static const struct ktest_case input_cases[] = {
     KTEST_CASE(input_blocking_read_sleeps_until_the_uart_interrupt),
     {0},
 };
-KTEST_SUITE(input, input_cases);
+/* In loopback the UART receives as fast as this hart sends: only a handler on this hart, which
+ * stops the sender, drains its 16-byte FIFO in time. The other harts are held. */
+static void hold_for_case(struct ktest *t)
+{
+    (void)t;
+    hold_other_harts();
+}
+
+static void release_after_case(struct ktest *t)
+{
+    (void)t;
+    release_other_harts();
+}
+
+KTEST_SUITE_HOOKS(input, input_cases, hold_for_case, release_after_case);

@@ -25,6 +25,7 @@
 #include "arch/riscv.h"
 #include "main.h"
 #include "arch/irq.h"
+#include "proc/hold_harts.h"
 
 #define ROUNDS      450
 #define SWEEP_STEP  4    /* instructions added to the spin each round */
@@ -129,6 +130,8 @@ void kernel_run(void)
         kprintf("async_race: needs the UART and interrupts\n");
         machine_exit(2);
     }
+    /* The race is this hart's: with several, the interrupt must not go to another one. */
+    hold_other_harts();
     uint64_t delay = measure_delay();
     kprintf("async_race: a looped-back byte interrupts %lu instructions after it is sent\n", delay);
     struct async_idle_stats good = {0};

@@ -9,6 +9,7 @@
  *   deadlock             two threads each wait for the mutex the other holds
  *   sleep_in_interrupt   a timer interrupt handler tries to take a mutex
  *   sleep_with_spinlock  a thread sleeps while it holds a spinlock
+ *   release_not_held     a hart releases a spinlock it never took
  *
  * tests/system/test_threads.py checks each panic message and status 101.
  * Coming back from the mistake is a failure (status 1).
@@ -27,11 +28,25 @@ static struct spinlock lock = SPINLOCK_INIT("misuse");
 static struct mutex first = MUTEX_INIT(first, "first");
 static struct mutex second = MUTEX_INIT(second, "second");
 
+/*
+ * Each deadlock thread takes its first mutex, then waits until the other
+ * has taken its own, then asks for the other's. On one hart a yield would
+ * do; on several, the other thread may not have started yet.
+ */
+static int first_mutexes_taken;
+
+static void take_then_wait_for_the_other(struct mutex *mine)
+{
+    mutex_lock(mine);
+    __atomic_fetch_add(&first_mutexes_taken, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&first_mutexes_taken, __ATOMIC_SEQ_CST) < 2)
+        sched_yield();
+}
+
 static int lock_first_then_second(void *unused)
 {
     (void)unused;
-    mutex_lock(&first);
-    sched_yield(); /* let the other thread take `second` */
+    take_then_wait_for_the_other(&first);
     mutex_lock(&second);
     return 0;
 }
@@ -39,9 +54,8 @@ static int lock_first_then_second(void *unused)
 static int lock_second_then_first(void *unused)
 {
     (void)unused;
-    mutex_lock(&second);
-    sched_yield();
-    mutex_lock(&first); /* closes the cycle: the check panics here */
+    take_then_wait_for_the_other(&second);
+    mutex_lock(&first); /* one of the two closes the cycle: the check panics there */
     return 0;
 }
 
@@ -83,6 +97,8 @@ void kernel_run(void)
     } else if (strcmp(which, "sleep_in_interrupt") == 0) {
         timer_add_tick_hook(lock_in_a_tick);
         sched_sleep_ticks(5); /* the next tick's hook panics */
+    } else if (strcmp(which, "release_not_held") == 0) {
+        spinlock_release(&lock);
     } else if (strcmp(which, "sleep_with_spinlock") == 0) {
         spinlock_acquire(&lock);
         sched_sleep_ticks(1);

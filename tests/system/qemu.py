@@ -41,6 +41,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # the suffixes GCC gives the copies it makes of a function (.part.0, .isra.0,
 # .constprop.0, .cold). Match names with this, never with a bare \w+.
 SYMBOL = r"[A-Za-z_]\w*(?:\.\w+)*"
+# TEST_SMP=4 boots every kernel with four harts unless a test asks for a number (.ci/run).
+SMP = int(os.environ.get("TEST_SMP", "1"))
 
 
 class Hang(AssertionError):
@@ -138,13 +140,13 @@ class Qemu:
     build/fs.img as a snapshot, since its programs live there; disk=False: none.
     """
 
-    def __init__(self, image_path, bootargs="", mem="128M", smp=1, extra=(), timeout=60,
+    def __init__(self, image_path, bootargs="", mem="128M", smp=None, extra=(), timeout=60,
                  gdb_socket=None, disk=None):
         self.timeout = timeout
         self.image_path = image_path
         self.disk = disk
         IMAGES_RUN.append(image_path)
-        args = ["-machine", "virt", "-bios", "default", "-m", mem, "-smp", str(smp),
+        args = ["-machine", "virt", "-bios", "default", "-m", mem, "-smp", str(smp or SMP),
                 "-nographic", "-no-reboot", "-kernel", image_path, "-append", bootargs]
         if disk is None and os.path.basename(image_path) == "kernel.elf":
             args += disk_args(BUILD / "fs.img", snapshot=True)

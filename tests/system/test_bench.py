@@ -1,6 +1,7 @@
 """make bench repeats exactly: two runs of scripts/bench.py give the same JSON.
 
-Each run boots the image once (--extra-mem '': the second boot with 2 GiB,
+Each run boots the image once on one hart and once on two for the SMP figures
+(--extra-mem '': the boot with 2 GiB,
 for the figures named by memory size, runs the same way and is left out to
 keep make test short).
 

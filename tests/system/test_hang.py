@@ -25,7 +25,8 @@ def loop_line():
 
 def check_report(text):
     assert "HANG REPORT" in text, text
-    assert re.search(r"hart 0  S-mode  (thread|running) 'boot'", text), text
+    # OpenSBI's lottery picks the boot hart: with several harts, any of them.
+    assert re.search(r"hart \d  S-mode  (thread|running) 'boot'", text), text
     assert re.search(r"pc 0x[0-9a-f]{16} hang_loop_wait_for_flag \(tests/kernel/hang_loop\.c:%d\)"
                      % loop_line(), text), text
     assert re.search(r"ra 0x[0-9a-f]{16} kernel_run \(tests/kernel/hang_loop\.c:\d+\)", text), text
@@ -40,8 +41,9 @@ def test_a_hang_report_names_the_looping_function_and_its_line(qemu):
     text = str(caught.value)
     check_report(text)
     assert "hang_loop: spinning with interrupts off" in text, text
-    # The kernel starts one hart; the other is still in OpenSBI.
-    assert re.search(r"hart 1  M-mode .*\n    pc 0x[0-9a-f]+ in OpenSBI", text), text
+    # The other hart waits in its idle thread, woken by each tick (in the firmware if it was
+    # stopped inside an SBI call), and the report says so.
+    assert re.search(r"hart \d  [SM]-mode  thread 'idle' ", text), text
 
 
 def test_make_ktest_style_runs_report_a_hang_too():
@@ -81,7 +83,8 @@ def test_harts_names_the_user_program_a_hart_runs(gdb_socket):
     finally:
         vm.kill()
     out = decode(gdb.stdout + gdb.stderr, kernel)
-    assert re.search(r"hart 0  U-mode  thread 'hello' \(tid \d+, pid 1, THREAD_RUNNING\)", out), out
+    # On several harts (TEST_SMP) any of them may run it.
+    assert re.search(r"hart \d  U-mode  thread 'hello' \(tid \d+, pid 1, THREAD_RUNNING\)", out), out
     assert re.search(r"pc 0x0*%x \[main \(user/prog/hello\.c:\d+\)\] \[pid 1 hello\]" % main,
                      out), out
     assert re.search(r"\$\d+ = 0\n", out), out                 # still in U-mode afterwards

@@ -31,7 +31,13 @@
 #define HEAP_GROW_ORDER    8
 #define HEAP_GROW_DOUBLING 4
 
+/* Guards kernel_heap: every kmalloc, kfree and krealloc, and the heap's growth. */
 static struct spinlock heap_lock = SPINLOCK_INIT("heap");
+
+uint64_t heap_lock_contention(void)
+{
+    return spinlock_contention(&heap_lock);
+}
 static struct heap *kernel_heap;
 static unsigned chunks_grown;
 

@@ -16,6 +16,7 @@
 #define MM_HEAP_HEAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Every block is aligned to at least this: the RISC-V psABI's largest scalar alignment. */
 #define HEAP_MIN_ALIGN 16
@@ -46,5 +47,8 @@ void kfree(void *block);
 /* The kernel heap's figures, for leak checks and the boot log; and its design's name. */
 void heap_kernel_stats(struct heap_stats *stats);
 const char *heap_kernel_design(void);
+
+/* How often the heap's lock was found taken by another hart (docs/smp.md). */
+uint64_t heap_lock_contention(void);
 
 #endif
