@@ -134,8 +134,8 @@ static void pagetable_unmap_leaves_no_stale_translation(struct ktest *t)
     paddr_t old_frame = frame_alloc_zeroed();
     paddr_t new_frame = frame_alloc_zeroed();
     paddr_t neighbour = frame_alloc_zeroed();
-    ASSERT_FALSE(t, paddr_is_null(old_frame) || paddr_is_null(new_frame) ||
-                        paddr_is_null(neighbour));
+    ASSERT_FALSE(t,
+                 paddr_is_null(old_frame) || paddr_is_null(new_frame) || paddr_is_null(neighbour));
     *(uint64_t *)paddr_to_ptr(old_frame) = 0x01d01d01dul;
     *(uint64_t *)paddr_to_ptr(new_frame) = 0x0e770e770ul;
     vaddr_t va = vaddr(SCRATCH_VA);
