@@ -99,6 +99,10 @@ static void busy_wait_until(uint64_t until)
  * must be counted with the one it missed, and the next deadline must go back
  * to the fixed grid origin + k * interval: computed from `now`, it would be
  * half an interval off, and every late tick would push the grid further.
+ * Without -icount the host may delay the interrupt further, and with several
+ * harts the others count ticks too, so the checks are relations, not counts:
+ * the next deadline is on the grid, at least two intervals on, and the ticks
+ * counted are the grid points before it.
  */
 static void timer_deadlines_stay_on_the_grid(struct ktest *t)
 {
@@ -108,7 +112,6 @@ static void timer_deadlines_stay_on_the_grid(struct ktest *t)
     ASSERT_TRUE(t, irq_enabled());
     ASSERT_TRUE(t, wait_for_tick(timer_ticks() + 1, give_up));
     irq_state_t state = irq_save();
-    uint64_t before = timer_ticks();
     uint64_t due = timer_next_deadline();
     EXPECT_EQ(t, (due - origin) % interval, 0u);
     /* Miss the tick due at `due`, and half of the next interval too. */
@@ -118,9 +121,11 @@ static void timer_deadlines_stay_on_the_grid(struct ktest *t)
     uint64_t after = timer_ticks();
     uint64_t next = timer_next_deadline();
     irq_restore(state);
-    EXPECT_EQ(t, after, before + 2);
     EXPECT_EQ(t, (next - origin) % interval, 0u);
-    EXPECT_EQ(t, next, due + 2 * interval);
+    EXPECT_GE(t, next, due + 2 * interval);
+    /* Grid points origin + interval .. next - interval have passed: that many ticks. */
+    EXPECT_GE(t, after, (next - origin) / interval - 1);
+    EXPECT_LE(t, after, (next - origin) / interval);
 }
 
 static void timer_uptime_follows_the_time_csr(struct ktest *t)
