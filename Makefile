@@ -5,6 +5,7 @@
 #   make debug    QEMU waiting for GDB, and GDB attached, stopped at kmain
 #   make ktest    the in-kernel unit tests (KTEST='format*' picks a subset)
 #   make bench    instruction counts under qemu -icount, into build/bench.json
+#   make fuzz     the system-call fuzzer's long round (FUZZ_CALLS=1000000 FUZZ_SEED=n)
 #
 # Options: MEM=128M SMP=1 LOG=INFO HZ=100 OPT=-O2 BOOTARGS="..." COLOR=1 HEAP=buddy
 #          SCHED=fifo|stride SLICE=2 LOCKDEP=1 FS_SIZE=32M EXTRA=dir (files to add to the disk)
@@ -86,7 +87,7 @@ BENCH_OBJS  := $(call obj,$(BENCH_SRCS))
 IMAGES := $(BUILD)/kernel.elf $(BUILD)/ktest.elf $(BUILD)/bench.elf \
           $(patsubst %,$(BUILD)/tests/%.elf,$(TEST_KERNELS))
 
-.PHONY: all images image deps qemu qemu-gdb gdb debug test host-test system-test ktest bench \
+.PHONY: all images image deps qemu qemu-gdb gdb debug test host-test system-test ktest bench fuzz \
         clean format lint
 all: $(BUILD)/kernel.elf $(BUILD)/kernel.bin $(BUILD)/fs.img
 
@@ -250,6 +251,17 @@ timeline: deps $(BUILD)/kernel.elf
 		status=$$?; [ $$status -eq 0 ] || echo "timeline: the run ended with status $$status"
 	$(Q)$(PYTHON) scripts/timeline.py $(BUILD)/timeline.log --json $(BUILD)/timeline.json \
 		--svg $(BUILD)/timeline.svg --title "timeline: $(TIMELINE_BOOTARGS)"
+
+# The system-call fuzzer's long round (user/prog/fuzz.c, docs/testing.md): FUZZ_CALLS
+# calls in restarted children, FUZZ_SEED to replay a run (0: a new seed, printed first).
+FUZZ_CALLS ?= 1000000
+FUZZ_SEED  ?= 0
+fuzz: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
+	$(Q)cp $(BUILD)/fs.img $(BUILD)/fuzz-fs.img
+	$(Q)$(PYTHON) scripts/run_image.py --guest-status $(BUILD)/kernel.elf 0 \
+		"init=fuzz init.args=$(FUZZ_CALLS),$(FUZZ_SEED) $(BOOTARGS)" $(QEMU_MACHINE) \
+		-drive file=$(BUILD)/fuzz-fs.img,if=none,format=raw,id=hd0 \
+		-device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 
 bench: deps $(BUILD)/bench.elf $(BUILD)/fs.img
 	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs.img

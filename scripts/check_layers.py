@@ -34,6 +34,7 @@ LAYERS = [
     "console",  # kprintf, log levels, panic and backtraces (output only)
     "ktest",    # the in-kernel unit-test framework
     "bench",    # the benchmark runner
+    "trace",    # the timeline: per-hart event buffers, printed at power-off
     "sync",     # spinlocks
     "dev",      # the device tree, the test device, PLIC, UART, virtio
     "mm",       # frames, heaps, page tables, MemorySet, kernel stacks, user copies

@@ -31,6 +31,7 @@
 #include "proc/smp.h"
 #include "sbi/sbi.h"
 #include "syscall/syscall.h"
+#include "trace/timeline.h"
 #include "trap/ipi.h"
 #include "trap/timer.h"
 #include "trap/trap.h"
@@ -79,6 +80,39 @@ static void apply_console_options(void)
         console_set_log_level(level);
 }
 
+/*
+ * timeline=1 on the command line: record the scheduler's events for `make
+ * timeline` (trace/timeline.h), TIMELINE_EVENTS per hart; timeline=N, N per
+ * hart. The buffer is one block of frames, taken only when asked for.
+ */
+#define TIMELINE_EVENTS 4096
+
+static void start_timeline(void)
+{
+    char value[12] = "";
+    if (!devicetree_bootarg("timeline", value, sizeof(value)) || strcmp(value, "0") == 0)
+        return;
+    unsigned long events = 0;
+    for (const char *p = value; *p >= '0' && *p <= '9' && events < 1000000; p++)
+        events = events * 10 + (unsigned long)(*p - '0');
+    if (events <= 1)
+        events = TIMELINE_EVENTS;
+    size_t bytes = timeline_bytes_for(events);
+    unsigned order = 0;
+    while (((size_t)PAGE_SIZE << order) < bytes)
+        order++;
+    paddr_t block = frame_alloc_contiguous(order);
+    if (block.value == 0) {
+        log_warn("kernel: timeline=%s: no %lu KiB block of memory; not recording", value,
+                 (unsigned long)(bytes / 1024));
+        return;
+    }
+    size_t per_hart =
+        timeline_start(phys_to_virt(block.value), (size_t)PAGE_SIZE << order, timer_frequency());
+    log_info("kernel: timeline: recording scheduler events, %lu per hart (printed at power-off)",
+             (unsigned long)per_hart);
+}
+
 static void boot_stack_move(void);
 static void kmain_on_kernel_stack(void);
 
@@ -112,6 +146,7 @@ static void boot_stack_move(void)
 static void kmain_on_kernel_stack(void)
 {
     timer_init();             /* timebase from the device tree; ticks HZ times a second */
+    start_timeline();         /* timeline=1: record the scheduler's events from here */
     plic_init();              /* device interrupts reach this hart in supervisor mode */
     ipi_init_hart();          /* other harts' interrupts (IPIs) reach this one */
     uart_init();              /* UART receive interrupt fills the console input ring */

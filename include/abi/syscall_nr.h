@@ -58,6 +58,7 @@
 #define SYS_clone         220 /* clone(flags, stack, parent_tid, tls, child_tid) */
 #define SYS_execve        221 /* execve(path, argv, envp) */
 #define SYS_mmap          222 /* mmap(address, length, prot, flags, fd, offset) */
+#define SYS_mprotect      226 /* mprotect(address, length, prot) */
 #define SYS_wait4         260 /* wait4(pid, status, options, rusage) */
 #define SYS_renameat2     276 /* renameat2(olddirfd, old, newdirfd, new, flags) */
 

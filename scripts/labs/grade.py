@@ -131,6 +131,8 @@ def build_targets(tests):
         elif test.kind == "pytest":
             wanted = (["build/%s.elf" % image for image in test.images] if test.images
                       else ["images"])
+            if "kernel" in test.images:
+                wanted.append("build/fs.img")  # the kernel's programs live on its disk
         else:
             wanted = []
         needs[test.name] = wanted

@@ -77,6 +77,21 @@ void console_write(const char *buf, size_t len)
     console_unlock(state);
 }
 
+irq_state_t console_hold(void)
+{
+    return console_lock();
+}
+
+void console_write_held(const char *buf, size_t len)
+{
+    console_writer(buf, len);
+}
+
+void console_release(irq_state_t state)
+{
+    console_unlock(state);
+}
+
 void console_break_lock(void)
 {
     /* Only panic calls this: the hart that held the lock will never release it. */

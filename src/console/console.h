@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "arch/irq.h"
 #include "lib/format.h"
 
 /* Print to the console, printf-style. Returns the number of characters. */
@@ -19,6 +20,15 @@ int kvprintf(const char *fmt, va_list args);
 
 /* Write raw bytes, under the console lock. */
 void console_write(const char *buf, size_t len);
+
+/*
+ * A block of lines that nothing may split (the timeline's dump): hold the
+ * console, write with console_write_held, release. No kprintf in between
+ * (it would wait for the lock this hart holds).
+ */
+irq_state_t console_hold(void);
+void console_write_held(const char *buf, size_t len);
+void console_release(irq_state_t state);
 
 /* Called by panic: forget who holds the lock, so the report can get out. */
 void console_break_lock(void);

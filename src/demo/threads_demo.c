@@ -6,6 +6,11 @@
  * one printed line. Nothing in the threads gives the hart away, so the
  * only reason their lines interleave is the timer ending each slice. At
  * the end the boot thread joins them all and prints what happened.
+ *
+ * Thread i has priority i + 1. FIFO ignores priorities, so every thread
+ * gets the same turns; stride gives thread 7 eight times thread 0's share,
+ * so the high numbers finish first. `make timeline` draws both
+ * (docs/threads.md).
  */
 #include "demo/threads_demo.h"
 
@@ -51,9 +56,10 @@ static int demo_thread(void *arg)
 
 void threads_demo_run(void)
 {
-    kprintf("threads: %d kernel threads, %d rounds of %d ms each, never yielding; "
-            "the %s scheduler preempts every %u ticks\n",
-            DEMO_THREADS, DEMO_ROUNDS, DEMO_ROUND_MS, sched_policy()->name, sched_slice_ticks());
+    kprintf("threads: %d kernel threads (priorities 1 to %d), %d rounds of %d ms each, never "
+            "yielding; the %s scheduler preempts every %u ticks\n",
+            DEMO_THREADS, DEMO_THREADS, DEMO_ROUNDS, DEMO_ROUND_MS, sched_policy()->name,
+            sched_slice_ticks());
     struct sched_stats before;
     sched_get_stats(&before);
     struct thread *threads[DEMO_THREADS];
@@ -65,6 +71,7 @@ void threads_demo_run(void)
             kprintf("threads: could not create thread %d\n", i);
             return;
         }
+        sched_set_priority(threads[i], (uint32_t)i + 1);
     }
     int exit_codes_ok = 0;
     for (int i = 0; i < DEMO_THREADS; i++) {

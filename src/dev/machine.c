@@ -6,8 +6,10 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "arch/riscv.h"
+#include "arch/hart.h"
 #include "arch/layout.h"
 #include "sbi/sbi.h"
+#include "trace/timeline.h"
 
 #define SIFIVE_TEST_PASS 0x5555
 #define SIFIVE_TEST_FAIL 0x3333
@@ -28,6 +30,7 @@ void machine_exit(int code)
 {
     if (code < 0 || code > 255)
         code = 255;
+    timeline_dump((int)hart_online_count()); /* timeline=1: the recorded events, first */
     if (test_device != 0) {
         uint32_t value = code == 0 ? SIFIVE_TEST_PASS : ((uint32_t)code << 16) | SIFIVE_TEST_FAIL;
         mmio_write32(test_device, value);

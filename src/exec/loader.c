@@ -52,6 +52,7 @@ static int load_segments(struct memory_set *set, const struct elf_info *info)
 static int push_arguments(struct memory_set *set, int argc, const char *const argv[],
                           uint64_t *stack_pointer)
 {
+    /* LAB 8 BEGIN: push_arguments */
     if (argc < 0 || argc > USER_ARGC_MAX)
         return -E2BIG;
     size_t strings = 0;
@@ -84,6 +85,7 @@ static int push_arguments(struct memory_set *set, int argc, const char *const ar
         return -ENOMEM;
     *stack_pointer = base;
     return 0;
+    /* LAB 8 END: push_arguments */
 }
 
 int loader_load_image(struct memory_set *set, const char *name, const void *elf, size_t size,
@@ -96,7 +98,7 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
                  name, info.error, info.error_segment, info.error_value);
         return -ENOEXEC;
     }
-    if (info.end_address > USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE) {
+    if (info.end_address > USER_STACK_AREA_BOTTOM) {
         log_warn("exec %s: segments reach the stack area (end 0x%lx)", name, info.end_address);
         return -ENOEXEC;
     }
@@ -105,10 +107,8 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
         return error;
     error = load_segments(set, &info);
     if (error == 0) {
-        /* The stack; the page below it stays unmapped: the guard. */
-        error = memory_set_add_segment(set, "stack", vaddr(USER_STACK_TOP - USER_STACK_SIZE),
-                                       vaddr(USER_STACK_TOP), PTE_R | PTE_W | PTE_U, MAP_FRAMED,
-                                       paddr(0), NULL, 0);
+        /* The stack, demand-zero; it grows down on faults, to USER_STACK_MAX. */
+        error = memory_set_add_stack(set, vaddr(USER_STACK_TOP), USER_STACK_SIZE, USER_STACK_MAX);
     }
     if (error == 0)
         error = push_arguments(set, argc, argv, &image->stack_pointer);

@@ -18,7 +18,15 @@
  *                     |   ... the rest of the      |
  *                     |   stack, USER_STACK_SIZE   |
  *                     +----------------------------+
- *                     | guard page (never mapped)  |
+ *                     | room to grow: a fault here |
+ *                     | moves the stack's start    |
+ *                     | down, to USER_STACK_MAX    |
+ *                     +----------------------------+
+ *                     | guard gap, never mapped by |
+ *                     | mmap's own choice          |
+ *
+ * Every page is demand-zero (mm/memory_set.h): only the pages written here
+ * and the ones the program touches get frames.
  *
  * Nothing is half-built on failure: the set is destroyed and every frame
  * returned before the error comes back.
@@ -33,16 +41,19 @@
 
 #define USER_STACK_TOP  0x3ffffff000ull /* one page below the end of the user half */
 #define USER_MMAP_BASE  0x2000000000ull /* anonymous mmap looks for room from here */
-#define USER_STACK_SIZE (64 * 1024)
-#define USER_ARGS_MAX   4096 /* bytes of argument strings and pointers, at most */
-#define USER_ARGC_MAX   64
+#define USER_STACK_SIZE (64 * 1024)     /* the stack segment at exec; it grows on faults */
+#define USER_STACK_MAX  MEMORY_SET_STACK_MAX
+/* The lowest address of the stack's area and its guard gap: programs and mmap stay below. */
+#define USER_STACK_AREA_BOTTOM (USER_STACK_TOP - USER_STACK_MAX - MEMORY_SET_STACK_GAP)
+#define USER_ARGS_MAX          4096 /* bytes of argument strings and pointers, at most */
+#define USER_ARGC_MAX          64
 
 /* Where a loaded program starts, and where its heap (brk) begins. */
 struct user_image {
     uint64_t entry;
     uint64_t stack_pointer;
     uint64_t brk_start;    /* page-aligned, just above the highest segment */
-    uint64_t stack_bottom; /* lowest mapped stack byte; the guard page is below */
+    uint64_t stack_bottom; /* the stack segment's start at exec; it may grow below */
 };
 
 /*

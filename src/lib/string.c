@@ -2,7 +2,9 @@
  * string.c: byte-at-a-time string and memory functions. Plain loops: the
  * kernel copies little, and these are easy to step through in GDB.
  * memcpy and memset move 8 bytes at a time when both sides are aligned,
- * because page copies and page clears are the common large case.
+ * 64 bytes to a loop turn, because page copies and page clears are the common
+ * large case (every page table and kernel stack is cleared, every
+ * copy-on-write fault copies a page): a 4 KiB clear is 64 turns, not 512.
  */
 #include "lib/string.h"
 
@@ -16,6 +18,19 @@ void *memset(void *dst, int byte, size_t n)
         pattern |= pattern << 8;
         pattern |= pattern << 16;
         pattern |= pattern << 32;
+        while (n >= 64) {
+            uint64_t *words = (uint64_t *)d;
+            words[0] = pattern;
+            words[1] = pattern;
+            words[2] = pattern;
+            words[3] = pattern;
+            words[4] = pattern;
+            words[5] = pattern;
+            words[6] = pattern;
+            words[7] = pattern;
+            d += 64;
+            n -= 64;
+        }
         while (n >= 8) {
             *(uint64_t *)d = pattern;
             d += 8;
@@ -34,6 +49,23 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+        while (n >= 64) {
+            uint64_t *to = (uint64_t *)d;
+            const uint64_t *from = (const uint64_t *)s;
+            uint64_t a = from[0], b = from[1], c = from[2], e = from[3];
+            uint64_t f = from[4], g = from[5], h = from[6], i = from[7];
+            to[0] = a;
+            to[1] = b;
+            to[2] = c;
+            to[3] = e;
+            to[4] = f;
+            to[5] = g;
+            to[6] = h;
+            to[7] = i;
+            d += 64;
+            s += 64;
+            n -= 64;
+        }
         while (n >= 8) {
             *(uint64_t *)d = *(const uint64_t *)s;
             d += 8;

@@ -7,14 +7,62 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "abi/errno.h"
+#include "arch/irq.h"
 #include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap/heap.h"
 #include "mm/kstack.h"
 #include "mm/tlb.h"
+#include "mm/uaccess.h"
 
 struct memory_set kernel_memory_set;
+
+static struct memory_fault_stats fault_stats;
+
+void memory_fault_get_stats(struct memory_fault_stats *stats)
+{
+    stats->zero_fills = __atomic_load_n(&fault_stats.zero_fills, __ATOMIC_RELAXED);
+    stats->cow_copies = __atomic_load_n(&fault_stats.cow_copies, __ATOMIC_RELAXED);
+    stats->cow_reuses = __atomic_load_n(&fault_stats.cow_reuses, __ATOMIC_RELAXED);
+    stats->stack_grows = __atomic_load_n(&fault_stats.stack_grows, __ATOMIC_RELAXED);
+}
+
+static void count(uint64_t *counter)
+{
+    __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The leaf flags for a page of `segment`. A PROT_NONE user segment (none of
+ * R, W, X) maps its pages R without U: the frame stays (mprotect back finds
+ * the bytes), the program faults on any access, and uaccess, which wants U,
+ * refuses it.
+ */
+static uint64_t page_flags(const struct segment *segment)
+{
+    if ((segment->flags & PTE_LEAF_BITS) == 0)
+        return PTE_R;
+    return segment->flags;
+}
+
+/*
+ * A user leaf changed in `set`: flush it from this hart if the set is live
+ * here, and from every other hart whose satp holds the set (a thread of the
+ * process runs there; tlb.h). Done before the old frame may be freed.
+ */
+static void flush_user_range(const struct memory_set *set, uint64_t start, uint64_t size)
+{
+    if (pt_is_active(&set->mapping)) {
+        if (size == PAGE_SIZE)
+            sfence_vma_addr(start);
+        else
+            sfence_vma_all();
+    }
+    uint32_t others = __atomic_load_n(&set->active_harts, __ATOMIC_RELAXED) & ~(1u << hart_index());
+    if (others != 0)
+        tlb_shootdown(others, start, size);
+}
 
 extern pte_t boot_page_table[PT_ENTRIES];
 
@@ -52,7 +100,7 @@ static int map_framed_range(struct memory_set *set, const struct segment *segmen
         }
         /* PTE_OWNED: the mapping frees this frame when the page is unmapped. */
         int error =
-            pt_map(&set->mapping, vaddr(va), frame, PT_LEVEL_4K, segment->flags | PTE_OWNED);
+            pt_map(&set->mapping, vaddr(va), frame, PT_LEVEL_4K, page_flags(segment) | PTE_OWNED);
         if (error != 0) {
             frame_free(frame);
             goto out_of_memory;
@@ -78,12 +126,17 @@ int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t sta
 {
     if ((start.value | end.value) & (PAGE_SIZE - 1) || start.value >= end.value)
         return -EINVAL;
-    if ((flags & PTE_LEAF_BITS) == 0 || ((flags & PTE_W) && (flags & PTE_X)))
-        return -EINVAL; /* every segment is readable or executable, and never W and X */
+    /* Every segment is readable or executable, and never W and X; only user memory is PROT_NONE. */
+    if ((flags & PTE_W) && (flags & PTE_X))
+        return -EINVAL;
+    if ((flags & PTE_LEAF_BITS) == 0 && ((flags & PTE_U) == 0 || type != MAP_FRAMED))
+        return -EINVAL;
     for (struct segment *s = set->segments; s != NULL; s = s->next) {
         if (ranges_overlap(start, end, s->start, s->end))
             return -EINVAL;
     }
+    if ((flags & PTE_U) && set->segment_count >= MEMORY_SET_SEGMENTS_MAX)
+        return -ENOMEM;
     struct segment *segment = kzalloc(sizeof(*segment));
     if (segment == NULL)
         return -ENOMEM;
@@ -92,12 +145,15 @@ int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t sta
     segment->end = end;
     segment->flags = flags;
     segment->type = type;
+    segment->kind = SEGMENT_PLAIN;
+    /* User memory without bytes to fill in is demand-zero: nothing is mapped now. */
+    segment->demand = type == MAP_FRAMED && (flags & PTE_U) != 0 && data == NULL;
 
-    int error;
+    int error = 0;
     if (type == MAP_LINEAR) {
         segment->linear_offset = start.value - pa_start.value;
         error = pt_map_range(&set->mapping, start, pa_start, end.value - start.value, flags);
-    } else {
+    } else if (!segment->demand) {
         error = map_framed(set, segment, data, data_length);
     }
     if (error != 0) {
@@ -105,6 +161,21 @@ int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t sta
         return error;
     }
     insert_sorted(set, segment);
+    set->segment_count++;
+    return 0;
+}
+
+int memory_set_add_stack(struct memory_set *set, vaddr_t top, uint64_t size, uint64_t max)
+{
+    if (size > max || max > top.value)
+        return -EINVAL;
+    int error = memory_set_add_segment(set, "stack", vaddr(top.value - size), top,
+                                       PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0);
+    if (error != 0)
+        return error;
+    struct segment *stack = memory_set_find_segment(set, vaddr(top.value - PAGE_SIZE));
+    stack->kind = SEGMENT_STACK;
+    stack->grow_limit = top.value - max;
     return 0;
 }
 
@@ -135,6 +206,7 @@ int memory_set_remove_segment(struct memory_set *set, vaddr_t start)
         pt_unmap_range(&set->mapping, segment->start, segment->end.value - segment->start.value);
         *link = segment->next;
         kfree(segment);
+        set->segment_count--;
         return 0;
     }
     return -ENOENT;
@@ -147,10 +219,199 @@ int memory_set_extend_segment(struct memory_set *set, struct segment *segment, v
         return -EINVAL;
     if (segment->next != NULL && segment->next->start.value < new_end.value)
         return -EINVAL; /* would run into the next segment */
-    int error = map_framed_range(set, segment, segment->end.value, new_end.value, NULL, 0);
+    int error = 0;
+    if (!segment->demand)
+        error = map_framed_range(set, segment, segment->end.value, new_end.value, NULL, 0);
     if (error == 0)
         segment->end = new_end;
     return error;
+}
+
+bool memory_set_range_free(const struct memory_set *set, vaddr_t start, vaddr_t end)
+{
+    for (const struct segment *s = set->segments; s != NULL; s = s->next) {
+        if (ranges_overlap(start, end, s->start, s->end))
+            return false;
+    }
+    return true;
+}
+
+/* Cut the segment that strictly contains `at` in two there. 0 or -ENOMEM. */
+static int split_at(struct memory_set *set, vaddr_t at)
+{
+    struct segment *s = memory_set_find_segment(set, at);
+    if (s == NULL || s->start.value == at.value)
+        return 0;
+    if ((s->flags & PTE_U) && set->segment_count >= MEMORY_SET_SEGMENTS_MAX)
+        return -ENOMEM;
+    struct segment *upper = kzalloc(sizeof(*upper));
+    if (upper == NULL)
+        return -ENOMEM;
+    *upper = *s;
+    upper->start = at;
+    s->end = at;
+    upper->next = s->next;
+    s->next = upper;
+    set->segment_count++;
+    return 0;
+}
+
+/* Give every present leaf in [start, end) the flags its segment has now, COW pages kept without W.
+ */
+static void reprotect_leaves(struct memory_set *set, const struct segment *segment, uint64_t start,
+                             uint64_t end)
+{
+    for (uint64_t va = start; va < end;) {
+        int level;
+        pte_t *entry = pt_find_leaf(&set->mapping, vaddr(va), &level);
+        if (entry == NULL) {
+            va = pt_hole_end(&set->mapping, vaddr(va));
+            continue;
+        }
+        uint64_t keep = *entry & (PTE_V | PTE_A | PTE_D | PTE_OWNED | PTE_COW);
+        uint64_t flags = page_flags(segment) | keep;
+        if (keep & PTE_COW)
+            flags &= ~(uint64_t)PTE_W;
+        *entry = pte_make(pte_ppn(*entry), flags);
+        va += pt_level_size(level);
+    }
+}
+
+int memory_set_protect_range(struct memory_set *set, vaddr_t start, vaddr_t end, uint64_t flags)
+{
+    if (((start.value | end.value) & (PAGE_SIZE - 1)) != 0 || start.value >= end.value ||
+        end.value > USER_END)
+        return -EINVAL;
+    if ((flags & PTE_W) && (flags & PTE_X))
+        return -EINVAL;
+    flags = (flags & (PTE_R | PTE_W | PTE_X)) | PTE_U;
+    /* Every page of the range must be in a user FRAMED segment (Linux: -ENOMEM otherwise). */
+    uint64_t covered = start.value;
+    for (const struct segment *s = set->segments; s != NULL && covered < end.value; s = s->next) {
+        if (s->end.value <= covered)
+            continue;
+        if (s->start.value > covered)
+            break;
+        if (s->type != MAP_FRAMED || (s->flags & PTE_U) == 0)
+            return -EINVAL;
+        covered = s->end.value;
+    }
+    if (covered < end.value)
+        return -ENOMEM;
+    int error = split_at(set, start);
+    if (error == 0)
+        error = split_at(set, end);
+    if (error != 0)
+        return error; /* a split alone changes nothing the program can see */
+    for (struct segment *s = set->segments; s != NULL; s = s->next) {
+        if (s->start.value < start.value || s->end.value > end.value)
+            continue;
+        s->flags = flags;
+        reprotect_leaves(set, s, s->start.value, s->end.value);
+    }
+    flush_user_range(set, start.value, end.value - start.value);
+    return 0;
+}
+
+/*
+ * A fault at `page`, below every segment that contains it: if the segment
+ * just above is the stack, move its start down to the page, within its
+ * limit and keeping the gap above whatever lies below. The stack, or NULL.
+ */
+static struct segment *grow_stack(struct memory_set *set, uint64_t page)
+{
+    struct segment *below = NULL;
+    struct segment *above = set->segments;
+    while (above != NULL && above->start.value <= page) {
+        below = above;
+        above = above->next;
+    }
+    if (above == NULL || above->kind != SEGMENT_STACK || page < above->grow_limit)
+        return NULL;
+    if (below != NULL && below->end.value + MEMORY_SET_STACK_GAP > page)
+        return NULL;
+    above->start = vaddr(page);
+    count(&fault_stats.stack_grows);
+    return above;
+}
+
+/* Does the leaf allow the access (the hardware's own check)? */
+static bool leaf_allows(pte_t entry, uint64_t access)
+{
+    return (entry & PTE_U) != 0 && (entry & access) == access;
+}
+
+/*
+ * Make `page` of `segment` present, and private when `write`: a zeroed
+ * frame for a page never touched, a copy for a shared COW page, W back for
+ * a COW page this set alone still holds. `force`: the kernel fills memory
+ * (memory_set_write), whatever the segment allows.
+ */
+static int make_present(struct memory_set *set, const struct segment *segment, uint64_t page,
+                        uint64_t access, bool force)
+{
+    int level;
+    pte_t *entry = pt_find_leaf(&set->mapping, vaddr(page), &level);
+    if (entry == NULL) {
+        if (set->mapping.owned_frames >= set->frame_limit)
+            return -ENOMEM;
+        paddr_t frame = frame_alloc_zeroed();
+        if (paddr_is_null(frame))
+            return -ENOMEM;
+        int error =
+            pt_map(&set->mapping, vaddr(page), frame, PT_LEVEL_4K, page_flags(segment) | PTE_OWNED);
+        if (error != 0) {
+            frame_free(frame);
+            return -ENOMEM; /* no frame for a page table */
+        }
+        count(&fault_stats.zero_fills);
+        return 0;
+    }
+    /* LAB 9 BEGIN: cow_fault */
+    if ((access & PTE_W) && (*entry & PTE_COW)) {
+        paddr_t old = ppn_to_paddr(pte_ppn(*entry));
+        uint64_t flags = page_flags(segment) | PTE_OWNED | PTE_V | PTE_A | PTE_D;
+        if (frame_ref_count(old) == 1) {
+            /* The others have copied or gone: the frame is this set's alone. */
+            *entry = pte_make(pte_ppn(*entry), flags);
+            flush_user_range(set, page, PAGE_SIZE);
+            count(&fault_stats.cow_reuses);
+            return 0;
+        }
+        paddr_t copy = frame_alloc();
+        if (paddr_is_null(copy))
+            return -ENOMEM;
+        memcpy(paddr_to_ptr(copy), paddr_to_ptr(old), PAGE_SIZE);
+        *entry = pte_make(paddr_to_ppn(copy), flags);
+        /* No hart may still read the shared frame through this set once its reference goes. */
+        flush_user_range(set, page, PAGE_SIZE);
+        frame_free(old);
+        count(&fault_stats.cow_copies);
+        return 0;
+    }
+    /* LAB 9 END: cow_fault */
+    if (force || leaf_allows(*entry, access)) {
+        /* Already resolved: a stale TLB entry faulted (another hart's change), or the kernel. */
+        if (pt_is_active(&set->mapping))
+            sfence_vma_addr(page);
+        return 0;
+    }
+    return -EFAULT; /* the leaf is as the segment wants it, and that forbids the access */
+}
+
+int memory_set_handle_fault(struct memory_set *set, uint64_t va, uint64_t access)
+{
+    if (va >= USER_END || set == &kernel_memory_set)
+        return -EFAULT;
+    uint64_t page = page_round_down(va);
+    struct segment *segment = memory_set_find_segment(set, vaddr(page));
+    if (segment == NULL)
+        segment = grow_stack(set, page);
+    if (segment == NULL || segment->type != MAP_FRAMED || (segment->flags & PTE_U) == 0)
+        return -EFAULT;
+    if ((segment->flags & access) != access)
+        return -EFAULT; /* PROT_NONE, a write to read-only memory, a jump into data */
+    return make_present(set, segment, page, access, false);
 }
 
 int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
@@ -177,6 +438,7 @@ int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
             s->end = vaddr(cut_start);
             upper->next = s->next;
             s->next = upper;
+            set->segment_count++;
         } else if (cut_start > s->start.value) {
             s->end = vaddr(cut_start); /* the top goes */
         } else if (cut_end < s->end.value) {
@@ -185,6 +447,7 @@ int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
             *link = s->next; /* all of it goes */
             pt_unmap_range(&set->mapping, vaddr(cut_start), cut_end - cut_start);
             kfree(s);
+            set->segment_count--;
             continue;
         }
         pt_unmap_range(&set->mapping, vaddr(cut_start), cut_end - cut_start);
@@ -202,6 +465,11 @@ struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va
     return NULL;
 }
 
+uint64_t memory_set_user_frames(const struct memory_set *set)
+{
+    return set->mapping.owned_frames;
+}
+
 uint64_t memory_set_user_bytes(const struct memory_set *set)
 {
     uint64_t bytes = 0;
@@ -214,6 +482,13 @@ HART_SLOT_CHECK(struct memory_set_hart);
 
 void memory_set_activate(const struct memory_set *set)
 {
+    /*
+     * Interrupts off throughout: `mine` and `me` name this hart, and a
+     * preemption in the middle could move the thread to another hart, where
+     * it would finish by writing the first hart's record (execve, which
+     * calls this with interrupts on, met exactly that on four harts).
+     */
+    irq_state_t state = irq_save();
     struct memory_set_hart *mine = hart_slot(HART_SLOT_MM);
     uint32_t me = 1u << hart_index();
     /* Which harts translate with which set: memory_set_destroy checks it. */
@@ -224,6 +499,7 @@ void memory_set_activate(const struct memory_set *set)
     mine->active = set;
     /* satp, then a flush of the whole TLB: nothing cached from the old table survives. */
     tlb_switch_table(pt_satp(&set->mapping));
+    irq_restore(state);
 }
 
 void memory_set_destroy(struct memory_set *set)
@@ -233,14 +509,31 @@ void memory_set_destroy(struct memory_set *set)
         panic("memory_set_destroy: the set is still active on harts (index mask) 0x%x; switch "
               "them to another set first",
               active);
-    while (set->segments != NULL)
-        memory_set_remove_segment(set, set->segments->start);
-    pt_destroy(&set->mapping);
+    /*
+     * Leaves first, then the level-0 tables, then the level-1 ones: every
+     * table of a user set lies under a segment, so this finds them all without
+     * reading a table whole (pt_unmap's pruning would, for each one emptied).
+     */
+    for (const struct segment *s = set->segments; s != NULL; s = s->next)
+        pt_release_leaves(&set->mapping, s->start, s->end.value - s->start.value);
+    for (int level = PT_LEVEL_2M; level <= PT_LEVEL_1G; level++) {
+        for (const struct segment *s = set->segments; s != NULL; s = s->next)
+            pt_release_tables(&set->mapping, s->start, s->end.value - s->start.value, level);
+    }
+    while (set->segments != NULL) {
+        struct segment *segment = set->segments;
+        set->segments = segment->next;
+        kfree(segment);
+    }
+    set->segment_count = 0;
+    pt_destroy(&set->mapping); /* the root, and anything a broken invariant left behind */
 }
 
 int memory_set_init_user(struct memory_set *set)
 {
     set->segments = NULL;
+    set->segment_count = 0;
+    set->frame_limit = MEMORY_SET_USER_FRAMES_MAX;
     set->active_harts = 0;
     int error = pt_init(&set->mapping);
     if (error != 0)
@@ -249,44 +542,85 @@ int memory_set_init_user(struct memory_set *set)
     return 0;
 }
 
-/* Copy a FRAMED segment's bytes page by page from `original` into `copy`. */
-static void copy_framed_contents(struct memory_set *copy, const struct memory_set *original,
+/*
+ * Share every frame `original` maps in [segment) with `copy`: both map it
+ * without W and with PTE_COW, and the frame gets one more reference. Walks
+ * the table, skipping holes, so a demand-paged segment costs what it uses.
+ */
+static int share_framed_contents(struct memory_set *copy, struct memory_set *original,
                                  const struct segment *segment)
 {
-    for (uint64_t va = segment->start.value; va < segment->end.value; va += PAGE_SIZE) {
-        struct pt_lookup from;
-        struct pt_lookup to;
-        if (pt_translate(&original->mapping, vaddr(va), &from) &&
-            pt_translate(&copy->mapping, vaddr(va), &to))
-            memcpy(paddr_to_ptr(to.pa), paddr_to_ptr(from.pa), PAGE_SIZE);
+    /* LAB 9 BEGIN: cow_share */
+    for (uint64_t va = segment->start.value; va < segment->end.value;) {
+        int level;
+        pte_t *entry = pt_find_leaf(&original->mapping, vaddr(va), &level);
+        if (entry == NULL) {
+            va = pt_hole_end(&original->mapping, vaddr(va));
+            continue;
+        }
+        if (level != PT_LEVEL_4K || (*entry & PTE_OWNED) == 0)
+            return -EINVAL; /* user memory is 4 KiB pages the set owns */
+        pte_t shared = (*entry & ~(uint64_t)PTE_W) | PTE_COW;
+        *entry = shared;
+        paddr_t frame = ppn_to_paddr(pte_ppn(shared));
+        frame_ref(frame);
+        int error = pt_map(&copy->mapping, vaddr(va), frame, PT_LEVEL_4K,
+                           shared & (PTE_LEAF_BITS | PTE_U | PTE_G | PTE_OWNED | PTE_COW));
+        if (error != 0) {
+            frame_free(frame); /* the reference copy did not take */
+            return error;
+        }
+        va += PAGE_SIZE;
     }
+    return 0;
+    /* LAB 9 END: cow_share */
 }
 
-int memory_set_clone(struct memory_set *copy, const struct memory_set *original)
+int memory_set_clone(struct memory_set *copy, struct memory_set *original)
 {
     /* LAB 4 BEGIN: memory_set_clone */
     int error = memory_set_init_user(copy);
     if (error != 0)
         return error;
-    for (const struct segment *s = original->segments; s != NULL; s = s->next) {
-        paddr_t pa = paddr(s->start.value - s->linear_offset);
-        error =
-            memory_set_add_segment(copy, s->name, s->start, s->end, s->flags, s->type, pa, NULL, 0);
-        if (error != 0) {
-            memory_set_destroy(copy);
-            return error;
+    copy->frame_limit = original->frame_limit;
+    struct segment **tail = &copy->segments;
+    for (const struct segment *s = original->segments; s != NULL && error == 0; s = s->next) {
+        struct segment *segment = kzalloc(sizeof(*segment));
+        if (segment == NULL) {
+            error = -ENOMEM;
+            break;
         }
+        *segment = *s;
+        segment->next = NULL;
+        *tail = segment; /* same order as the original's: sorted */
+        tail = &segment->next;
+        copy->segment_count++;
         if (s->type == MAP_FRAMED)
-            copy_framed_contents(copy, original, s);
+            error = share_framed_contents(copy, original, s);
+        else
+            error = pt_map_range(&copy->mapping, s->start, paddr(s->start.value - s->linear_offset),
+                                 s->end.value - s->start.value, s->flags);
     }
-    return 0;
+    /* The original's pages lost W: no hart may keep a writable translation. */
+    flush_user_range(original, 0, USER_END);
+    if (error != 0)
+        memory_set_destroy(copy); /* the original keeps its COW marks: harmless, reused on write */
+    return error;
     /* LAB 4 END: memory_set_clone */
 }
 
-int memory_set_write(const struct memory_set *set, uint64_t va, const void *data, size_t length)
+int memory_set_write(struct memory_set *set, uint64_t va, const void *data, size_t length)
 {
     const uint8_t *bytes = data;
     while (length > 0) {
+        struct segment *segment = memory_set_find_segment(set, vaddr(va));
+        if (segment == NULL)
+            return -EFAULT;
+        if (segment->type == MAP_FRAMED) {
+            int error = make_present(set, segment, page_round_down(va), PTE_W, true);
+            if (error != 0)
+                return error;
+        }
         struct pt_lookup lookup;
         if (!pt_translate(&set->mapping, vaddr(va), &lookup))
             return -EFAULT;

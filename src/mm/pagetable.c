@@ -163,6 +163,26 @@ static pte_t *find_leaf(const struct mapping *mapping, vaddr_t va, int *level_ou
     return find_leaf_path(mapping, va, level_out, NULL);
 }
 
+pte_t *pt_find_leaf(const struct mapping *mapping, vaddr_t va, int *level)
+{
+    return find_leaf(mapping, va, level);
+}
+
+uint64_t pt_hole_end(const struct mapping *mapping, vaddr_t va)
+{
+    pte_t *table = table_at(mapping->root);
+    for (int level = PT_LEVELS - 1; level >= 0; level--) {
+        pte_t entry = table[pt_index(va, level)];
+        uint64_t size = pt_level_size(level);
+        if (!pte_valid(entry) || pte_is_leaf(entry) || level == 0) {
+            uint64_t end = (va.value & ~(size - 1)) + size;
+            return end > va.value ? end : UINT64_MAX; /* no wrap at the top */
+        }
+        table = table_at(ppn_to_paddr(pte_ppn(entry)));
+    }
+    return va.value + PAGE_SIZE;
+}
+
 static bool table_is_empty(const pte_t *table)
 {
     for (int i = 0; i < PT_ENTRIES; i++) {
@@ -256,10 +276,72 @@ uint64_t pt_unmap_range(struct mapping *mapping, vaddr_t va, uint64_t size)
             removed++;
             offset += pt_level_size(lookup.level);
         } else {
-            offset += PAGE_SIZE;
+            /* A whole missing table is skipped at once: munmap of a sparse GiB stays cheap. */
+            uint64_t next = pt_hole_end(mapping, vaddr(va.value + offset));
+            offset = next - va.value;
         }
     }
     return removed;
+}
+
+/* Free the owned frame (or block) a leaf at `level` maps. */
+static void free_owned(struct mapping *mapping, pte_t entry, int level)
+{
+    paddr_t pa = ppn_to_paddr(pte_ppn(entry));
+    if (level == PT_LEVEL_4K)
+        frame_free(pa);
+    else
+        frame_free_contiguous(pa, 9 * (unsigned)level);
+    mapping->owned_frames -= pt_level_size(level) / PAGE_SIZE;
+}
+
+void pt_release_leaves(struct mapping *mapping, vaddr_t va, uint64_t size)
+{
+    uint64_t end = va.value + size;
+    for (uint64_t at = va.value; at < end && at >= va.value;) {
+        int level;
+        pte_t *entry = find_leaf(mapping, vaddr(at), &level);
+        if (entry == NULL) {
+            at = pt_hole_end(mapping, vaddr(at));
+            continue;
+        }
+        if (*entry & PTE_OWNED)
+            free_owned(mapping, *entry, level);
+        *entry = 0;
+        at = (at & ~(pt_level_size(level) - 1)) + pt_level_size(level);
+    }
+}
+
+void pt_release_tables(struct mapping *mapping, vaddr_t va, uint64_t size, int level)
+{
+    if ((va.value >> 63) != 0 || level < PT_LEVEL_2M || level > PT_LEVEL_1G)
+        return; /* the kernel half's tables are everyone's */
+    uint64_t end = va.value + size;
+    uint64_t gigabyte = pt_level_size(PT_LEVEL_1G);
+    uint64_t megabytes = pt_level_size(PT_LEVEL_2M);
+    pte_t *root = table_at(mapping->root);
+    for (uint64_t giga = va.value & ~(gigabyte - 1); giga < end; giga += gigabyte) {
+        pte_t *pointer = &root[pt_index(vaddr(giga), PT_LEVEL_1G)];
+        if (!pte_valid(*pointer) || pte_is_leaf(*pointer) || (*pointer & PTE_SHARED))
+            continue;
+        if (level == PT_LEVEL_1G) {
+            frame_free(ppn_to_paddr(pte_ppn(*pointer)));
+            mapping->table_frames--;
+            *pointer = 0;
+            continue;
+        }
+        pte_t *middle = table_at(ppn_to_paddr(pte_ppn(*pointer)));
+        uint64_t from = giga > va.value ? giga : va.value & ~(megabytes - 1);
+        uint64_t to = giga + gigabyte < end ? giga + gigabyte : end;
+        for (uint64_t mega = from; mega < to; mega += megabytes) {
+            pte_t *entry = &middle[pt_index(vaddr(mega), PT_LEVEL_2M)];
+            if (pte_valid(*entry) && !pte_is_leaf(*entry)) {
+                frame_free(ppn_to_paddr(pte_ppn(*entry)));
+                mapping->table_frames--;
+                *entry = 0;
+            }
+        }
+    }
 }
 
 int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags)
@@ -282,8 +364,15 @@ int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags)
 static void destroy_level(struct mapping *mapping, pte_t *table, int level)
 {
     for (int i = 0; i < PT_ENTRIES; i++) {
+        /* Eight empty entries at a time: most of a table is, after pt_release_*. */
+        if ((i & 7) == 0 && (table[i] | table[i + 1] | table[i + 2] | table[i + 3] | table[i + 4] |
+                             table[i + 5] | table[i + 6] | table[i + 7]) == 0) {
+            i += 7;
+            continue;
+        }
         pte_t entry = table[i];
-        if (!pte_valid(entry) || (entry & PTE_SHARED))
+        /* Bit 9 on a pointer: the kernel half's tables, not ours (on a leaf it is PTE_COW). */
+        if (!pte_valid(entry) || (!pte_is_leaf(entry) && (entry & PTE_SHARED)))
             continue;
         paddr_t pa = ppn_to_paddr(pte_ppn(entry));
         if (pte_is_leaf(entry)) {

@@ -21,8 +21,12 @@
  * Any of R/W/X set: a leaf. A leaf at level 2 maps 1 GiB, at level 1 maps
  * 2 MiB, at level 0 maps 4 KiB. The two RSW bits are the software's own:
  * this kernel uses bit 8 (PTE_OWNED) to mark a frame the page table owns
- * and frees when the page is unmapped, and bit 9 (PTE_SHARED) to mark a
- * pointer to tables that belong to another mapping (the kernel half).
+ * and frees when the page is unmapped (it holds one of the frame's
+ * references), and bit 9 twice over: on a pointer entry it is PTE_SHARED,
+ * the tables below belong to another mapping (the kernel half); on a leaf
+ * it is PTE_COW, the frame may be shared with another address space and
+ * the page is mapped without W until a write fault copies it
+ * (mm/memory_set.c, docs/paging.md "Copy-on-write").
  */
 #ifndef MM_PAGETABLE_H
 #define MM_PAGETABLE_H
@@ -38,7 +42,9 @@ typedef uint64_t pte_t;
 /* Software bit (RSW): the mapping owns the frame and frees it on unmap. */
 #define PTE_OWNED (1 << 8)
 /* Software bit (RSW) on a pointer entry: the tables below belong to another mapping. */
-#define PTE_SHARED    (1 << 9)
+#define PTE_SHARED (1 << 9)
+/* Software bit (RSW) on a leaf: copy-on-write; W is clear until a write fault resolves it. */
+#define PTE_COW       (1 << 9)
 #define PTE_FLAG_MASK 0x3ffull
 #define PTE_LEAF_BITS (PTE_R | PTE_W | PTE_X)
 
@@ -149,6 +155,36 @@ int pt_unmap(struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup);
 
 /* Remove every leaf in [va, va + size). Returns how many leaves went. */
 uint64_t pt_unmap_range(struct mapping *mapping, vaddr_t va, uint64_t size);
+
+/*
+ * The leaf entry that maps va, and its level in *level; NULL if nothing maps
+ * va. For code that reads and rewrites a leaf in place (copy-on-write): it
+ * must flush the TLBs itself afterwards.
+ */
+pte_t *pt_find_leaf(const struct mapping *mapping, vaddr_t va, int *level);
+
+/*
+ * When nothing maps va: the end of the aligned block around it that no table
+ * maps at all (the next 4 KiB, 2 MiB or 1 GiB boundary, whichever level is
+ * missing), so a walk over a sparse range skips holes at once. va + 4 KiB
+ * when va is mapped.
+ */
+uint64_t pt_hole_end(const struct mapping *mapping, vaddr_t va);
+
+/*
+ * For a mapping about to be destroyed, and active on no hart: a teardown
+ * without the scans pt_unmap's pruning costs (each emptied table is read
+ * whole to see that it is empty). pt_release_leaves removes every leaf in
+ * [va, va + size), freeing owned frames, and leaves the tables. Then, once
+ * no leaf is left anywhere, pt_release_tables frees the tables of `level`
+ * (PT_LEVEL_2M: the level-0 tables under each 2 MiB block the range
+ * touches; PT_LEVEL_1G: the level-1 tables under each GiB it touches, which
+ * must hold no table by then). Never the kernel half's. The caller must
+ * know that every table lies under some range it passes: a user MemorySet
+ * maps nothing outside its segments.
+ */
+void pt_release_leaves(struct mapping *mapping, vaddr_t va, uint64_t size);
+void pt_release_tables(struct mapping *mapping, vaddr_t va, uint64_t size, int level);
 
 /* Translate va; false if nothing maps it. */
 bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup);

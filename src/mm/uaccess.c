@@ -12,18 +12,30 @@
 /*
  * Does the page that holds `address` allow a user access of kind `access`?
  * The page table is what the hardware will use during the copy, so it is
- * what is checked: valid, U, and R or W as asked.
+ * what is checked: valid, U, and R or W as asked. A page that is not there
+ * yet (demand-zero, the stack's next page) or not writable yet (copy-on-write)
+ * is made so first, exactly as the program's own access would: the copy
+ * then never faults. PROT_NONE pages have no U, and their segment refuses.
  */
 static bool user_page_ok(const struct memory_set *set, uint64_t address, uint64_t access)
 {
     struct pt_lookup lookup;
-    if (!pt_translate(&set->mapping, vaddr(address), &lookup))
+    if (pt_translate(&set->mapping, vaddr(address), &lookup) && (lookup.flags & PTE_U) != 0 &&
+        (lookup.flags & access) == access)
+        return true;
+    /*
+     * The set is the caller's own, and only its thread changes it; resolving a
+     * fault changes its table, not what the program sees in it (hence the cast).
+     */
+    if (memory_set_handle_fault((struct memory_set *)set, address, access) != 0)
         return false;
-    return (lookup.flags & PTE_U) != 0 && (lookup.flags & access) == access;
+    return pt_translate(&set->mapping, vaddr(address), &lookup) && (lookup.flags & PTE_U) != 0 &&
+           (lookup.flags & access) == access;
 }
 
 bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access)
 {
+    /* LAB 7 BEGIN: user_range_ok */
     if (length == 0)
         return true;
     /* The whole range below USER_END, without wrapping around. */
@@ -34,27 +46,32 @@ bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length
             return false;
     }
     return true;
+    /* LAB 7 END: user_range_ok */
 }
 
 int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
 {
+    /* LAB 7 BEGIN: copy_from_user */
     if (!user_range_ok(set, source, length, PTE_R))
         return -EFAULT;
     csr_set(sstatus, SSTATUS_SUM); /* the user half is open for this copy only */
     memcpy(destination, (const void *)source, length);
     csr_clear(sstatus, SSTATUS_SUM);
     return 0;
+    /* LAB 7 END: copy_from_user */
 }
 
 int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
                  size_t length)
 {
+    /* LAB 7 BEGIN: copy_to_user */
     if (!user_range_ok(set, destination, length, PTE_W))
         return -EFAULT;
     csr_set(sstatus, SSTATUS_SUM);
     memcpy((void *)destination, source, length);
     csr_clear(sstatus, SSTATUS_SUM);
     return 0;
+    /* LAB 7 END: copy_to_user */
 }
 
 long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)

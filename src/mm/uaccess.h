@@ -7,7 +7,10 @@
  * user pointer goes through these helpers, which check the whole range
  * against the address space first (each page mapped, with U and the access
  * needed), then copy with sstatus.SUM set for exactly the copy's duration.
- * A bad pointer gives -EFAULT; nothing is copied.
+ * A page the program could touch but that is not there yet (demand-zero,
+ * copy-on-write, stack growth) is resolved first, as the program's own
+ * fault would be (memory_set_handle_fault). A bad pointer, a PROT_NONE page,
+ * or a page no frame is left for gives -EFAULT; nothing is copied.
  *
  * The set must be the one the hart translates with (the calling process's).
  */

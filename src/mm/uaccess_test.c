@@ -7,6 +7,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "arch/layout.h"
+#include "arch/riscv.h"
 #include "mm/memory_set.h"
 #include "mm/uaccess.h"
 
@@ -90,10 +91,32 @@ static void uaccess_copies_strings(struct ktest *t)
     EXPECT_EQ(t, string_from_user(&user, name, RW_END - 3, sizeof(name)), -EFAULT);
 }
 
+/*
+ * sstatus.SUM opens the user half to the kernel: it must be set only for the
+ * copy itself. Left set, a stray kernel access to a user address succeeds
+ * silently instead of faulting. Every helper, on success and on -EFAULT.
+ */
+static void uaccess_leaves_sum_clear(struct ktest *t)
+{
+    char buffer[8] = "";
+    ASSERT_EQ(t, csr_read(sstatus) & SSTATUS_SUM, 0u);
+    EXPECT_EQ(t, copy_to_user(&user, RW_START, "data", 5), 0);
+    EXPECT_EQ(t, csr_read(sstatus) & SSTATUS_SUM, 0u);
+    EXPECT_EQ(t, copy_from_user(&user, buffer, RW_START, 5), 0);
+    EXPECT_EQ(t, csr_read(sstatus) & SSTATUS_SUM, 0u);
+    EXPECT_EQ(t, string_from_user(&user, buffer, RO_START, sizeof(buffer)), 5);
+    EXPECT_EQ(t, csr_read(sstatus) & SSTATUS_SUM, 0u);
+    EXPECT_EQ(t, string_from_user(&user, buffer, RO_START, 3), -ENAMETOOLONG);
+    EXPECT_EQ(t, csr_read(sstatus) & SSTATUS_SUM, 0u);
+    EXPECT_EQ(t, copy_to_user(&user, RO_START, buffer, 1), -EFAULT);
+    EXPECT_EQ(t, csr_read(sstatus) & SSTATUS_SUM, 0u);
+}
+
 static const struct ktest_case uaccess_cases[] = {
     KTEST_CASE(uaccess_copies_good_pointers),
     KTEST_CASE(uaccess_rejects_bad_pointers),
     KTEST_CASE(uaccess_copies_strings),
+    KTEST_CASE(uaccess_leaves_sum_clear),
     {0},
 };
 

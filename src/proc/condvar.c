@@ -18,23 +18,29 @@ void condvar_init(struct condvar *condvar, const char *name)
 
 void condvar_wait(struct condvar *condvar, struct mutex *mutex)
 {
+    /* LAB 6 BEGIN: condvar_wait */
     spinlock_acquire(&condvar->guard);
     mutex_unlock(mutex);
     wait_queue_sleep(&condvar->waiters, &condvar->guard);
     spinlock_release(&condvar->guard);
     mutex_lock(mutex);
+    /* LAB 6 END: condvar_wait */
 }
 
 void condvar_signal(struct condvar *condvar)
 {
+    /* LAB 6 BEGIN: condvar_signal */
     spinlock_acquire(&condvar->guard);
     wait_queue_wake_one(&condvar->waiters);
     spinlock_release(&condvar->guard);
+    /* LAB 6 END: condvar_signal */
 }
 
 void condvar_broadcast(struct condvar *condvar)
 {
+    /* LAB 6 BEGIN: condvar_broadcast */
     spinlock_acquire(&condvar->guard);
     wait_queue_wake_all(&condvar->waiters);
     spinlock_release(&condvar->guard);
+    /* LAB 6 END: condvar_broadcast */
 }

@@ -16,12 +16,14 @@
 
 void mutex_init(struct mutex *mutex, const char *name)
 {
+    /* LAB 6 BEGIN: mutex_init */
     spinlock_init(&mutex->guard, name);
     mutex->owner = NULL;
     mutex->sleepers = 0;
     wait_queue_init(&mutex->waiters, name);
     mutex->name = name;
     mutex->contended = 0;
+    /* LAB 6 END: mutex_init */
 }
 
 /*
@@ -80,6 +82,7 @@ static void check_for_deadlock_locked(const struct mutex *wanted, const struct t
 /* The mutex is taken: sleep until it is free. The guard is held throughout, except asleep. */
 __attribute__((noinline)) static void mutex_wait(struct mutex *mutex, struct thread *self)
 {
+    /* LAB 6 BEGIN: mutex_wait */
     if (mutex->owner == self)
         panic("mutex_lock: thread '%s' already holds mutex '%s' (mutexes are not recursive)",
               self->name, mutex->name);
@@ -94,6 +97,7 @@ __attribute__((noinline)) static void mutex_wait(struct mutex *mutex, struct thr
         mutex->sleepers--;
     }
     self->blocked_on_mutex = NULL;
+    /* LAB 6 END: mutex_wait */
 }
 
 void mutex_lock(struct mutex *mutex)
@@ -109,6 +113,7 @@ void mutex_lock(struct mutex *mutex)
 
 bool mutex_try_lock(struct mutex *mutex)
 {
+    /* LAB 6 BEGIN: mutex_try_lock */
     struct thread *self = thread_current();
     spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     bool taken = mutex->owner == NULL;
@@ -116,6 +121,7 @@ bool mutex_try_lock(struct mutex *mutex)
         mutex->owner = self;
     spinlock_release_inline(&mutex->guard);
     return taken;
+    /* LAB 6 END: mutex_try_lock */
 }
 
 __attribute__((noreturn, noinline)) static void unlock_refused(const struct mutex *mutex,
@@ -132,6 +138,7 @@ __attribute__((noreturn, noinline)) static void unlock_refused(const struct mute
 
 void mutex_unlock(struct mutex *mutex)
 {
+    /* LAB 6 BEGIN: mutex_unlock */
     struct thread *self = thread_current();
     spinlock_acquire_inline(&mutex->guard, SPINLOCK_SITE());
     if (mutex->owner != self || trap_interrupt_depth() != 0) {
@@ -142,6 +149,7 @@ void mutex_unlock(struct mutex *mutex)
     if (mutex->sleepers > 0)
         wait_queue_wake_one(&mutex->waiters);
     spinlock_release_inline(&mutex->guard);
+    /* LAB 6 END: mutex_unlock */
 }
 
 bool mutex_held(const struct mutex *mutex)

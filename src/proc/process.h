@@ -35,8 +35,6 @@ struct process_files;
 #define PROCESS_MAX      64    /* processes at once, process 0 and zombies included */
 #define PID_MAX          32767 /* pids count up to this, then wrap to 1, skipping those in use */
 #define PROCESS_NAME_MAX 24
-/* A limit that keeps one program from taking the machine down. */
-#define USER_PAGES_MAX (16 * 1024 * 1024 / 4096) /* 16 MiB of user memory per process */
 
 enum process_state {
     PROCESS_ALIVE,  /* has threads that have not exited (or none yet, right after creation) */

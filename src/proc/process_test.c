@@ -186,6 +186,71 @@ static void process_orphans_go_to_process_0(struct ktest *t)
     EXPECT_EQ(t, status, 1);
 }
 
+/*
+ * The orphan is a zombie already when its parent dies, and the adopter is
+ * not that parent's parent: kernel -> middle -> parent -> orphan. The
+ * adopter (process 0 here; init on a running system) sleeps in wait(-1)
+ * while only `middle`, alive, is its child; the parent's exit wakes
+ * `middle`, so only the hand-over itself can wake the adopter to reap.
+ */
+static struct process *orphan;
+static volatile bool middle_may_exit;
+
+static int return_two(void *unused)
+{
+    (void)unused;
+    return 2;
+}
+
+static int make_orphan_zombie_and_exit(void *arg)
+{
+    struct ktest *t = arg;
+    orphan = new_process(t, "orphan");
+    if (orphan == NULL || thread_create_in(orphan, return_two, NULL, "orphan-main") == NULL)
+        return 1;
+    while (__atomic_load_n(&orphan->state, __ATOMIC_ACQUIRE) != PROCESS_ZOMBIE)
+        sched_sleep_ticks(1);
+    return 0; /* dies with a zombie child: it goes to the adopter */
+}
+
+static int make_parent_then_linger(void *arg)
+{
+    struct ktest *t = arg;
+    struct process *parent = new_process(t, "orphan-parent");
+    if (parent != NULL)
+        thread_create_in(parent, make_orphan_zombie_and_exit, t, "parent-main");
+    /* Bounded: with the bug, the test thread wakes only when this process ends. */
+    for (int tick = 0; tick < 100 && !middle_may_exit; tick++)
+        sched_sleep_ticks(1);
+    return 4;
+}
+
+static void process_orphan_zombie_wakes_its_adopter(struct ktest *t)
+{
+    /* pid 1 would adopt instead of process 0: use it up first if it is free. */
+    struct process *warm_up = new_process(t, "warm-up");
+    ASSERT_NOT_NULL(t, warm_up);
+    process_abandon(warm_up);
+    orphan = NULL;
+    middle_may_exit = false;
+    struct process *middle = new_process(t, "middle");
+    ASSERT_NOT_NULL(t, middle);
+    ASSERT_NE(t, middle->pid, 1);
+    int middle_pid = middle->pid;
+    ASSERT_NOT_NULL(t, thread_create_in(middle, make_parent_then_linger, t, "middle-main"));
+    /* Asleep in wait(-1): the zombie orphan's arrival must wake this thread. */
+    int status = -1;
+    int reaped = process_wait(-1, &status, false);
+    EXPECT_NE(t, reaped, middle_pid);
+    ASSERT_NOT_NULL(t, orphan);
+    EXPECT_EQ(t, status, 2);
+    middle_may_exit = true;
+    /* The rest: `middle`, and the dead parent, which came here too when `middle` ended. */
+    while (process_wait(-1, NULL, false) > 0) {
+    }
+    EXPECT_EQ(t, process_wait(-1, NULL, true), -ECHILD);
+}
+
 static const struct ktest_case process_cases[] = {
     KTEST_CASE(process_0_is_the_kernel),
     KTEST_CASE(process_pids_are_distinct_until_the_table_is_full),
@@ -193,6 +258,7 @@ static const struct ktest_case process_cases[] = {
     KTEST_CASE(process_wait_without_children_or_without_hanging),
     KTEST_CASE(process_exit_status_is_what_the_parent_sees),
     KTEST_CASE(process_orphans_go_to_process_0),
+    KTEST_CASE(process_orphan_zombie_wakes_its_adopter),
     {0},
 };
 KTEST_SUITE(process, process_cases);

@@ -16,6 +16,7 @@
 #include "arch/riscv.h"
 #include "console/console.h"
 #include "console/panic.h"
+#include "dev/devicetree.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
 #include "mm/tlb.h"
@@ -23,6 +24,7 @@
 #include "proc/thread.h"
 #include "trap/ipi.h"
 #include "trap/timer.h"
+#include "trace/timeline.h"
 
 /*
  * The policy, chosen at build time: make SCHED=NAME passes
@@ -60,6 +62,11 @@ static struct {
     /* The timer queue: sleeping threads through thread->sleep_node, earliest wake_time first. */
     struct list sleepers;
     struct sched_stats stats;
+    /*
+     * timeline_on, copied here at sched_init: the switch already has this
+     * struct's address at hand, so the test costs it one load, not three.
+     */
+    bool timeline;
 } sched = {.sleepers = LIST_INIT(sched.sleepers)};
 
 static uint32_t slice_ticks = SCHED_SLICE_TICKS;
@@ -95,6 +102,19 @@ __attribute__((noreturn, noinline, cold)) static void switch_refused(int locks_e
         panic("sched: thread '%s' tried to switch threads inside an interrupt handler", name);
     panic("sched: thread '%s' tried to switch threads holding %d spinlock(s)", name,
           spinlock_depth() - locks_expected);
+}
+
+/* The timeline's view of a switch (timeline=1): kept out of line, off the hot path. */
+static __attribute__((noinline)) void timeline_switch(struct thread *prev, struct thread *next)
+{
+    if (prev->state == THREAD_BLOCKED)
+        timeline_record(TIMELINE_SLEEP, prev->tid, prev->name,
+                        prev->waiting_on != NULL              ? prev->waiting_on->name
+                        : list_node_linked(&prev->sleep_node) ? "timer"
+                                                              : "blocked",
+                        0);
+    timeline_record(TIMELINE_SWITCH_OUT, prev->tid, prev->name, NULL, 0);
+    timeline_record(TIMELINE_SWITCH_IN, next->tid, next->name, NULL, 0);
 }
 
 /*
@@ -135,6 +155,8 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
      * and the next thread must not inherit an open user half.
      */
     csr_clear(sstatus, SSTATUS_SUM);
+    if (__builtin_expect(sched.timeline, 0))
+        timeline_switch(prev, next);
     switch_context(&prev->switch_context, &next->switch_context);
     /* prev runs again; with several harts, perhaps on another one. */
     spinlock_hart()->irq_enabled_before_locks = irq_enabled_before;
@@ -295,6 +317,17 @@ void sched_start_thread(struct thread *thread)
     spinlock_release(&sched_lock);
 }
 
+/* The timeline's view of a wake: by the running thread, or by an interrupt. */
+static __attribute__((noinline)) void timeline_wake(struct thread *thread)
+{
+    struct thread *waker = sched_hart()->current;
+    bool in_irq = trap_interrupt_depth() != 0 || waker == NULL;
+    const char *source = timeline_irq_source();
+    timeline_record(TIMELINE_WAKE, thread->tid, thread->name,
+                    in_irq ? (source != NULL ? source : "interrupt") : NULL,
+                    in_irq ? -1 : waker->tid);
+}
+
 void sched_wake_locked(struct thread *thread)
 {
     if (thread->state != THREAD_BLOCKED)
@@ -302,6 +335,8 @@ void sched_wake_locked(struct thread *thread)
               thread_state_name(thread->state));
     thread->waiting_on = NULL;
     sched.stats.wakeups++;
+    if (__builtin_expect(sched.timeline, 0))
+        timeline_wake(thread);
     make_ready_locked(thread);
 }
 
@@ -326,6 +361,51 @@ static void wake_sleepers_locked(uint64_t now)
  * thread's slice, and if the policy says so, ask for a switch. The switch
  * itself waits until the interrupt handler is done (sched_preempt_if_due).
  */
+/*
+ * The soft-lockup check. A thread that stays in the kernel, never passing
+ * through the scheduler and never going back to user mode, for
+ * lockup_ticks ticks in a row gets a report (docs/debugging.md): a loop
+ * that waits for something that will not come, with interrupts on, so the
+ * ticks still arrive. Nothing else being ready, the scheduler has no reason
+ * to take the hart away, and nothing else would say where it spins.
+ *
+ * "Rescheduled": the scheduler resets slice_used whenever it (re)starts a
+ * thread, so a slice that is not exactly one tick longer than last time
+ * means it ran through the scheduler in between. "Back in user mode":
+ * trap_return leaves this hart's tp in the x[0] slot of the thread's user
+ * trap frame every time it returns to user mode (trap.S reads it back on
+ * the next entry). While the thread is in the kernel that slot is not
+ * used, so the check zeroes it; finding it set at the next tick proves a
+ * return to user mode in between, at no cost to the system-call path.
+ * Kernel threads have no user frame: only the first test applies.
+ */
+#define LOCKUP_SECONDS 5
+static uint32_t lockup_ticks = LOCKUP_SECONDS * HZ;
+
+void sched_set_lockup_ms(uint32_t milliseconds)
+{
+    lockup_ticks = milliseconds == 0 ? 0 : (milliseconds * HZ + 999) / 1000;
+}
+
+static void lockup_check(struct sched_hart *mine, struct thread *running)
+{
+    struct context *interrupted = trap_interrupted_context();
+    bool in_kernel = interrupted != NULL && (interrupted->sstatus & SSTATUS_SPP) != 0;
+    struct context *user_frame = running->trap_context;
+    bool progressed = running == mine->idle || !in_kernel || running != mine->watched ||
+                      running->slice_used != mine->watched_slice + 1 ||
+                      (user_frame != NULL && user_frame->x[0] != 0);
+    mine->stuck_ticks = progressed ? 0 : mine->stuck_ticks + 1;
+    mine->watched = running;
+    mine->watched_slice = running->slice_used;
+    if (in_kernel && user_frame != NULL && running != mine->idle)
+        user_frame->x[0] = 0;
+    if (lockup_ticks != 0 && mine->stuck_ticks >= lockup_ticks) {
+        trap_report_lockup(interrupted, (uint64_t)mine->stuck_ticks * 1000 / HZ);
+        mine->stuck_ticks = 0; /* again after as long, if it is still stuck */
+    }
+}
+
 static void sched_tick(uint64_t now)
 {
     struct sched_hart *mine = sched_hart();
@@ -340,6 +420,7 @@ static void sched_tick(uint64_t now)
             mine->preempt_pending = true;
     }
     spinlock_release(&sched_lock);
+    lockup_check(mine, running);
 }
 
 void sched_sleep_until(uint64_t wake_time)
@@ -487,6 +568,16 @@ static int idle_main(void *unused)
     idle_loop();
 }
 
+/* For the timeline's interrupt events, recorded below the scheduler: who runs here. */
+static void timeline_current(int *tid, const char **name)
+{
+    struct thread *current = sched_hart()->current;
+    if (current != NULL) {
+        *tid = current->tid;
+        *name = current->name;
+    }
+}
+
 void sched_init(const struct kstack *boot_stack)
 {
     struct sched_hart *mine = sched_hart();
@@ -500,6 +591,16 @@ void sched_init(const struct kstack *boot_stack)
     if (mine->idle == NULL)
         panic("sched_init: no memory for the idle thread");
     timer_add_tick_hook(sched_tick);
+    timeline_set_current(timeline_current);
+    sched.timeline = timeline_on;
+    char lockup[12];
+    if (devicetree_bootarg("lockup", lockup, sizeof(lockup))) {
+        uint32_t milliseconds = 0; /* lockup=MS: the soft-lockup limit; lockup=0: no check */
+        for (const char *p = lockup; *p >= '0' && *p <= '9' && milliseconds < 10000000; p++)
+            milliseconds = milliseconds * 10 + (uint32_t)(*p - '0');
+        sched_set_lockup_ms(milliseconds);
+    }
+    timeline_record(TIMELINE_SWITCH_IN, mine->current->tid, mine->current->name, NULL, 0);
     trap_set_interrupt_exit(
         sched_preempt_if_due); /* a slice that ended switches as interrupts end */
     log_info("sched: %s policy, time slice %u ticks (%u ms); thread 'boot' runs, 'idle' waits",
@@ -514,6 +615,7 @@ void sched_init_hart(const struct kstack *stack)
     mine->idle = thread_adopt_idle(stack);
     mine->current = mine->idle;
     hart_this()->running = mine->idle->name;
+    timeline_record(TIMELINE_SWITCH_IN, mine->idle->tid, mine->idle->name, NULL, 0);
 }
 
 void sched_run_idle(void)

@@ -48,6 +48,10 @@ struct sched_hart {
     struct thread *exited_thread;
     /* Set by the tick when the running thread's slice is used up; acted on as interrupts end. */
     bool preempt_pending;
+    /* The soft-lockup check (sched.c, lockup_check): what the last tick saw. */
+    struct thread *watched; /* the thread it interrupted */
+    uint32_t watched_slice; /* that thread's slice_used then */
+    uint32_t stuck_ticks;   /* ticks in a row that found it in the kernel, never rescheduled */
 };
 
 static inline struct sched_hart *sched_hart(void)
@@ -188,5 +192,12 @@ size_t sched_sleeping_count(void);
 
 /* The harts asleep in their idle loop now (bit i: hart index i). */
 uint32_t sched_idle_hart_mask(void);
+
+/*
+ * The soft-lockup limit (lockup=MS on the command line; 5000 by default, 0
+ * turns the check off): a thread that stays this long in the kernel without
+ * passing through the scheduler gets a LOCKUP report with its backtrace.
+ */
+void sched_set_lockup_ms(uint32_t milliseconds);
 
 #endif

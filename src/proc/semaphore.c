@@ -20,6 +20,7 @@ void semaphore_init(struct semaphore *semaphore, uint64_t count, const char *nam
 
 void semaphore_down(struct semaphore *semaphore)
 {
+    /* LAB 6 BEGIN: semaphore_down */
     sched_might_sleep("semaphore_down");
     spinlock_acquire(&semaphore->guard);
     while (semaphore->count == 0) {
@@ -29,6 +30,7 @@ void semaphore_down(struct semaphore *semaphore)
     }
     semaphore->count--;
     spinlock_release(&semaphore->guard);
+    /* LAB 6 END: semaphore_down */
 }
 
 bool semaphore_try_down(struct semaphore *semaphore)
@@ -43,11 +45,13 @@ bool semaphore_try_down(struct semaphore *semaphore)
 
 void semaphore_up(struct semaphore *semaphore)
 {
+    /* LAB 6 BEGIN: semaphore_up */
     spinlock_acquire(&semaphore->guard);
     semaphore->count++;
     if (semaphore->sleepers > 0)
         wait_queue_wake_one(&semaphore->waiters);
     spinlock_release(&semaphore->guard);
+    /* LAB 6 END: semaphore_up */
 }
 
 uint64_t semaphore_count(struct semaphore *semaphore)

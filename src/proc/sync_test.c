@@ -355,6 +355,98 @@ static void sync_bounded_buffer_with_condition_variables(struct ktest *t)
     check_buffer_test(t, threads);
 }
 
+/* ---- Broadcast and signal ------------------------------------------------------------ */
+
+#define GATE_WAITERS 4
+
+static struct mutex gate_mutex;
+static struct condvar gate_opened;
+static bool gate_open;
+static volatile int gate_waiting; /* inside the wait loop (under gate_mutex) */
+static volatile int gate_passed;  /* through the gate */
+
+static int wait_at_the_gate(void *unused)
+{
+    (void)unused;
+    mutex_lock(&gate_mutex);
+    gate_waiting++;
+    while (!gate_open)
+        condvar_wait(&gate_opened, &gate_mutex);
+    __atomic_fetch_add(&gate_passed, 1, __ATOMIC_RELEASE);
+    mutex_unlock(&gate_mutex);
+    return 0;
+}
+
+/* Start the waiters and let them all fall asleep on the condition variable. */
+static void start_gate_waiters(struct ktest *t, struct thread **threads)
+{
+    mutex_init(&gate_mutex, "gate");
+    condvar_init(&gate_opened, "gate opened");
+    gate_open = false;
+    gate_waiting = 0;
+    gate_passed = 0;
+    for (int i = 0; i < GATE_WAITERS; i++) {
+        threads[i] = thread_create(wait_at_the_gate, NULL, "gate-waiter");
+        EXPECT_NOT_NULL(t, threads[i]);
+    }
+    EXPECT_TRUE(t, wait_for_workers(&gate_waiting, GATE_WAITERS, 10));
+    sched_sleep_ticks(2);
+}
+
+/* Let every waiter through (one signal each, in case the code under test woke too few). */
+static void release_gate_waiters(struct thread **threads)
+{
+    for (int round = 0; round < 4 * GATE_WAITERS && gate_passed < GATE_WAITERS; round++) {
+        mutex_lock(&gate_mutex);
+        gate_open = true;
+        condvar_signal(&gate_opened);
+        mutex_unlock(&gate_mutex);
+        sched_sleep_ticks(1);
+    }
+    join_all(threads, GATE_WAITERS);
+}
+
+/* A waiter sleeps on the condition variable's queue; it does not spin or yield in a loop. */
+static void sync_condvar_waiters_sleep_on_its_queue(struct ktest *t)
+{
+    struct thread *threads[GATE_WAITERS];
+    start_gate_waiters(t, threads);
+    for (int i = 0; i < GATE_WAITERS; i++) {
+        spinlock_acquire(&sched_lock);
+        bool asleep = threads[i] != NULL && threads[i]->state == THREAD_BLOCKED &&
+                      threads[i]->waiting_on == &gate_opened.waiters;
+        spinlock_release(&sched_lock);
+        EXPECT_TRUE(t, asleep);
+    }
+    EXPECT_EQ(t, gate_passed, 0);
+    release_gate_waiters(threads);
+    EXPECT_EQ(t, gate_passed, GATE_WAITERS);
+}
+
+/* One broadcast wakes every waiter; one signal wakes exactly one. */
+static void sync_condvar_broadcast_wakes_all_and_signal_one(struct ktest *t)
+{
+    struct thread *threads[GATE_WAITERS];
+    start_gate_waiters(t, threads);
+    mutex_lock(&gate_mutex);
+    condvar_signal(&gate_opened); /* the condition is still false: one wakes, and waits again */
+    mutex_unlock(&gate_mutex);
+    sched_sleep_ticks(2);
+    EXPECT_EQ(t, gate_passed, 0);
+    mutex_lock(&gate_mutex);
+    gate_open = true;
+    condvar_signal(&gate_opened);
+    mutex_unlock(&gate_mutex);
+    sched_sleep_ticks(2);
+    EXPECT_EQ(t, gate_passed, 1); /* a signal is for one waiter */
+    mutex_lock(&gate_mutex);
+    condvar_broadcast(&gate_opened);
+    mutex_unlock(&gate_mutex);
+    EXPECT_TRUE(t, wait_for_workers(&gate_passed, GATE_WAITERS, 2));
+    EXPECT_EQ(t, gate_passed, GATE_WAITERS);
+    release_gate_waiters(threads);
+}
+
 /* ---- Semaphores ----------------------------------------------------------------- */
 
 static struct semaphore gate;
@@ -396,6 +488,8 @@ static const struct ktest_case sync_cases[] = {
     KTEST_CASE(sync_bounded_buffer_with_semaphores),
     KTEST_CASE(sync_bounded_buffer_with_condition_variables),
     KTEST_CASE(sync_semaphore_counts),
+    KTEST_CASE(sync_condvar_waiters_sleep_on_its_queue),
+    KTEST_CASE(sync_condvar_broadcast_wakes_all_and_signal_one),
     {0},
 };
 KTEST_SUITE(sync, sync_cases);

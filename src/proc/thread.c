@@ -21,6 +21,7 @@
 #include "mm/heap/heap.h"
 #include "proc/process.h"
 #include "proc/sched.h"
+#include "trace/timeline.h"
 
 _Static_assert(sizeof(struct switch_context) == CALLEE_SAVED_SIZE,
                "struct switch_context must have the layout of arch/callee_saved.h");
@@ -185,6 +186,7 @@ void thread_exit(int code)
         panic("thread_exit: thread '%s' exits holding %d spinlock(s)", self->name,
               spinlock_depth());
     process_thread_exited(self, code);
+    timeline_record(TIMELINE_EXIT, self->tid, self->name, NULL, code);
     spinlock_acquire(&sched_lock);
     /* LAB 5 BEGIN: thread_exit */
     self->exit_code = code;

@@ -262,6 +262,65 @@ static void thread_stacks_are_guarded_and_named(struct ktest *t)
     EXPECT_EQ(t, ok, 1);
 }
 
+/*
+ * Preemption in the middle of straight-line code must give every register
+ * back, the temporaries included: the interrupted code did not choose to
+ * call anything. A second thread spins with a different value in t6 (and
+ * t5), so if trap_return forgets one, the value it left behind shows. The
+ * test thread spins, checking its own t5 and t6, until the other has run.
+ */
+static volatile uint64_t scribbler_runs;
+static volatile uint64_t scribbler_stop;
+
+static int scribble_temporaries(void *unused)
+{
+    (void)unused;
+    asm volatile("li t5, 0x5c41bb1e\n"
+                 "li t6, 0x5c41bb1f\n"
+                 "1: ld t0, 0(%0)\n"
+                 "addi t0, t0, 1\n"
+                 "sd t0, 0(%0)\n"
+                 "ld t1, 0(%1)\n"
+                 "beqz t1, 1b\n" ::"r"(&scribbler_runs),
+                 "r"(&scribbler_stop)
+                 : "t0", "t1", "t5", "t6", "memory");
+    return 0;
+}
+
+static void thread_preemption_gives_back_every_register(struct ktest *t)
+{
+    scribbler_runs = 0;
+    scribbler_stop = 0;
+    struct thread *scribbler = thread_create(scribble_temporaries, NULL, "scribbler");
+    ASSERT_NOT_NULL(t, scribbler);
+    uint64_t t5_after = 0;
+    uint64_t t6_after = 0;
+    uint64_t left = 0;
+    /* Spin until the scribbler has run (so this thread was preempted and resumed). */
+    asm volatile("li t5, 0x7e55\n"
+                 "li t6, 0x7e56\n"
+                 "li t2, 0x7e55\n"
+                 "li t3, 0x7e56\n"
+                 "li t4, 0x40000000\n"
+                 "1: bne t5, t2, 2f\n"
+                 "bne t6, t3, 2f\n"
+                 "addi t4, t4, -1\n"
+                 "beqz t4, 2f\n"
+                 "ld t0, 0(%3)\n"
+                 "beqz t0, 1b\n"
+                 "2: mv %0, t5\n"
+                 "mv %1, t6\n"
+                 "mv %2, t4\n"
+                 : "=r"(t5_after), "=r"(t6_after), "=r"(left)
+                 : "r"(&scribbler_runs)
+                 : "t0", "t2", "t3", "t4", "t5", "t6", "memory");
+    scribbler_stop = 1;
+    thread_join(scribbler, NULL);
+    EXPECT_NE(t, left, 0u); /* the scribbler ran: this thread was preempted */
+    EXPECT_EQ(t, t5_after, 0x7e55u);
+    EXPECT_EQ(t, t6_after, 0x7e56u);
+}
+
 static const struct ktest_case thread_cases[] = {
     KTEST_CASE(thread_join_returns_the_exit_code),
     KTEST_CASE(thread_join_refuses_itself_and_detached_threads),
@@ -270,6 +329,7 @@ static const struct ktest_case thread_cases[] = {
     KTEST_CASE(thread_switch_keeps_callee_saved_registers),
     KTEST_CASE(thread_starts_from_a_context_through_trap_return),
     KTEST_CASE(thread_stacks_are_guarded_and_named),
+    KTEST_CASE(thread_preemption_gives_back_every_register),
     {0},
 };
 KTEST_SUITE(thread, thread_cases);

@@ -1,15 +1,22 @@
 /*
- * sys_memory.c: brk, mmap and munmap: a process asks for more memory.
+ * sys_memory.c: brk, mmap, munmap and mprotect: a process asks for memory.
  *
  * The program break is the end of the heap segment, which starts at the
  * page above the program's last segment (loader.c sets brk_start). brk
  * follows Linux: it returns the new break, or the old one when it cannot
- * move (that is how malloc in user/lib learns it is out of memory).
+ * move (that is how malloc in user/lib learns it is out of memory). It
+ * grows only into pages no segment holds: a mapping the program placed at
+ * the break is never taken over.
  *
- * mmap gives anonymous private memory only (there are no files): zeroed
- * pages in a gap found from USER_MMAP_BASE upward, below the stack's guard,
- * or exactly at the address given with MAP_FIXED.
- * munmap may cut any page range out of any mapping.
+ * mmap gives anonymous private memory only (there are no files): pages in
+ * a gap found from USER_MMAP_BASE upward, below the stack's area, or
+ * exactly at the address given with MAP_FIXED. munmap and mprotect work on
+ * any page range of any mapping, splitting it where they must.
+ *
+ * Nothing here takes a frame: every segment is demand-zero (mm/memory_set.h).
+ * What a process may reserve is bounded by MEMORY_SET_USER_BYTES_MAX (its
+ * address space); what it may hold, by its set's frame_limit, checked at
+ * each fault.
  */
 #include "abi/errno.h"
 #include "mm/memory_set.h"
@@ -25,14 +32,29 @@
 #include "abi/time.h"
 #include "abi/wait.h"
 
-/* Would `extra` more bytes break the per-process limit? */
+/* Would `extra` more bytes of segments pass the limit of the address space? */
 static bool over_limit(const struct memory_set *set, uint64_t extra)
 {
-    return memory_set_user_bytes(set) + extra > (uint64_t)USER_PAGES_MAX * PAGE_SIZE;
+    return extra > MEMORY_SET_USER_BYTES_MAX ||
+           memory_set_user_bytes(set) + extra > MEMORY_SET_USER_BYTES_MAX;
+}
+
+/* PROT_* to segment flags. PROT_WRITE alone reads too: RISC-V has no write-only pages. */
+static uint64_t prot_flags(uint64_t prot)
+{
+    uint64_t pte = PTE_U;
+    if (prot & (PROT_READ | PROT_WRITE))
+        pte |= PTE_R;
+    if (prot & PROT_WRITE)
+        pte |= PTE_W;
+    if (prot & PROT_EXEC)
+        pte |= PTE_X;
+    return pte;
 }
 
 long sys_brk(struct context *context)
 {
+    /* LAB 7 BEGIN: sys_brk */
     uint64_t address = syscall_arg(context, 0);
     struct process *process = process_current();
     struct memory_set *set = process->memory_set;
@@ -43,13 +65,21 @@ long sys_brk(struct context *context)
     if (new_end > old_end) {
         if (over_limit(set, new_end - old_end))
             return (long)process->brk;
+        /* Only pages nothing holds: never a mapping the program placed at the break. */
+        if (!memory_set_range_free(set, vaddr(old_end), vaddr(new_end)))
+            return (long)process->brk;
         int error;
-        struct segment *heap = memory_set_find_segment(set, vaddr(process->brk_start));
-        if (heap == NULL)
-            error = memory_set_add_segment(set, "heap", vaddr(process->brk_start), vaddr(new_end),
-                                           PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0);
-        else
+        struct segment *heap = old_end > process->brk_start
+                                   ? memory_set_find_segment(set, vaddr(old_end - PAGE_SIZE))
+                                   : NULL;
+        if (heap != NULL && heap->kind == SEGMENT_HEAP && heap->end.value == old_end) {
             error = memory_set_extend_segment(set, heap, vaddr(new_end));
+        } else {
+            error = memory_set_add_segment(set, "heap", vaddr(old_end), vaddr(new_end),
+                                           PTE_R | PTE_W | PTE_U, MAP_FRAMED, paddr(0), NULL, 0);
+            if (error == 0)
+                memory_set_find_segment(set, vaddr(old_end))->kind = SEGMENT_HEAP;
+        }
         if (error != 0)
             return (long)process->brk;
     } else if (new_end < old_end) {
@@ -58,12 +88,15 @@ long sys_brk(struct context *context)
     }
     process->brk = address;
     return (long)address;
+    /* LAB 7 END: sys_brk */
 }
 
-/* The lowest gap of `length` bytes at or above USER_MMAP_BASE, below the stack's guard. */
+/* The lowest gap of `length` bytes at or above USER_MMAP_BASE, below the stack's area. */
 static uint64_t find_gap(const struct memory_set *set, uint64_t length)
 {
-    uint64_t limit = USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE; /* the guard stays free */
+    /* LAB 7 BEGIN: mmap_find_gap */
+    uint64_t limit =
+        USER_STACK_AREA_BOTTOM; /* the stack may grow to here, and its gap stays free */
     uint64_t candidate = USER_MMAP_BASE;
     for (const struct segment *s = set->segments; s != NULL; s = s->next) {
         if (s->end.value <= candidate)
@@ -73,10 +106,12 @@ static uint64_t find_gap(const struct memory_set *set, uint64_t length)
         candidate = s->end.value;
     }
     return candidate + length <= limit ? candidate : 0;
+    /* LAB 7 END: mmap_find_gap */
 }
 
 long sys_mmap(struct context *context)
 {
+    /* LAB 7 BEGIN: sys_mmap */
     uint64_t address = syscall_arg(context, 0);
     uint64_t length = syscall_arg(context, 1);
     uint64_t prot = syscall_arg(context, 2);
@@ -89,12 +124,10 @@ long sys_mmap(struct context *context)
         (int64_t)fd != -1 || offset != 0)
         return -EINVAL; /* no files: only anonymous private memory */
     if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-        return -EACCES;           /* W^X holds in user space too */
-    uint64_t pte = PTE_U | PTE_R; /* RISC-V has no write-only pages; every mapping reads */
-    if (prot & PROT_WRITE)
-        pte |= PTE_W;
-    if (prot & PROT_EXEC)
-        pte |= PTE_X;
+        return -EACCES; /* W^X holds in user space too */
+    if (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return -EINVAL;
+    uint64_t pte = prot_flags(prot); /* PROT_NONE: PTE_U alone, a segment nobody may touch */
     struct memory_set *set = process_current()->memory_set;
     length = page_round_up(length);
     if (over_limit(set, length))
@@ -118,10 +151,12 @@ long sys_mmap(struct context *context)
     int error = memory_set_add_segment(set, "mmap", vaddr(start), vaddr(start + length), pte,
                                        MAP_FRAMED, paddr(0), NULL, 0);
     return error != 0 ? error : (long)start;
+    /* LAB 7 END: sys_mmap */
 }
 
 long sys_munmap(struct context *context)
 {
+    /* LAB 7 BEGIN: sys_munmap */
     uint64_t address = syscall_arg(context, 0);
     uint64_t length = syscall_arg(context, 1);
     if ((address & (PAGE_SIZE - 1)) != 0 || length == 0 || address >= USER_END ||
@@ -129,4 +164,23 @@ long sys_munmap(struct context *context)
         return -EINVAL;
     uint64_t end = page_round_up(address + length);
     return memory_set_unmap_range(process_current()->memory_set, vaddr(address), vaddr(end));
+    /* LAB 7 END: sys_munmap */
+}
+
+long sys_mprotect(struct context *context)
+{
+    uint64_t address = syscall_arg(context, 0);
+    uint64_t length = syscall_arg(context, 1);
+    uint64_t prot = syscall_arg(context, 2);
+    if ((address & (PAGE_SIZE - 1)) != 0 || address >= USER_END || length > USER_END - address)
+        return -EINVAL;
+    if (prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return -EINVAL;
+    if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+        return -EACCES; /* as mmap: W^X */
+    if (length == 0)
+        return 0;
+    uint64_t end = page_round_up(address + length);
+    return memory_set_protect_range(process_current()->memory_set, vaddr(address), vaddr(end),
+                                    prot_flags(prot));
 }

@@ -2,8 +2,8 @@
  * sys_process.c: the process lifecycle from user mode: fork (clone),
  * execve, exit, wait4, kill, and the small ones (getpid, sched_yield).
  *
- *   fork   copies the address space eagerly (memory_set_clone) and starts a
- *          thread in the child with the parent's registers, a0 = 0;
+ *   fork   shares the address space copy-on-write (memory_set_clone) and starts
+ *          a thread in the child with the parent's registers, a0 = 0;
  *   execve builds the new address space first and only then drops the old
  *          one, so a failed execve returns an errno to a caller still intact;
  *   exit   leaves a zombie that holds the status until wait4 takes it;
@@ -69,6 +69,7 @@ long sys_kill(struct context *context)
 
 long sys_clone(struct context *context)
 {
+    /* LAB 8 BEGIN: sys_clone */
     uint64_t flags = syscall_arg(context, 0);
     uint64_t stack = syscall_arg(context, 1);
     /* fork semantics only: a new process with a copy of everything, no shared memory. */
@@ -102,14 +103,15 @@ long sys_clone(struct context *context)
      * even `child`) while this call is still here.
      */
     int pid = child->pid;
-    uint64_t copied = memory_set_user_bytes(set);
+    uint64_t shared = memory_set_user_frames(set);
     if (thread_create_user(child, &child_context, parent->name) == NULL) {
         process_abandon(child);
         return -ENOMEM;
     }
-    log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory copied", parent->pid, parent->name,
-              pid, copied / 1024);
+    log_debug("[pid %d %s] fork: child pid %d, %lu KiB of memory shared copy-on-write", parent->pid,
+              parent->name, pid, shared * PAGE_SIZE / 1024);
     return pid;
+    /* LAB 8 END: sys_clone */
 }
 
 /* Free what copy_arguments built. */

@@ -10,9 +10,14 @@
 #include "syscall/syscall.h"
 
 #include "abi/errno.h"
+#include "abi/signal.h"
 #include "abi/syscall_nr.h"
+#include "abi/wait.h"
 #include "arch/cause.h"
 #include "arch/irq.h"
+#include "console/console.h"
+#include "mm/memory_set.h"
+#include "proc/process.h"
 #include "proc/signal.h"
 #include "syscall/trace.h"
 #include "trap/trap.h"
@@ -71,6 +76,7 @@ static const struct {
     ENTRY(clone, "dxp"),
     ENTRY(execve, "dspp"),
     ENTRY(mmap, "xpuxxdx"),
+    ENTRY(mprotect, "dpux"),
     ENTRY(wait4, "ddpxp"),
     [SYS_exit] = {sys_exit, "exit", "vd"},
     [SYS_exit_group] = {sys_exit, "exit_group", "vd"},
@@ -107,6 +113,36 @@ static inline void syscall_dispatch(struct context *context)
     context->x[REG_A0] = (uint64_t)result;
 }
 
+/*
+ * A page fault the memory layer can resolve (copy-on-write, zero-fill on
+ * first touch, stack growth: mm/memory_set.h) is no error: the program
+ * retries the instruction. True when it did. A fault that needs a frame
+ * when none is left (the machine's, or the process's limit) ends the
+ * process with SIGKILL and a line that says so; the kernel carries on.
+ */
+static bool user_fault_resolved(struct context *context, uint64_t scause, uint64_t stval)
+{
+    uint64_t access;
+    switch (scause) {
+    case EXC_LOAD_PAGE_FAULT: access = PTE_R; break;
+    case EXC_STORE_PAGE_FAULT: access = PTE_W; break;
+    case EXC_INSTRUCTION_PAGE_FAULT: access = PTE_X; break;
+    default: return false;
+    }
+    struct process *process = process_current();
+    int error = memory_set_handle_fault(process->memory_set, stval, access);
+    if (error == 0)
+        return true;
+    if (error == -ENOMEM) {
+        kprintf("[pid %d %s] killed by SIGKILL: out of memory: no frame for the %s at 0x%lx, "
+                "sepc 0x%lx (%lu frames held, limit %lu)\n",
+                process->pid, process->name, cause_name(scause), stval, context->sepc,
+                memory_set_user_frames(process->memory_set), process->memory_set->frame_limit);
+        process_exit(WAIT_STATUS_SIGNALED(SIGKILL));
+    }
+    return false;
+}
+
 void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
 {
     if (scause == EXC_ECALL_FROM_U)
@@ -115,7 +151,7 @@ void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
         trap_handle_interrupt(context, scause, stval);
     else if (scause == EXC_BREAKPOINT)
         trap_handle_breakpoint(context); /* resumed, as in the kernel: no debugger to stop for */
-    else
+    else if (!user_fault_resolved(context, scause, stval))
         signal_user_fault(context, scause, stval); /* ends the process; does not return */
     /* On every way back to user mode: a kill of this process takes effect here. */
     signal_return_to_user(context);

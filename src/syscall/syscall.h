@@ -83,6 +83,7 @@ long sys_sysinfo(struct context *context);
 long sys_brk(struct context *context);
 long sys_mmap(struct context *context);
 long sys_munmap(struct context *context);
+long sys_mprotect(struct context *context);
 long sys_exit(struct context *context);
 long sys_sched_yield(struct context *context);
 long sys_getpid(struct context *context);

@@ -26,6 +26,7 @@
 #include "proc/process.h"
 #include "proc/thread.h"
 #include "sync/spinlock.h"
+#include "trace/timeline.h"
 
 bool syscall_trace_active;
 
@@ -35,8 +36,9 @@ static char trace_filter[128];
 void syscall_trace_init(void)
 {
     devicetree_bootarg("strace", trace_filter, sizeof(trace_filter));
-    syscall_trace_active =
-        trace_filter[0] != '\0' || log_enabled(LOG_LEVEL_TRACE) || log_enabled(LOG_LEVEL_DEBUG);
+    /* The timeline's syscall events take this slow path too: the fast one stays as it is. */
+    syscall_trace_active = trace_filter[0] != '\0' || log_enabled(LOG_LEVEL_TRACE) ||
+                           log_enabled(LOG_LEVEL_DEBUG) || timeline_on;
     if (trace_filter[0] != '\0')
         log_info("syscall: tracing the system calls of %s", trace_filter);
 }
@@ -211,8 +213,8 @@ static void put_result(struct text *out, long result, char kind)
 
 /* ---- The traced call -------------------------------------------------------------- */
 
-long syscall_trace_call(struct context *context, uint64_t number, syscall_handler_t handler,
-                        const char *name, const char *args)
+static long call_and_trace(struct context *context, uint64_t number, syscall_handler_t handler,
+                           const char *name, const char *args)
 {
     struct process *process = thread_current()->process;
     if (handler == NULL)
@@ -243,6 +245,23 @@ long syscall_trace_call(struct context *context, uint64_t number, syscall_handle
     long result = handler != NULL ? handler(context) : -ENOSYS;
     put_result(&out, result, result_kind);
     log_message(LOG_LEVEL_TRACE, "%s", line);
+    return result;
+}
+
+long syscall_trace_call(struct context *context, uint64_t number, syscall_handler_t handler,
+                        const char *name, const char *args)
+{
+    if (!timeline_on)
+        return call_and_trace(context, number, handler, name, args);
+    struct thread *self = thread_current();
+    const char *label = name;
+    if (label == NULL)
+        label = number < SYSCALL_NAMES_COUNT && syscall_names[number] != NULL
+                    ? syscall_names[number]
+                    : "unknown";
+    timeline_record(TIMELINE_SYSCALL_ENTER, self->tid, self->name, label, 0);
+    long result = call_and_trace(context, number, handler, name, args);
+    timeline_record(TIMELINE_SYSCALL_EXIT, self->tid, self->name, label, result);
     return result;
 }
 

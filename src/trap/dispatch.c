@@ -13,6 +13,7 @@
 
 #include "arch/hart.h"
 #include "arch/riscv.h"
+#include "console/backtrace.h"
 #include "console/console.h"
 #include "console/ksyms.h"
 #include "console/panic.h"
@@ -21,6 +22,7 @@
 #include "mm/memory_set.h"
 #include "trap/ipi.h"
 #include "trap/timer.h"
+#include "trace/timeline.h"
 
 /* The layout trap.S assumes. */
 _Static_assert(offsetof(struct context, x[31]) == 31 * 8, "x[] must start the context");
@@ -150,6 +152,9 @@ void trap_describe_page_fault(uint64_t scause, uint64_t stval, const struct memo
         kprintf("  note:    W^X: jumped into a page that is not executable (data, not code)\n");
     else if (!from_user && (flags & PTE_U) != 0)
         kprintf("  note:    a user page touched by the kernel without copy_from_user/SUM\n");
+    else if (from_user && (flags & PTE_V) != 0 && (flags & PTE_U) == 0 && (stval >> 63) == 0)
+        kprintf(
+            "  note:    PROT_NONE: the program made this memory inaccessible (mmap, mprotect)\n");
     else if (from_user && (flags & PTE_V) != 0 && (flags & PTE_U) == 0)
         kprintf("  note:    a kernel address: user code may not touch the kernel half\n");
     else if (from_user && memory_set_find_segment(set, vaddr(stval)) == NULL)
@@ -174,6 +179,15 @@ __attribute__((noreturn)) static void trap_report(const struct context *context,
     print_registers(context);
     /* The trapping instruction, its caller, then the frame chain, outermost last. */
     panic_end_trap(context->sepc, context->x[REG_RA], backtrace_start(context));
+}
+
+void trap_report_lockup(const struct context *context, uint64_t milliseconds)
+{
+    kprintf("LOCKUP on hart %lu (%s): no reschedule for %lu ms\n", hart_id(), hart_running_name(),
+            milliseconds);
+    kprintf("  sepc    0x%016lx\n", context->sepc);
+    kprintf("  ra      0x%016lx\n", context->x[REG_RA]);
+    backtrace_print_from(context->sepc, context->x[REG_RA], backtrace_start(context));
 }
 
 /*
@@ -267,16 +281,31 @@ void trap_set_interrupt_exit(void (*hook)(void))
 
 HART_SLOT_CHECK(struct trap_hart);
 
+/* An interrupt's source, as the timeline names it. */
+static const char *interrupt_source(uint64_t scause)
+{
+    switch (scause & ~SCAUSE_INTERRUPT) {
+    case IRQ_S_TIMER: return "timer";
+    case IRQ_S_EXTERNAL: return "device";
+    case IRQ_S_SOFTWARE: return "ipi";
+    default: return "other";
+    }
+}
+
 void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t stval)
 {
     struct trap_hart *mine = trap_hart();
-    mine->interrupt_depth++; /* handlers must never sleep; the scheduler checks this */
+    mine->interrupt_depth++;     /* handlers must never sleep; the scheduler checks this */
+    mine->interrupted = context; /* for the tick's lockup check */
+    const char *source = timeline_on ? interrupt_source(scause) : NULL;
+    timeline_record_irq(TIMELINE_IRQ_ENTER, source);
     switch (scause & ~SCAUSE_INTERRUPT) {
     case IRQ_S_TIMER: timer_handle_interrupt(); break;
     case IRQ_S_EXTERNAL: plic_handle_interrupt(); break;
     case IRQ_S_SOFTWARE: ipi_handle(); break; /* another hart's IPI */
     default: trap_report(context, scause, stval);
     }
+    timeline_record_irq(TIMELINE_IRQ_EXIT, source);
     mine->interrupt_depth--;
     /* The handler is done: if the tick ended the running thread's slice, switch now. */
     if (interrupt_exit_hook != NULL)

@@ -235,14 +235,14 @@ uint64_t timer_interval(void)
     return interval;
 }
 
-uint64_t timer_grid_origin(void)
-{
-    return origin;
-}
-
 uint64_t timer_next_deadline(void)
 {
     return timer_hart()->deadline;
+}
+
+uint64_t timer_grid_origin(void)
+{
+    return origin;
 }
 
 bool timer_uses_sstc(void)

@@ -60,10 +60,9 @@ uint64_t timer_uptime_ns(void);
 /* The timebase frequency in Hz, and `time` units between two ticks. */
 uint64_t timer_frequency(void);
 uint64_t timer_interval(void);
-/* The grid: every deadline is timer_grid_origin() + k * timer_interval(), k >= 1. */
-uint64_t timer_grid_origin(void);
-/* This hart's next deadline (the `time` value its next tick is due at). */
+/* This hart's next deadline, and the grid's origin: deadlines are origin + k * interval. */
 uint64_t timer_next_deadline(void);
+uint64_t timer_grid_origin(void);
 
 /* True when ticks are programmed through stimecmp, false through SBI. */
 bool timer_uses_sstc(void);

@@ -86,7 +86,32 @@ static void timer_counts_ticks_missed_with_interrupts_off(struct ktest *t)
     EXPECT_GE(t, after, before + 5);
 }
 
-/* uptime is the time CSR in nanoseconds: between the values before and after. */
+/*
+ * A tick taken late (interrupts were off past its deadline) programs the
+ * next one on the grid, origin + k * interval, not at now + interval:
+ * otherwise every late tick shifts all later ones and the clock drifts.
+ * Each round is late by a different amount, so no lucky offset passes.
+ */
+static void timer_deadlines_stay_on_the_grid_after_late_ticks(struct ktest *t)
+{
+    uint64_t interval = timer_interval();
+    ASSERT_TRUE(t, irq_enabled());
+    for (uint64_t round = 0; round < 4; round++) {
+        irq_state_t state = irq_save();
+        uint64_t until = read_time() + interval + interval / 3 + round * interval / 7;
+        while (read_time() < until) {
+        }
+        irq_restore(state); /* the pending tick is taken here, late */
+        state = irq_save();
+        uint64_t deadline = timer_next_deadline();
+        uint64_t now = read_time();
+        irq_restore(state);
+        EXPECT_EQ(t, (deadline - timer_grid_origin()) % interval, 0u);
+        EXPECT_GT(t, deadline, until);
+        EXPECT_LE(t, deadline, now + interval);
+    }
+}
+
 /* Spin with interrupts off until `time` reaches `until`. */
 static void busy_wait_until(uint64_t until)
 {
@@ -128,6 +153,7 @@ static void timer_deadlines_stay_on_the_grid(struct ktest *t)
     EXPECT_LE(t, after, (next - origin) / interval);
 }
 
+/* uptime is the time CSR in nanoseconds: between the values before and after. */
 static void timer_uptime_follows_the_time_csr(struct ktest *t)
 {
     uint64_t frequency = timer_frequency();
@@ -180,6 +206,7 @@ static const struct ktest_case timer_cases[] = {
     KTEST_CASE(timer_ticks_advance_at_hz),
     KTEST_CASE(timer_counts_ticks_missed_with_interrupts_off),
     KTEST_CASE(timer_deadlines_stay_on_the_grid),
+    KTEST_CASE(timer_deadlines_stay_on_the_grid_after_late_ticks),
     KTEST_CASE(timer_uptime_follows_the_time_csr),
     KTEST_CASE(timer_isa_string_names_whole_extensions),
     KTEST_CASE(timer_mode_follows_isa_and_command_line),

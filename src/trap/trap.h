@@ -29,6 +29,7 @@
 /* This hart's part (its slot, arch/hart.h). */
 struct trap_hart {
     int interrupt_depth; /* how deep in interrupt handlers: nonzero means nothing may sleep */
+    struct context *interrupted; /* the latest interrupt's trap frame (the tick's lockup check) */
 };
 
 static inline struct trap_hart *trap_hart(void)
@@ -37,6 +38,19 @@ static inline struct trap_hart *trap_hart(void)
 }
 
 /* Nonzero while this hart runs an interrupt handler. */
+/*
+ * The soft-lockup report (proc/sched.c decides when): "LOCKUP on hart H
+ * (NAME): no reschedule for N ms", the interrupted sepc and ra, and a
+ * backtrace from there. The thread is left running: it is a report.
+ */
+void trap_report_lockup(const struct context *context, uint64_t milliseconds);
+
+/* Inside an interrupt handler: the context it interrupted (what ran, its sepc and ra). */
+static inline struct context *trap_interrupted_context(void)
+{
+    return trap_hart()->interrupted;
+}
+
 static inline int trap_interrupt_depth(void)
 {
     return trap_hart()->interrupt_depth;

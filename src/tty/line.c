@@ -46,6 +46,7 @@ static char line[TTY_LINE_MAX];
 static size_t length;         /* bytes in line[] */
 static size_t committed;      /* the first `committed` of them are ready for a reader */
 static bool end_of_input;     /* ^D on an empty line: the next read returns 0 */
+static bool overflowed;       /* the line being typed lost characters: it will be refused */
 static uint32_t drop_pending; /* TCSETSF: forget the line being typed (a word, for atomics) */
 
 /* ---- Waiting for a key ------------------------------------------------------------- */
@@ -146,6 +147,7 @@ static void canonical_input(char c, const struct termios *t)
     } else if (c == t->c_cc[VKILL]) {
         while (length > committed)
             erase_one(t);
+        overflowed = false; /* a fresh start */
     } else if (c == t->c_cc[VEOF]) {
         if (length == committed)
             end_of_input = true; /* nothing typed: the reader sees the end */
@@ -153,8 +155,20 @@ static void canonical_input(char c, const struct termios *t)
     } else if ((t->c_lflag & ISIG) != 0 && c == t->c_cc[VINTR]) {
         /* No signal to send yet (the signals work will send SIGINT): drop the line. */
         length = committed;
+        overflowed = false;
         echo("^C\n", 3);
     } else if (c == '\n' || (t->c_cc[VEOL] != 0 && c == t->c_cc[VEOL])) {
+        if (overflowed) {
+            /*
+             * A cut line must not run as if it were whole (think of rm and a
+             * path cut short): it goes, and the typist is told why.
+             */
+            overflowed = false;
+            length = committed;
+            static const char refused[] = "\ntty: line longer than 255 characters: not taken\n";
+            echo(refused, sizeof(refused) - 1);
+            return;
+        }
         if (length == sizeof(line))
             length--; /* a full line still ends with its newline */
         append(c);
@@ -164,6 +178,9 @@ static void canonical_input(char c, const struct termios *t)
     } else if (length < sizeof(line) - 1) { /* the last place is kept for the newline */
         append(c);
         echo_char(c, t);
+    } else if (!overflowed) {
+        overflowed = true; /* full: a bell now, and at Enter the line is refused */
+        echo("\a", 1);
     }
 }
 

@@ -115,6 +115,19 @@ static void line_raw_mode_gives_bytes_as_typed(struct ktest *t)
 static void line_a_full_line_keeps_room_for_its_newline(struct ktest *t)
 {
     static char buf[TTY_LINE_MAX + 8];
+    /* Exactly as long as a line may be: 255 characters and the newline. */
+    for (int i = 0; i < TTY_LINE_MAX - 1; i++)
+        uart_ring_put('a');
+    EXPECT_EQ(t, read_now(buf, sizeof(buf)), (long)-EAGAIN);
+    type("\r");
+    long n = read_now(buf, sizeof(buf));
+    EXPECT_EQ(t, n, (long)TTY_LINE_MAX);
+    EXPECT_EQ(t, buf[TTY_LINE_MAX - 1], '\n');
+}
+
+static void line_too_long_is_refused_whole(struct ktest *t)
+{
+    static char buf[TTY_LINE_MAX + 8];
     /* More than the UART's ring holds: typed in two halves, each taken in by a read. */
     for (int half = 0; half < 2; half++) {
         for (int i = 0; i < TTY_LINE_MAX / 2 + 10; i++)
@@ -122,9 +135,13 @@ static void line_a_full_line_keeps_room_for_its_newline(struct ktest *t)
         EXPECT_EQ(t, read_now(buf, sizeof(buf)), (long)-EAGAIN);
     }
     type("\r");
-    long n = read_now(buf, sizeof(buf));
-    EXPECT_EQ(t, n, (long)TTY_LINE_MAX);
-    EXPECT_EQ(t, buf[TTY_LINE_MAX - 1], '\n');
+    /* Cut, it would run as if whole: the discipline drops it, and a reader gets nothing. */
+    EXPECT_EQ(t, read_now(buf, sizeof(buf)), (long)-EAGAIN);
+    /* The next line is taken whole again. */
+    type("ok\r");
+    EXPECT_EQ(t, read_now(buf, sizeof(buf)), 3L);
+    EXPECT_EQ(t, buf[0], 'o');
+    EXPECT_EQ(t, buf[2], '\n');
 }
 
 static const struct ktest_case line_cases[] = {
@@ -132,6 +149,7 @@ static const struct ktest_case line_cases[] = {
     KTEST_CASE(line_kill_drops_the_line),
     KTEST_CASE(line_end_of_input_on_an_empty_line_reads_zero),
     KTEST_CASE(line_one_line_per_read),
+    KTEST_CASE(line_too_long_is_refused_whole),
     KTEST_CASE(line_nothing_typed_is_eagain_without_waiting),
     KTEST_CASE(line_raw_mode_gives_bytes_as_typed),
     KTEST_CASE(line_a_full_line_keeps_room_for_its_newline),

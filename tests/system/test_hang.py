@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 import decode_log
-from qemu import BUILD, ROOT, Hang, Qemu, decode, image, run
+from qemu import BUILD, ICOUNT, ROOT, Hang, Qemu, decode, image, run
 
 SOURCE = ROOT / "tests" / "kernel" / "hang_loop.c"
 
@@ -88,3 +88,36 @@ def test_harts_names_the_user_program_a_hart_runs(gdb_socket):
     assert re.search(r"pc 0x0*%x \[main \(user/prog/hello\.c:\d+\)\] \[pid 1 hello\]" % main,
                      out), out
     assert re.search(r"\$\d+ = 0\n", out), out                 # still in U-mode afterwards
+
+
+# ---- The kernel's own soft-lockup check ----------------------------------------------
+
+LOCKUP_SOURCE = ROOT / "tests" / "kernel" / "lockup.c"
+
+
+def test_a_kernel_loop_with_interrupts_on_gets_a_lockup_report_and_goes_on():
+    # Under -icount the time CSR follows the instructions run: the same ticks on any host.
+    status, out = run("tests/lockup", bootargs="lockup=100", timeout=60, extra=ICOUNT)
+    lines = LOCKUP_SOURCE.read_text().splitlines()
+    loop = next(i for i, line in enumerate(lines) if "the loop the report must name" in line) + 2
+    reports = re.findall(r"LOCKUP on hart \d+ \(boot\): no reschedule for (\d+) ms", out)
+    # 350 ms of waiting, a report every 100 ms: three of them, each 100 ms.
+    assert len(reports) == 3 and all(ms == "100" for ms in reports), out
+    assert re.search(r"  sepc    0x[0-9a-f]{16}\n  ra      0x[0-9a-f]{16}\n", out), out
+    assert re.search(r"#0 0x[0-9a-f]+ lockup_wait_for_flag\+0x[0-9a-f]+ .*lockup\.c:%d.*<- here"
+                     % loop, out) or \
+        re.search(r"#0 0x[0-9a-f]+ lockup_wait_for_flag\+0x[0-9a-f]+\s+<- here", out), out
+    assert re.search(r"#1 0x[0-9a-f]+ kernel_run\+0x", out), out
+    # A report, not a panic: the loop ended on its own and the kernel went on.
+    assert "lockup: gave up waiting; the kernel went on" in out, out
+    assert "PANIC" not in out, out
+    assert status == 0, out
+
+
+def test_busy_programs_in_and_out_of_the_kernel_are_no_lockup():
+    # fork, exec and wait in a loop: much time in the kernel, but through the scheduler and
+    # back to user mode all the time. A 100 ms limit would catch any false report.
+    status, out = run("kernel", bootargs="init=forkstress init.args=200,1 lockup=100", timeout=120)
+    assert re.search(r"forkstress: 200 fork/exec/wait by 1 workers, 0 went wrong", out), out
+    assert "LOCKUP" not in out, out
+    assert status == 0, out

@@ -185,6 +185,11 @@ int munmap(void *address, size_t length)
     return (int)posix_result(syscall2(SYS_munmap, (long)address, (long)length));
 }
 
+int mprotect(void *address, size_t length, int prot)
+{
+    return (int)posix_result(syscall3(SYS_mprotect, (long)address, (long)length, prot));
+}
+
 /*
  * The program break. The raw brk call has Linux's odd contract: it returns
  * the new break on success and the unchanged old break on failure, never an

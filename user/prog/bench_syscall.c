@@ -16,6 +16,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +80,69 @@ static uint64_t measure_fork_exit_wait(const char *program)
     return median(samples, FORK_SAMPLES);
 }
 
+#define FAULT_SAMPLES 101
+#define PAGE_SIZE     4096
+
+/* What two back-to-back rdinstret reads add to a measurement. */
+static uint64_t empty_cost(void)
+{
+    uint64_t empty = instret();
+    return instret() - empty;
+}
+
+/* One first-touch write fault on anonymous memory: a zeroed frame mapped. */
+static uint64_t measure_zero_fault(void)
+{
+    volatile char *pages = mmap(NULL, FAULT_SAMPLES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED)
+        return 0;
+    uint64_t empty = empty_cost();
+    for (int i = 0; i < FAULT_SAMPLES; i++) {
+        uint64_t before = instret();
+        pages[i * PAGE_SIZE] = 1;
+        samples[i] = instret() - before - empty;
+    }
+    munmap((void *)pages, FAULT_SAMPLES * PAGE_SIZE);
+    return median(samples, FAULT_SAMPLES);
+}
+
+/*
+ * One write fault on a page fork left shared, the copy included: the child
+ * writes pages its parent still holds (the parent waits in wait4), and sends
+ * its median back through a pipe.
+ */
+static uint64_t measure_cow_fault(void)
+{
+    volatile char *pages = mmap(NULL, FAULT_SAMPLES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int channel[2];
+    if (pages == MAP_FAILED || pipe(channel) != 0)
+        return 0;
+    for (int i = 0; i < FAULT_SAMPLES; i++)
+        pages[i * PAGE_SIZE] = 1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        uint64_t empty = empty_cost();
+        for (int i = 0; i < FAULT_SAMPLES; i++) {
+            uint64_t before = instret();
+            pages[i * PAGE_SIZE] = 2;
+            samples[i] = instret() - before - empty;
+        }
+        uint64_t result = median(samples, FAULT_SAMPLES);
+        _exit(write(channel[1], &result, sizeof(result)) == sizeof(result) ? 0 : 1);
+    }
+    uint64_t result = 0;
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0 ||
+        read(channel[0], &result, sizeof(result)) != sizeof(result))
+        result = 0;
+    close(channel[0]);
+    close(channel[1]);
+    munmap((void *)pages, FAULT_SAMPLES * PAGE_SIZE);
+    return result;
+}
+
 /*
  * Under -icount, two back-to-back rdinstret differ by exactly the
  * instructions between them. Without it, QEMU derives instret from the
@@ -107,7 +171,10 @@ int main(void)
     uint64_t getpid_cost = measure_getpid();
     uint64_t fork_cost = measure_fork_exit_wait(NULL);
     uint64_t exec_cost = measure_fork_exit_wait("exit_code");
-    if (getpid_cost == 0 || fork_cost == 0 || exec_cost <= fork_cost) {
+    uint64_t zero_fault_cost = measure_zero_fault();
+    uint64_t cow_fault_cost = measure_cow_fault();
+    if (getpid_cost == 0 || fork_cost == 0 || exec_cost <= fork_cost || zero_fault_cost == 0 ||
+        cow_fault_cost == 0) {
         printf("bench_syscall: a measurement failed\n");
         return 1;
     }
@@ -120,5 +187,11 @@ int main(void)
     printf("BENCH execve_insns %lu insns execve of exit_code (a small program) to its exit: "
            "median of fork+execve+exit+wait4 minus median of fork+exit+wait4, %d each\n",
            exec_cost - fork_cost, FORK_SAMPLES);
+    printf("BENCH zero_fault_insns %lu insns one first-touch write to anonymous memory: fault, "
+           "zeroed frame, mapping, back; rdinstret around the store, median of %d\n",
+           zero_fault_cost, FAULT_SAMPLES);
+    printf("BENCH cow_fault_insns %lu insns one write to a page fork left shared (the parent "
+           "still holds it): fault, 4 KiB copy, remap, back; median of %d\n",
+           cow_fault_cost, FAULT_SAMPLES);
     return 0;
 }

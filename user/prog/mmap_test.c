@@ -73,8 +73,13 @@ static void check_fixed_and_read_only(void)
 {
     char *fixed = map((void *)FIXED_ADDRESS, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_FIXED);
     check(fixed == (char *)FIXED_ADDRESS, "MAP_FIXED maps exactly where asked");
-    if (fixed != MAP_FAILED)
+    if (fixed != MAP_FAILED) {
+        fixed[0] = 'F';
+        /* Over an existing mapping, MAP_FIXED replaces it: a fresh zeroed page. */
+        char *again = map(fixed, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_FIXED);
+        check(again == fixed && again[0] == 0, "MAP_FIXED over a mapping replaces it");
         munmap(fixed, PAGE_SIZE);
+    }
 
     char *read_only = map(NULL, PAGE_SIZE, PROT_READ, 0);
     check(read_only != MAP_FAILED && all_zero(read_only, PAGE_SIZE),
@@ -119,6 +124,9 @@ static void check_errors(void)
     }
     check(map((void *)0xffffffff80000000UL, PAGE_SIZE, PROT_READ, MAP_FIXED) == MAP_FAILED,
           "MAP_FIXED in the kernel half is refused");
+    check(map(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC, 0) == MAP_FAILED &&
+              errno == EACCES,
+          "writable and executable at once is refused (EACCES)");
 }
 
 int main(void)

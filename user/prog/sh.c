@@ -63,6 +63,23 @@ static int read_line(char *line, size_t size)
 {
     for (;;) {
         char *newline = memchr(input, '\n', input_used);
+        if (newline == NULL && input_used == sizeof(input)) {
+            /* A line longer than the buffer (from a file or a pipe): refuse it, never cut it. */
+            dprintf(STDERR_FILENO, "sh: line longer than %d characters: not run\n", LINE_MAX - 1);
+            input_used = 0;
+            for (;;) { /* skip the rest of it, up to its newline */
+                ssize_t got = read(STDIN_FILENO, input, sizeof(input));
+                if (got <= 0)
+                    return -1;
+                newline = memchr(input, '\n', (size_t)got);
+                if (newline != NULL) {
+                    input_used = (size_t)got - (size_t)(newline + 1 - input);
+                    memmove(input, newline + 1, input_used);
+                    break;
+                }
+            }
+            continue;
+        }
         if (newline != NULL || input_used == sizeof(input)) {
             size_t length = newline != NULL ? (size_t)(newline - input) : input_used;
             size_t copied = length < size - 1 ? length : size - 1;

@@ -183,6 +183,30 @@ static void test_kill_a_child(void)
     CHECK(kill(pid, SIGKILL) < 0 && errno == ESRCH); /* reaped: no such process now */
 }
 
+/*
+ * A child that computes and never makes a system call can still be
+ * killed: the kill takes effect on its way back to user mode after a
+ * timer interrupt, not only after a system call.
+ */
+static void test_kill_a_child_spinning_in_user_code(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (volatile unsigned long spins = 0;; spins++) {
+        }
+    }
+    usleep(20 * 1000); /* let it run, so it is in user mode when the kill comes */
+    CHECK(kill(pid, SIGKILL) == 0);
+    int status = 0;
+    pid_t reaped = 0;
+    for (int i = 0; i < 100 && reaped == 0; i++) {
+        reaped = waitpid(pid, &status, WNOHANG);
+        if (reaped == 0)
+            usleep(10 * 1000);
+    }
+    CHECK(reaped == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
 /* Free physical frames, from sysinfo: what the kernel must get back. */
 static unsigned long free_frames(void)
 {
@@ -285,23 +309,115 @@ static void test_nanosleep_sleeps(void)
     CHECK(nanosleep(&bad, NULL) < 0 && errno == EINVAL);
 }
 
+/*
+ * One page, unmapped and mapped again at the same address, must show the
+ * new page: the CPU may still cache the old translation until the kernel
+ * flushes it (sfence.vma). Between the two, another mapping takes the
+ * freed frame and fills it, so a stale translation would read its bytes.
+ */
+static void test_munmap_then_map_again_sees_the_new_page(void)
+{
+    const size_t page = 4096;
+    char *fixed = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(fixed != MAP_FAILED);
+    if (fixed == MAP_FAILED)
+        return;
+    memset(fixed, 'A', page);
+    CHECK(fixed[100] == 'A'); /* the translation is cached now */
+    CHECK(munmap(fixed, page) == 0);
+    /* Elsewhere (the lowest gap is the page just freed): it takes the freed frame. */
+    char *other = mmap(fixed + 16 * page, page, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECK(other != MAP_FAILED);
+    if (other != MAP_FAILED)
+        memset(other, 'B', page);
+    char *again =
+        mmap(fixed, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECK(again == fixed);
+    if (again == fixed) {
+        CHECK(again[100] == 0); /* a fresh page is zeroed */
+        again[100] = 'C';
+        CHECK(again[100] == 'C');
+    }
+    if (other != MAP_FAILED)
+        CHECK(other[100] == 'B');
+    munmap(fixed, page);
+    if (other != MAP_FAILED)
+        munmap(other, page);
+}
+
+/*
+ * A zombie orphan: the grandchild has exited before its parent dies, so
+ * when it is handed to init (pid 1: this runner) there is nothing left to
+ * happen that would wake init, except the hand-over itself. The runner
+ * waits for anything while this test runs, and must reap it at once.
+ */
+static int process_count(void)
+{
+    struct sysinfo info;
+    return sysinfo(&info) == 0 ? info.procs : -1;
+}
+
+static void test_zombie_orphan_is_reaped_by_init(void)
+{
+    /* An earlier test's orphan may still be on its way out: start from a steady count. */
+    int before = process_count();
+    for (int i = 0; i < 50; i++) {
+        usleep(10 * 1000);
+        int again = process_count();
+        if (again == before)
+            break;
+        before = again;
+    }
+    pid_t child = fork();
+    if (child == 0) {
+        if (fork() == 0)
+            _exit(0);
+        usleep(30 * 1000); /* the grandchild is a zombie now */
+        _exit(0);          /* and goes to init, a zombie already */
+    }
+    int status;
+    CHECK(waitpid(child, &status, 0) == child && WEXITSTATUS(status) == 0);
+    /* Zombies count in sysinfo's procs: back to `before` once init has reaped it. */
+    int now = process_count();
+    for (int i = 0; i < 50 && now != before; i++) {
+        usleep(10 * 1000);
+        now = process_count();
+    }
+    if (now != before)
+        printf("    # processes: %d before, %d after\n", before, now);
+    CHECK(before > 0 && now == before);
+}
+
 /* A parent that exits before its child: the child lives on, adopted by init (pid 1). */
 static void test_parent_exits_before_child(void)
 {
+    int channel[2];
+    CHECK(pipe(channel) == 0);
     pid_t child = fork();
     if (child == 0) {
         pid_t grandchild = fork();
         if (grandchild == 0) {
             for (int i = 0; i < 100 && getppid() != 1; i++)
                 usleep(10 * 1000);
-            printf("    # the orphan's parent is now %d\n", getppid());
+            pid_t adopter = getppid();
+            write(channel[1], &adopter, sizeof(adopter));
             _exit(0);
         }
         _exit(0);
     }
+    close(channel[1]);
     int status;
     CHECK(waitpid(child, &status, 0) == child && WEXITSTATUS(status) == 0);
-    usleep(300 * 1000); /* give the orphan time to report */
+    pid_t adopter = -1;
+    CHECK(read(channel[0], &adopter, sizeof(adopter)) == sizeof(adopter));
+    char end;
+    CHECK(read(channel[0], &end, 1) ==
+          0); /* the orphan has exited: init reaps it, not a later test */
+    close(channel[0]);
+    if (adopter != 1)
+        printf("    # the orphan's parent is now %d\n", adopter);
+    CHECK(adopter == 1);
 }
 
 /* ---- Files: descriptors, the calls that take paths, the disk ------------------------ */
@@ -1296,6 +1412,7 @@ static const struct usertest tests[] = {
     FUNCTION_TEST(pids),
     FUNCTION_TEST(fork_copies_memory),
     FUNCTION_TEST(kill_a_child),
+    FUNCTION_TEST(kill_a_child_spinning_in_user_code),
     FUNCTION_TEST(fork_exit_wait_1000_times),
     FUNCTION_TEST(fork_bomb_returns_every_frame),
     FUNCTION_TEST(exec_missing_program),
@@ -1305,6 +1422,8 @@ static const struct usertest tests[] = {
     FUNCTION_TEST(clock_moves_forward),
     FUNCTION_TEST(nanosleep_sleeps),
     FUNCTION_TEST(parent_exits_before_child),
+    FUNCTION_TEST(zombie_orphan_is_reaped_by_init),
+    FUNCTION_TEST(munmap_then_map_again_sees_the_new_page),
     FILE_TEST(open_read_write_close),
     FILE_TEST(open_flags),
     FILE_TEST(create_mode_and_umask),
@@ -1339,6 +1458,17 @@ static const struct usertest tests[] = {
     FUNCTION_TEST(pipe_nonblocking),
     FUNCTION_TEST(pipe_end_closes_when_its_process_dies),
     FUNCTION_TEST(pipe_carries_a_programs_output),
+    /* Issue 15, memory: user/prog/vmtest.c. */
+    {"brk_never_grows_over_a_mapping", NULL, {"vmtest", "brk_foreign"}, EXITS, 0, false},
+    {"prot_none_is_efault_for_the_kernel", NULL, {"vmtest", "prot_none"}, EXITS, 0, false},
+    {"prot_none_read_is_sigsegv", NULL, {"vmtest", "prot_none_read"}, KILLED_BY, SIGSEGV, false},
+    {"fork_is_copy_on_write", NULL, {"vmtest", "cow"}, EXITS, 0, false},
+    {"fork_of_an_8_mib_heap_copies_nothing", NULL, {"vmtest", "fork_big_heap"}, EXITS, 0, false},
+    {"anonymous_memory_is_demand_zero", NULL, {"vmtest", "demand_zero"}, EXITS, 0, false},
+    {"stack_grows_to_4_mib", NULL, {"vmtest", "stack", "4096"}, EXITS, 0, false},
+    {"stack_past_8_mib_is_sigsegv", NULL, {"vmtest", "stack", "16384"}, KILLED_BY, SIGSEGV, false},
+    {"mprotect_read_only_none_and_back", NULL, {"vmtest", "mprotect"}, EXITS, 0, false},
+    {"munmap_of_a_middle_page", NULL, {"vmtest", "munmap_middle"}, EXITS, 0, false},
 };
 
 #define TEST_COUNT (int)(sizeof(tests) / sizeof(tests[0]))
@@ -1407,10 +1537,14 @@ static bool run_test(const struct usertest *test)
     }
     if (pid == 0)
         run_in_child(test);
+    /* Like init, reap whatever ends: as pid 1, the runner adopts the tests' orphans. */
     int status;
-    if (waitpid(pid, &status, 0) != pid) {
-        printf("    # waitpid: %s\n", strerror(errno));
-        return false;
+    pid_t reaped;
+    while ((reaped = wait(&status)) != pid) {
+        if (reaped < 0) {
+            printf("    # wait: %s\n", strerror(errno));
+            return false;
+        }
     }
     if (test->needs_disk)
         remove_tree(scratch_dir);

@@ -14,5 +14,6 @@
 /* mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) */
 void *mmap(void *address, size_t length, int prot, int flags, int fd, off_t offset);
 int munmap(void *address, size_t length);
+int mprotect(void *address, size_t length, int prot);
 
 #endif
