@@ -59,7 +59,10 @@ endif
 # ---- Kernel flags ------------------------------------------------------------
 # -D__KERNEL__: src/lib/ is compiled for the user library too; this tells its
 # two builds apart where they must differ.
-CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
+# -march=rv64imac -mabi=lp64: the kernel has no F or D, so no C code of its own can
+# touch an FP register (a float would become a libgcc soft-float call); only
+# src/proc/fp.S saves and loads the user's FP registers (docs/threads.md).
+CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib \
           -fno-builtin -fno-stack-protector -fno-pie \
           -fno-omit-frame-pointer -fno-optimize-sibling-calls \
           -fno-tree-loop-distribute-patterns \
@@ -68,7 +71,10 @@ CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
           -DHEAP_DESIGN=\"$(HEAP)\" -DSCHED_POLICY=sched_policy_$(SCHED) -DSCHED_SLICE_TICKS=$(SLICE) \
           $(if $(filter 1,$(LOCKDEP)),-DLOCKDEP=1)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLER__
-LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments
+# At the link, the plain -march=rv64imac picks libgcc's rv64imac/lp64 copy (GCC 12
+# matches multilibs by name, and the _zicsr_zifencei spelling matches none).
+LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,kernel.ld -Wl,--no-warn-rwx-segments \
+           -march=rv64imac
 
 # ---- Sources -------------------------------------------------------------------
 # Every .c and .S under src/ is kernel code, except *_test.c (in-kernel unit
@@ -168,7 +174,7 @@ $(BUILD)/$(1).elf: $(2) $(BUILD)/obj/ksyms_empty.o kernel.ld scripts/gen_ksyms.p
 	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $(2) $(BUILD)/$(1).ksyms.o -lgcc
 endef
 
-$(BUILD)/obj/ksyms_empty.o: $(BUILD)/ksyms_empty.S
+$(BUILD)/obj/ksyms_empty.o: $(BUILD)/ksyms_empty.S $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -c $< -o $@
 

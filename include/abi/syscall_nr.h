@@ -44,22 +44,33 @@
 #define SYS_fsync      82 /* fsync(fd) */
 #define SYS_exit                                                                                   \
     93 /* exit(status): ends the calling thread (here: its process, which has one thread) */
-#define SYS_exit_group    94  /* exit_group(status): ends the whole process */
-#define SYS_nanosleep     101 /* nanosleep(request, remaining) */
-#define SYS_clock_gettime 113 /* clock_gettime(clock_id, timespec) */
-#define SYS_sched_yield   124 /* sched_yield() */
-#define SYS_kill          129 /* kill(pid, signal) */
-#define SYS_getpid        172 /* getpid() */
-#define SYS_getppid       173 /* getppid() */
-#define SYS_umask         166 /* umask(mask): returns the old one */
-#define SYS_sysinfo       179 /* sysinfo(info): memory figures (free frames) */
-#define SYS_brk           214 /* brk(address): returns the new break, or the old one on failure */
-#define SYS_munmap        215 /* munmap(address, length) */
-#define SYS_clone         220 /* clone(flags, stack, parent_tid, tls, child_tid) */
-#define SYS_execve        221 /* execve(path, argv, envp) */
-#define SYS_mmap          222 /* mmap(address, length, prot, flags, fd, offset) */
-#define SYS_mprotect      226 /* mprotect(address, length, prot) */
-#define SYS_wait4         260 /* wait4(pid, status, options, rusage) */
-#define SYS_renameat2     276 /* renameat2(olddirfd, old, newdirfd, new, flags) */
+#define SYS_exit_group      94  /* exit_group(status): ends the whole process */
+#define SYS_nanosleep       101 /* nanosleep(request, remaining) */
+#define SYS_clock_gettime   113 /* clock_gettime(clock_id, timespec) */
+#define SYS_clock_nanosleep 115 /* clock_nanosleep(clock_id, flags, request, remaining) */
+#define SYS_sched_yield     124 /* sched_yield() */
+#define SYS_kill            129 /* kill(pid, signal) */
+#define SYS_tgkill          131 /* tgkill(tgid, tid, signal) */
+#define SYS_rt_sigsuspend   133 /* rt_sigsuspend(mask, sizeof(mask)) */
+#define SYS_rt_sigaction    134 /* rt_sigaction(signal, new, old, sizeof(sigset)) */
+#define SYS_rt_sigprocmask  135 /* rt_sigprocmask(how, set, old, sizeof(sigset)) */
+#define SYS_rt_sigpending   136 /* rt_sigpending(set, sizeof(set)) */
+#define SYS_rt_sigreturn    139 /* rt_sigreturn(): the signal trampoline's call */
+#define SYS_setpgid         154 /* setpgid(pid, pgid) */
+#define SYS_getpgid         155 /* getpgid(pid) */
+#define SYS_getsid          156 /* getsid(pid) */
+#define SYS_setsid          157 /* setsid() */
+#define SYS_getpid          172 /* getpid() */
+#define SYS_getppid         173 /* getppid() */
+#define SYS_umask           166 /* umask(mask): returns the old one */
+#define SYS_sysinfo         179 /* sysinfo(info): memory figures (free frames) */
+#define SYS_brk             214 /* brk(address): returns the new break, or the old one on failure */
+#define SYS_munmap          215 /* munmap(address, length) */
+#define SYS_clone           220 /* clone(flags, stack, parent_tid, tls, child_tid) */
+#define SYS_execve          221 /* execve(path, argv, envp) */
+#define SYS_mmap            222 /* mmap(address, length, prot, flags, fd, offset) */
+#define SYS_mprotect        226 /* mprotect(address, length, prot) */
+#define SYS_wait4           260 /* wait4(pid, status, options, rusage) */
+#define SYS_renameat2       276 /* renameat2(olddirfd, old, newdirfd, new, flags) */
 
 #endif

@@ -35,6 +35,8 @@ struct winsize {
 #define TCSETS     0x5402 /* now */
 #define TCSETSW    0x5403 /* once output has drained (it always has: output is synchronous) */
 #define TCSETSF    0x5404 /* and drop the input not yet read */
+#define TIOCGPGRP  0x540F /* the console's foreground process group */
+#define TIOCSPGRP  0x5410 /* set it: Ctrl-C and Ctrl-\ signal that group */
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 

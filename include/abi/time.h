@@ -8,6 +8,8 @@
 #define CLOCK_REALTIME  0 /* wall-clock time */
 #define CLOCK_MONOTONIC 1 /* time since boot, never goes back */
 
+#define TIMER_ABSTIME 1 /* clock_nanosleep: the request is a time to sleep until */
+
 struct timespec {
     long tv_sec;  /* seconds */
     long tv_nsec; /* nanoseconds, 0..999999999 */

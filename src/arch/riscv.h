@@ -15,12 +15,16 @@
 #endif
 
 /* sstatus bits. */
-#define SSTATUS_SIE  (UL(1) << 1)  /* supervisor interrupts enabled */
-#define SSTATUS_SPIE (UL(1) << 5)  /* SIE before the last trap */
-#define SSTATUS_SPP  (UL(1) << 8)  /* privilege before the last trap: 1 = S */
-#define SSTATUS_FS   (UL(3) << 13) /* floating-point state: off, initial, clean, dirty */
-#define SSTATUS_SUM  (UL(1) << 18) /* S-mode may touch U pages */
-#define SSTATUS_MXR  (UL(1) << 19) /* loads may read execute-only pages */
+#define SSTATUS_SIE        (UL(1) << 1)  /* supervisor interrupts enabled */
+#define SSTATUS_SPIE       (UL(1) << 5)  /* SIE before the last trap */
+#define SSTATUS_SPP        (UL(1) << 8)  /* privilege before the last trap: 1 = S */
+#define SSTATUS_FS         (UL(3) << 13) /* floating-point state: off, initial, clean, dirty */
+#define SSTATUS_FS_OFF     (UL(0) << 13) /* any FP instruction is illegal */
+#define SSTATUS_FS_INITIAL (UL(1) << 13) /* on; the registers hold their initial values */
+#define SSTATUS_FS_CLEAN   (UL(2) << 13) /* on; unchanged since the kernel last saved them */
+#define SSTATUS_FS_DIRTY   (UL(3) << 13) /* on; written since: the hardware sets it */
+#define SSTATUS_SUM        (UL(1) << 18) /* S-mode may touch U pages */
+#define SSTATUS_MXR        (UL(1) << 19) /* loads may read execute-only pages */
 
 /* sie / sip bits: software, timer and external interrupts for S-mode. */
 #define SIE_SSIE (UL(1) << 1)

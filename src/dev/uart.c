@@ -66,6 +66,8 @@ static struct {
 
 /* Told after an interrupt has put bytes into the ring (see uart_set_receive_hook). */
 static void (*volatile receive_hook)(void);
+/* Shown each byte as it arrives, before the ring; it may keep it (uart_set_receive_filter). */
+static bool (*volatile receive_filter)(uint8_t byte);
 
 static uint8_t reg_read(int reg)
 {
@@ -114,12 +116,21 @@ static void uart_handle_interrupt(void *arg)
             ring.overruns++;
         if ((status & LSR_DATA_READY) == 0)
             break;
-        uart_ring_put(reg_read(UART_RBR));
+        uint8_t byte = reg_read(UART_RBR);
+        bool (*filter)(uint8_t) = receive_filter;
+        if (filter != NULL && filter(byte))
+            continue; /* taken as it arrived (Ctrl-C): it never reaches a reader */
+        uart_ring_put(byte);
         received = true;
     }
     void (*hook)(void) = receive_hook;
     if (received && hook != NULL)
         hook();
+}
+
+void uart_set_receive_filter(bool (*filter)(uint8_t byte))
+{
+    receive_filter = filter;
 }
 
 void uart_set_receive_hook(void (*hook)(void))

@@ -60,6 +60,12 @@ void uart_ring_put(uint8_t byte);
  * (tty_add_listener). Runs in interrupt context; must not block.
  */
 void uart_set_receive_hook(void (*hook)(void));
+/*
+ * `filter` sees every received byte in the interrupt, before the ring; if
+ * it returns true the byte is consumed there (the tty's Ctrl-C, which must
+ * work while no one reads). It runs in an interrupt handler: no sleeping.
+ */
+void uart_set_receive_filter(bool (*filter)(uint8_t byte));
 
 /* Send one byte, waiting until the transmitter has room (polled, no interrupt). */
 void uart_write_byte(uint8_t byte);

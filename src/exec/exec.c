@@ -24,8 +24,13 @@ void exec_initial_context(struct context *context, const struct user_image *imag
     memset(context, 0, sizeof(*context));
     context->sepc = image->entry;
     context->x[REG_SP] = image->stack_pointer;
-    /* SPP = 0: sret goes to user mode; SPIE = 1: interrupts on there. */
-    context->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
+    /*
+     * SPP = 0: sret goes to user mode; SPIE = 1: interrupts on there. FS =
+     * Off: the first FP instruction traps and gets zeroed registers
+     * (proc/fp.h); nothing of the kernel's or another program's leaks in.
+     */
+    context->sstatus =
+        (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS)) | SSTATUS_SPIE;
 }
 
 static exec_file_reader_t file_reader;

@@ -3,6 +3,9 @@
  */
 #include "exec/loader.h"
 
+#include "abi/signal.h"
+#include "abi/syscall_nr.h"
+
 #include "console/console.h"
 #include "abi/errno.h"
 #include "lib/string.h"
@@ -43,6 +46,25 @@ static int load_segments(struct memory_set *set, const struct elf_info *info)
             return -ENOMEM;
     }
     return 0;
+}
+
+/*
+ * The page a signal handler returns to (abi/signal.h, docs/signals.md): the
+ * kernel sets ra to it, and its two instructions call rt_sigreturn. Linux
+ * keeps them in the vDSO; here the page above the stack, read and execute.
+ */
+static int map_signal_trampoline(struct memory_set *set)
+{
+    static const uint32_t code[] = {
+        0x08b00893, /* li   a7, 139   (addi a7, zero, SYS_rt_sigreturn) */
+        0x00000073, /* ecall */
+    };
+    int error = memory_set_add_segment(set, "sigreturn", vaddr(SIGNAL_TRAMPOLINE_ADDRESS),
+                                       vaddr(SIGNAL_TRAMPOLINE_ADDRESS + PAGE_SIZE),
+                                       PTE_R | PTE_X | PTE_U, MAP_FRAMED, paddr(0), NULL, 0);
+    if (error == 0 && memory_set_write(set, SIGNAL_TRAMPOLINE_ADDRESS, code, sizeof(code)) != 0)
+        error = -ENOMEM;
+    return error;
 }
 
 /*
@@ -110,6 +132,8 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
         /* The stack, demand-zero; it grows down on faults, to USER_STACK_MAX. */
         error = memory_set_add_stack(set, vaddr(USER_STACK_TOP), USER_STACK_SIZE, USER_STACK_MAX);
     }
+    if (error == 0)
+        error = map_signal_trampoline(set);
     if (error == 0)
         error = push_arguments(set, argc, argv, &image->stack_pointer);
     if (error != 0) {

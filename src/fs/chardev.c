@@ -67,6 +67,16 @@ static long console_ioctl(struct file *file, uint32_t request, uint64_t argument
             return -EFAULT;
         tty_line_set_termios(&settings, request == TCSETSF);
         return 0;
+    case TIOCGPGRP: {
+        int group = tty_line_get_foreground();
+        return copy_to_user(user_memory(), argument, &group, sizeof(group));
+    }
+    case TIOCSPGRP: {
+        int group;
+        if (copy_from_user(user_memory(), &group, argument, sizeof(group)) != 0)
+            return -EFAULT;
+        return tty_line_set_foreground(group);
+    }
     case TIOCGWINSZ:
         tty_line_get_winsize(&size);
         return copy_to_user(user_memory(), argument, &size, sizeof(size));

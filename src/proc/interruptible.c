@@ -5,19 +5,43 @@
 
 #include "abi/errno.h"
 #include "proc/process.h"
+#include "proc/sched.h"
 #include "proc/wait_queue.h"
 
 bool signal_pending(void)
 {
-    struct process *process = process_current();
+    struct thread *thread = thread_current();
+    struct process *process = thread->process;
     /* A kernel thread (process 0) is never signalled. */
-    return process->pid > 0 && __atomic_load_n(&process->exit_requested, __ATOMIC_RELAXED);
+    if (process->pid == 0)
+        return false;
+    if (__atomic_load_n(&process->exit_requested, __ATOMIC_RELAXED))
+        return true;
+    kernel_sigset_t pending = __atomic_load_n(&thread->signal_pending, __ATOMIC_RELAXED) |
+                              __atomic_load_n(&process->signal_pending, __ATOMIC_RELAXED);
+    return (pending & ~__atomic_load_n(&thread->signal_blocked, __ATOMIC_RELAXED)) != 0;
 }
 
 int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *guard)
 {
-    if (signal_pending())
-        return -EINTR;
-    wait_queue_sleep(queue, guard);
-    return signal_pending() ? -EINTR : 0;
+    sched_assert_may_sleep("wait_queue_sleep_interruptible", guard != NULL ? 1 : 0);
+    struct thread *self = thread_current();
+    spinlock_acquire(&sched_lock);
+    /* The last look, under sched_lock: a sender that comes later finds this thread asleep. */
+    if (signal_pending()) {
+        spinlock_release(&sched_lock);
+        return -ERESTARTSYS;
+    }
+    list_push_back(&queue->waiters, &self->wait_node);
+    self->waiting_on = queue;
+    self->state = THREAD_BLOCKED;
+    self->interruptible = true;
+    if (guard != NULL)
+        spinlock_release(guard);
+    sched_block_locked();
+    self->interruptible = false;
+    sched_unlock();
+    if (guard != NULL)
+        spinlock_acquire(guard);
+    return signal_pending() ? -ERESTARTSYS : 0;
 }

@@ -2,40 +2,47 @@
  * interruptible.h: sleeps that a signal may end early.
  *
  * A thread blocked reading an empty pipe, or the console, may wait for
- * ever. On Linux a signal ends such a wait: the call returns -EINTR (or its
- * handler runs, then the call returns -EINTR or restarts). That is what
- * these are for, so that the places that may wait for ever are marked now:
+ * ever. On Linux a signal ends such a wait, and so it does here:
  *
  *     spinlock_acquire(&guard);
  *     while (!condition) {
  *         int error = wait_queue_sleep_interruptible(&queue, &guard);
- *         if (error != 0) { spinlock_release(&guard); return error; }   // -EINTR
+ *         if (error != 0) { spinlock_release(&guard); return error; }   // -ERESTARTSYS
  *     }
  *
- * Today the only signal that does anything is a kill, which ends the
- * process the next time it returns to user mode (proc/signal.h). So a
- * pending kill is what "a signal is pending" means here, checked before
- * the sleep and after every wake-up; and nothing yet wakes a sleeper early
- * when the kill comes. The signals work (handlers, masks) makes
- * signal_send wake an interruptible sleeper of its target, and widens
- * signal_pending() to any unblocked pending signal; the callers stay as
- * they are.
+ * The sleeper is marked interruptible (thread->interruptible) under
+ * sched_lock, after a last look at its signals, so a signal sent at any
+ * moment either is seen before the sleep or wakes the sleeper
+ * (sched_interrupt_locked, called by proc/signal.c's senders).
+ *
+ * -ERESTARTSYS never reaches user space: on the way out of the system call
+ * (proc/signal.h) it becomes -EINTR if a handler runs without SA_RESTART,
+ * and otherwise the call starts again, as if the signal had not come. A
+ * fatal signal ends the process there instead.
  */
 #ifndef PROC_INTERRUPTIBLE_H
 #define PROC_INTERRUPTIBLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+/* Linux's internal "restart this call unless a handler says otherwise" (never seen by users). */
+#define ERESTARTSYS 512
 
 struct spinlock;
 struct wait_queue;
 
-/* Whether a signal waits for the calling thread's process (today: it has been killed). */
+/* Whether the calling thread has an unblocked signal pending, or its process must exit. */
 bool signal_pending(void);
 
 /*
- * wait_queue_sleep, unless a signal is pending before or after it: then
- * -EINTR (with `guard` held, as always). 0 after an ordinary wake-up.
+ * wait_queue_sleep, unless a signal is pending before it or comes during
+ * it: then -ERESTARTSYS (with `guard` held again, as always, if not NULL).
+ * 0 after an ordinary wake-up.
  */
 int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *guard);
+
+/* sched_sleep_until that a signal ends early: 0, or -EINTR. */
+int sched_sleep_until_interruptible(uint64_t wake_time);
 
 #endif

@@ -17,7 +17,9 @@
 #include "mm/frame.h"
 #include "mm/heap/heap.h"
 #include "mm/memory_set.h"
+#include "proc/interruptible.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
 #include "proc/smp.h"
 #include "proc/thread.h"
 
@@ -109,6 +111,11 @@ int process_create(const char *name, struct process *parent, struct memory_set *
     }
     process->pid = allocate_pid_locked();
     process->parent = parent;
+    /* A child of the kernel (init) leads a session and group of its own; others inherit. */
+    process->pgid = parent == &kernel_process ? process->pid : parent->pgid;
+    process->sid = parent == &kernel_process ? process->pid : parent->sid;
+    /* fork keeps the parent's signal actions (exec resets the handled ones). */
+    memcpy(process->signal_actions, parent->signal_actions, sizeof(process->signal_actions));
     list_push_back(&parent->children, &process->sibling_node);
     table[slot] = process;
     spinlock_release(&process_lock);
@@ -143,6 +150,11 @@ void process_abandon(struct process *process)
     process_release_resources(process);
     free_memory_set(process);
     kfree(process);
+}
+
+struct process *process_at_slot_locked(int slot)
+{
+    return slot >= 0 && slot < PROCESS_MAX ? table[slot] : NULL;
 }
 
 struct process *process_find_locked(int pid)
@@ -229,6 +241,7 @@ void process_thread_exited(struct thread *thread, int code)
         reparent_children_locked(process);
         if (process->parent != NULL)
             wait_queue_wake_all(&process->parent->child_exited);
+        signal_child_exited_locked(process);
         zombie = true;
     }
     int status = process->exit_status;
@@ -340,9 +353,81 @@ int process_wait(int pid, int *status, bool no_hang)
             spinlock_release(&process_lock);
             return 0;
         }
-        wait_queue_sleep(&self->child_exited, &process_lock);
+        /* A signal ends the wait (wait4 then returns -EINTR, or restarts). */
+        int error = wait_queue_sleep_interruptible(&self->child_exited, &process_lock);
+        if (error != 0) {
+            spinlock_release(&process_lock);
+            return error;
+        }
     }
     /* LAB 8 END: process_wait */
+}
+
+/* ---- Process groups and sessions ----------------------------------------------- */
+
+long process_setpgid(int pid, int pgid)
+{
+    struct process *self = process_current();
+    if (pgid < 0)
+        return -EINVAL;
+    spinlock_acquire(&process_lock);
+    struct process *target = pid == 0 ? self : find_locked(pid);
+    long result = 0;
+    if (target == NULL || (target != self && target->parent != self)) {
+        result = -ESRCH; /* only the caller and its children */
+    } else if (target->sid != self->sid || target->pid == target->sid) {
+        result = -EPERM; /* another session's, or a session leader */
+    } else {
+        int group = pgid == 0 ? target->pid : pgid;
+        bool group_exists = group == target->pid;
+        for (int slot = 0; slot < PROCESS_MAX && !group_exists; slot++) {
+            struct process *other = table[slot];
+            group_exists = other != NULL && other->pgid == group && other->sid == self->sid;
+        }
+        if (!group_exists)
+            result = -EPERM; /* a group of this session, or a new one named after target */
+        else
+            target->pgid = group;
+    }
+    spinlock_release(&process_lock);
+    return result;
+}
+
+long process_getpgid(int pid)
+{
+    spinlock_acquire(&process_lock);
+    struct process *target = pid == 0 ? process_current() : find_locked(pid);
+    long result = target != NULL ? target->pgid : -ESRCH;
+    spinlock_release(&process_lock);
+    return result;
+}
+
+long process_setsid(void)
+{
+    struct process *self = process_current();
+    spinlock_acquire(&process_lock);
+    bool leads_a_group = false;
+    for (int slot = 0; slot < PROCESS_MAX; slot++) {
+        struct process *other = table[slot];
+        leads_a_group |= other != NULL && other != self && other->pgid == self->pid;
+    }
+    long result = -EPERM; /* a group leader cannot start a session: its group would split */
+    if (!leads_a_group && self->pgid != self->pid) {
+        self->pgid = self->pid;
+        self->sid = self->pid;
+        result = self->pid;
+    }
+    spinlock_release(&process_lock);
+    return result;
+}
+
+long process_getsid(int pid)
+{
+    spinlock_acquire(&process_lock);
+    struct process *target = pid == 0 ? process_current() : find_locked(pid);
+    long result = target != NULL ? target->sid : -ESRCH;
+    spinlock_release(&process_lock);
+    return result;
 }
 
 void process_print_all(void)

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "abi/signal.h"
 #include "lib/list.h"
 #include "sync/spinlock.h"
 #include "proc/thread.h"
@@ -64,6 +65,22 @@ struct process {
     uint64_t brk;
     /* Descriptors, current directory, umask: fs/ owns it (fs/files.h) through process_hooks. */
     struct process_files *files;
+    /* Its process group and session (setpgid, setsid): inherited at fork. */
+    int pgid;
+    int sid;
+    /*
+     * Signals (proc/signal.h), guarded by process_lock: what each one does,
+     * which are pending for the process as a whole, and for each pending
+     * one what its siginfo_t will say.
+     */
+    struct kernel_sigaction signal_actions[NSIG];
+    kernel_sigset_t signal_pending;
+    struct signal_source {
+        int code;      /* si_code */
+        int pid;       /* si_pid: the sender, or the child for SIGCHLD */
+        int status;    /* si_status for SIGCHLD */
+        uint64_t addr; /* si_addr for a fault */
+    } signal_sources[NSIG];
 };
 
 /*
@@ -156,6 +173,19 @@ int process_wait(int pid, int *status, bool no_hang);
 int process_attach_thread(struct process *process, struct thread *thread);
 void process_thread_exited(struct thread *thread, int code);
 void process_remove_thread(struct thread *thread);
+
+/* With process_lock held: the process in table slot `slot` (0..PROCESS_MAX-1), or NULL. */
+struct process *process_at_slot_locked(int slot);
+
+/*
+ * Process groups and sessions, as Linux has them (0 or a negative errno):
+ * setpgid(pid, pgid) (0 means the caller / its own pid), getpgid(pid),
+ * setsid() (a new session and group led by the caller), getsid(pid).
+ */
+long process_setpgid(int pid, int pgid);
+long process_getpgid(int pid);
+long process_setsid(void);
+long process_getsid(int pid);
 
 /* Print every process and its threads: ids, names, states, what each waits on. */
 void process_print_all(void);

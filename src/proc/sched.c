@@ -20,6 +20,9 @@
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
 #include "mm/tlb.h"
+#include "abi/errno.h"
+#include "proc/fp.h"
+#include "proc/interruptible.h"
 #include "proc/process.h"
 #include "proc/thread.h"
 #include "trap/ipi.h"
@@ -157,6 +160,9 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
     csr_clear(sstatus, SSTATUS_SUM);
     if (__builtin_expect(sched.timeline, 0))
         timeline_switch(prev, next);
+    /* A user thread's live FP registers are saved as it leaves the hart (proc/fp.h). */
+    if (__builtin_expect(prev->fp_live, 0))
+        fp_switch_out(prev);
     switch_context(&prev->switch_context, &next->switch_context);
     /* prev runs again; with several harts, perhaps on another one. */
     spinlock_hart()->irq_enabled_before_locks = irq_enabled_before;
@@ -423,11 +429,10 @@ static void sched_tick(uint64_t now)
     lockup_check(mine, running);
 }
 
-void sched_sleep_until(uint64_t wake_time)
+/* Into the timer queue, sorted by wake time; a thread goes after those that wake at the same time.
+ */
+static void enqueue_sleeper_locked(struct thread *self, uint64_t wake_time)
 {
-    sched_assert_may_sleep("sched_sleep", 0);
-    spinlock_acquire(&sched_lock);
-    struct thread *self = sched_hart()->current;
     self->wake_time = wake_time;
     /* Sorted by wake time; a thread goes after those that wake at the same time. */
     struct list_node *position = &sched.sleepers.head;
@@ -440,8 +445,67 @@ void sched_sleep_until(uint64_t wake_time)
     }
     list_insert_before(position, &self->sleep_node);
     self->state = THREAD_BLOCKED;
+}
+
+void sched_sleep_until(uint64_t wake_time)
+{
+    sched_assert_may_sleep("sched_sleep", 0);
+    spinlock_acquire(&sched_lock);
+    enqueue_sleeper_locked(sched_hart()->current, wake_time);
     sched_block_locked();
     sched_unlock();
+}
+
+int sched_sleep_until_interruptible(uint64_t wake_time)
+{
+    sched_assert_may_sleep("sched_sleep_until_interruptible", 0);
+    spinlock_acquire(&sched_lock);
+    struct thread *self = sched_hart()->current;
+    /* The last look under sched_lock (proc/interruptible.h says why). */
+    if (signal_pending()) {
+        spinlock_release(&sched_lock);
+        return -EINTR;
+    }
+    enqueue_sleeper_locked(self, wake_time);
+    self->interruptible = true;
+    sched_block_locked();
+    self->interruptible = false;
+    sched_unlock();
+    return signal_pending() ? -EINTR : 0;
+}
+
+/* The hart index `thread` runs on, or -1: each hart's current is in its own block. */
+static int hart_running_locked(const struct thread *thread)
+{
+    uint32_t online = hart_online_mask();
+    while (online != 0) {
+        uint32_t index = (uint32_t)__builtin_ctz(online);
+        online &= online - 1;
+        struct hart *hart = hart_by_index(index);
+        const struct sched_hart *theirs =
+            (const struct sched_hart *)((uint64_t)hart + HART_SLOT_SCHED * HART_SLOT_SIZE);
+        if (hart != NULL && theirs->current == thread)
+            return (int)index;
+    }
+    return -1;
+}
+
+void sched_interrupt_locked(struct thread *thread)
+{
+    if (thread->state == THREAD_RUNNING) {
+        /* On another hart, perhaps in user mode: an IPI makes it trap, and see the signal. */
+        int index = hart_running_locked(thread);
+        if (index >= 0 && (uint32_t)index != hart_index())
+            ipi_send((uint32_t)index, IPI_WAKE);
+        return;
+    }
+    if (thread->state != THREAD_BLOCKED || !thread->interruptible)
+        return;
+    if (thread->waiting_on != NULL)
+        list_remove(&thread->wait_node); /* off its wait queue (guarded by sched_lock) */
+    else if (list_node_linked(&thread->sleep_node))
+        list_remove(&thread->sleep_node); /* out of the timer queue */
+    sched_wake_locked(thread);
 }
 
 /* Nanoseconds to `time` units, rounded up so that a sleep is never shorter than asked. */

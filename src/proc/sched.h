@@ -170,6 +170,13 @@ void sched_block_locked(void);
 
 /* Make a BLOCKED thread READY (it must already be off its wait queue). */
 void sched_wake_locked(struct thread *thread);
+/*
+ * A signal came for `thread`: if it is BLOCKED in an interruptible sleep
+ * (proc/interruptible.h), take it off its wait queue or the timer queue
+ * and make it READY; if it runs on another hart, send that hart an IPI, so
+ * that it traps and sees the signal now rather than at its next tick.
+ */
+void sched_interrupt_locked(struct thread *thread);
 
 /* Release sched_lock after a switch, and free a detached thread that just exited here. */
 void sched_unlock(void);

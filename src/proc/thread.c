@@ -136,10 +136,22 @@ struct thread *thread_create_user(struct process *process, const struct context 
     /* Where trap.S would have saved it: at the very top of the kernel stack. */
     struct context *frame = (struct context *)(thread->kstack.top.value - sizeof(struct context));
     *frame = *context;
+    /*
+     * A supervisor-mode context with no stack (the ktests' way through this
+     * path) runs on the stack below its frame: set before the thread is
+     * READY, since with several harts it may start at once.
+     */
+    if ((frame->sstatus & SSTATUS_SPP) != 0 && frame->x[REG_SP] == 0)
+        frame->x[REG_SP] = (uint64_t)frame;
     thread->trap_context = frame;
     thread->switch_context.ra = (uint64_t)thread_start_user;
     thread->switch_context.sp = (uint64_t)frame;
     thread->switch_context.s[0] = 0;
+    /* As on Linux, a new thread (a fork's child) starts with its creator's FP registers and mask.
+     */
+    struct thread *creator = thread_current();
+    fp_copy_to_child(thread, creator);
+    thread->signal_blocked = creator != NULL ? creator->signal_blocked : 0;
     sched_start_thread(thread);
     return thread;
 }

@@ -33,9 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/signal.h"
 #include "arch/context.h"
 #include "lib/list.h"
 #include "mm/kstack.h"
+#include "proc/fp.h"
 #include "proc/sched.h"
 #include "proc/wait_queue.h"
 
@@ -81,6 +83,27 @@ struct thread {
      * trap_return restores on the way back. NULL for a kernel thread.
      */
     struct context *trap_context;
+    /*
+     * A user thread's FP registers (proc/fp.h): fp_live while they are in
+     * the hart's registers (it is running, FS on); fp_used once it has
+     * executed an FP instruction (then `fp` holds them while not live).
+     */
+    bool fp_live;
+    bool fp_used;
+    struct fp_state fp;
+    /*
+     * Signals (proc/signal.h). signal_attention is set whenever the way back
+     * to user mode has work: a signal pending, an exit requested, a call to
+     * restart. The masks and pending sets are guarded by process_lock.
+     */
+    uint32_t signal_attention;
+    bool interruptible;         /* BLOCKED in a sleep a signal ends; guarded by sched_lock */
+    bool signal_restart;        /* the last call returned -ERESTARTSYS */
+    bool signal_restore_mask;   /* rt_sigsuspend: put signal_saved_mask back after delivery */
+    uint64_t signal_restart_a0; /* that call's first argument, for a restart */
+    kernel_sigset_t signal_blocked;
+    kernel_sigset_t signal_pending; /* sent to this thread: faults, tgkill */
+    kernel_sigset_t signal_saved_mask;
     int exit_code;
     bool detached; /* freed at exit; nobody joins it */
     bool joined;   /* a thread_join has claimed it */

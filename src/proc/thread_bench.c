@@ -12,6 +12,7 @@
 #include "bench/bench.h"
 #include "console/console.h"
 #include "arch/riscv.h"
+#include "proc/fp.h"
 #include "proc/thread.h"
 #include "proc/mutex.h"
 #include "proc/semaphore.h"
@@ -65,6 +66,73 @@ static void bench_thread_switch(void)
                  "round trip of 1000 (a yield call, the FIFO queue, switch.S, and the return)");
 }
 BENCH_CASE(bench_thread_switch);
+
+/*
+ * fp_switch_insns: the same ping-pong between two threads whose FP
+ * registers are live and Dirty, as a user thread's are after it computed
+ * in floating point. Each has a stand-in trap context (kernel threads have
+ * none); before every yield it marks its registers live and Dirty, the
+ * switch saves them (fp_switch_out), and after the switch back it loads
+ * them as its first FP instruction's trap would (fp_handle_first_use).
+ */
+static struct context fp_contexts[2];
+
+static void fp_make_dirty(struct thread *self, struct context *context)
+{
+    context->sstatus = (context->sstatus & ~SSTATUS_FS) | SSTATUS_FS_DIRTY;
+    self->trap_context = context;
+    self->fp_live = true;
+    self->fp_used = true;
+}
+
+static void fp_yield(struct context *context)
+{
+    struct thread *self = thread_current();
+    fp_make_dirty(self, context);
+    sched_yield();
+    fp_handle_first_use(self, context);
+}
+
+static int fp_partner(void *unused)
+{
+    (void)unused;
+    irq_disable();
+    while (!partner_stop)
+        fp_yield(&fp_contexts[1]);
+    thread_current()->fp_live = false;
+    thread_current()->trap_context = NULL;
+    irq_enable();
+    return 0;
+}
+
+static void bench_fp_switch(void)
+{
+    partner_stop = false;
+    struct thread *partner = thread_create(fp_partner, NULL, "bench-fp");
+    if (partner == NULL)
+        return;
+    irq_state_t state = irq_save();
+    sched_yield();
+    uint64_t overhead = instret_overhead();
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t start = read_instret();
+        fp_yield(&fp_contexts[0]);
+        samples[i] = read_instret() - start - overhead;
+    }
+    partner_stop = true;
+    struct thread *self = thread_current();
+    fp_yield(&fp_contexts[0]);
+    self->fp_live = false;
+    self->fp_used = false;
+    self->trap_context = NULL;
+    irq_restore(state);
+    thread_join(partner, NULL);
+    bench_report("fp_switch_insns", bench_percentile(samples, SAMPLES, 50) / 2, "insns",
+                 "sched_yield ping-pong between two threads with live, Dirty FP registers: half "
+                 "the median round trip of 1000 (the switch, saving f0-f31 and fcsr, and "
+                 "loading them back as the first FP instruction's trap does)");
+}
+BENCH_CASE(bench_fp_switch);
 
 static void bench_mutex_uncontended(void)
 {

@@ -20,6 +20,7 @@
 #include "proc/process.h"
 #include "syscall/syscall.h"
 #include "proc/signal.h"
+#include "proc/fp.h"
 #include "proc/thread.h"
 #include "exec/exec.h"
 #include "fs/files.h"
@@ -58,13 +59,6 @@ long sys_getppid(struct context *context)
     int pid = parent != NULL ? parent->pid : 0;
     spinlock_release(&process_lock);
     return pid;
-}
-
-long sys_kill(struct context *context)
-{
-    uint64_t pid = syscall_arg(context, 0);
-    uint64_t signal = syscall_arg(context, 1);
-    return signal_send((int64_t)pid, signal);
 }
 
 long sys_clone(struct context *context)
@@ -226,8 +220,10 @@ long sys_execve(struct context *context)
     log_debug("[pid %d] exec %s: %d argument(s), entry 0x%lx, %lu KiB mapped", process->pid, base,
               argc, image.entry, memory_set_user_bytes(set) / 1024);
     files_close_on_exec(); /* the descriptors marked close-on-exec end with the old program */
+    signal_reset_on_exec(process); /* its handlers were in the old program */
     exec_initial_context(thread->trap_context, &image);
-    return 0; /* lands in a0 of the fresh context: main's argc comes from the stack */
+    fp_reset(thread); /* the old program's FP registers end with it */
+    return 0;         /* lands in a0 of the fresh context: main's argc comes from the stack */
 }
 
 long sys_wait4(struct context *context)

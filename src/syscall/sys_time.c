@@ -9,7 +9,10 @@
 #include "mm/frame.h"
 #include "mm/memory_set.h"
 #include "mm/uaccess.h"
+#include "arch/riscv.h"
+#include "proc/interruptible.h"
 #include "proc/process.h"
+#include "proc/sched.h"
 #include "syscall/syscall.h"
 #include "proc/thread.h"
 #include "trap/timer.h"
@@ -33,17 +36,93 @@ long sys_clock_gettime(struct context *context)
     return copy_to_user(process_current()->memory_set, timespec, &value, sizeof(value));
 }
 
+/*
+ * A timespec as a count of `time` units (timer_frequency() a second),
+ * rounded up so that a sleep is never shorter than asked, and saturated:
+ * a request too long to count lasts for ever (until a signal), where
+ * multiplying it out would wrap to a short sleep.
+ */
+static uint64_t timespec_to_time(const struct timespec *value)
+{
+    uint64_t frequency = timer_frequency();
+    uint64_t seconds = (uint64_t)value->tv_sec;
+    uint64_t fraction = ((uint64_t)value->tv_nsec * frequency + NS_PER_SECOND - 1) / NS_PER_SECOND;
+    if (seconds > (UINT64_MAX - fraction) / frequency)
+        return UINT64_MAX;
+    return seconds * frequency + fraction;
+}
+
+/* `time` units back to a timespec (for what is left of an interrupted sleep). */
+static struct timespec time_to_timespec(uint64_t units)
+{
+    uint64_t frequency = timer_frequency();
+    struct timespec value = {(long)(units / frequency),
+                             (long)((units % frequency) * NS_PER_SECOND / frequency)};
+    return value;
+}
+
+static uint64_t saturating_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Read and check a request: -EFAULT, or -EINVAL for a negative time or tv_nsec out of range. */
+static int timespec_from_user(uint64_t address, struct timespec *value)
+{
+    if (copy_from_user(process_current()->memory_set, value, address, sizeof(*value)) != 0)
+        return -EFAULT;
+    if (value->tv_sec < 0 || value->tv_nsec < 0 || (uint64_t)value->tv_nsec >= NS_PER_SECOND)
+        return -EINVAL;
+    return 0;
+}
+
+/*
+ * Sleep until `deadline` (a `time` value); a signal ends it early with
+ * -EINTR, and then what was left goes to `remaining` if it is not 0.
+ */
+static long sleep_until(uint64_t deadline, uint64_t remaining)
+{
+    if (deadline <= read_time()) {
+        sched_yield(); /* a zero sleep still gives the hart away, as before */
+        return 0;
+    }
+    if (sched_sleep_until_interruptible(deadline) == 0)
+        return 0;
+    uint64_t now = read_time();
+    struct timespec left = time_to_timespec(deadline > now ? deadline - now : 0);
+    if (remaining != 0 &&
+        copy_to_user(process_current()->memory_set, remaining, &left, sizeof(left)) != 0)
+        return -EFAULT;
+    return -EINTR; /* Linux too: a handler's SA_RESTART does not restart nanosleep */
+}
+
 long sys_nanosleep(struct context *context)
 {
-    uint64_t request = syscall_arg(context, 0);
     struct timespec value;
-    if (copy_from_user(process_current()->memory_set, &value, request, sizeof(value)) != 0)
-        return -EFAULT;
-    if (value.tv_sec < 0 || value.tv_nsec < 0 || (uint64_t)value.tv_nsec >= NS_PER_SECOND)
+    int error = timespec_from_user(syscall_arg(context, 0), &value);
+    if (error != 0)
+        return error;
+    return sleep_until(saturating_add(read_time(), timespec_to_time(&value)),
+                       syscall_arg(context, 1));
+}
+
+long sys_clock_nanosleep(struct context *context)
+{
+    uint64_t clock = syscall_arg(context, 0);
+    uint64_t flags = syscall_arg(context, 1);
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
         return -EINVAL;
-    /* Nothing interrupts a sleep yet (no signal handlers), so `remaining` is never written. */
-    sched_sleep_ns((uint64_t)value.tv_sec * NS_PER_SECOND + (uint64_t)value.tv_nsec);
-    return 0;
+    if ((flags & ~(uint64_t)TIMER_ABSTIME) != 0)
+        return -EINVAL;
+    struct timespec value;
+    int error = timespec_from_user(syscall_arg(context, 2), &value);
+    if (error != 0)
+        return error;
+    /* Both clocks count from boot, as `time` does: an absolute request is a `time` value. */
+    uint64_t deadline = (flags & TIMER_ABSTIME) != 0
+                            ? timespec_to_time(&value)
+                            : saturating_add(read_time(), timespec_to_time(&value));
+    return sleep_until(deadline, (flags & TIMER_ABSTIME) != 0 ? 0 : syscall_arg(context, 3));
 }
 
 long sys_sysinfo(struct context *context)

@@ -3,9 +3,9 @@
  *
  * syscall_user_trap() is the handler the trap layer calls for a trap from
  * user code. A system call goes through the table; a fault is the
- * program's, and ends the process (proc/process.c says how); an interrupt
- * goes to the trap layer's drivers. Before the return to user mode, a kill
- * of this process takes effect.
+ * program's, and becomes a signal (proc/signal.c: its handler, or the end
+ * of the process); an interrupt goes to the trap layer's drivers. Before
+ * the return to user mode, pending signals take effect.
  */
 #include "syscall/syscall.h"
 
@@ -17,6 +17,7 @@
 #include "arch/irq.h"
 #include "console/console.h"
 #include "mm/memory_set.h"
+#include "proc/interruptible.h"
 #include "proc/process.h"
 #include "proc/signal.h"
 #include "syscall/trace.h"
@@ -65,9 +66,20 @@ static const struct {
     ENTRY(umask, "oo"),
     ENTRY(renameat2, "ddsdsx"),
     ENTRY(nanosleep, "dpp"),
+    ENTRY(clock_nanosleep, "dddpp"),
     ENTRY(clock_gettime, "ddp"),
     ENTRY(sched_yield, "d"),
     ENTRY(kill, "ddd"),
+    ENTRY(tgkill, "dddd"),
+    ENTRY(rt_sigsuspend, "dpu"),
+    ENTRY(rt_sigaction, "ddppu"),
+    ENTRY(rt_sigprocmask, "ddppu"),
+    ENTRY(rt_sigpending, "dpu"),
+    ENTRY(rt_sigreturn, "d"),
+    ENTRY(setpgid, "ddd"),
+    ENTRY(getpgid, "dd"),
+    ENTRY(getsid, "dd"),
+    ENTRY(setsid, "d"),
     ENTRY(getpid, "d"),
     ENTRY(getppid, "d"),
     ENTRY(sysinfo, "dp"),
@@ -93,6 +105,7 @@ const char *syscall_name(uint64_t number)
 static inline void syscall_dispatch(struct context *context)
 {
     uint64_t number = context->x[REG_A7];
+    uint64_t first_argument = context->x[REG_A0]; /* for a restart after a signal */
     /* Back to the instruction after the ecall (always 4 bytes: there is no c.ecall). */
     context->sepc += 4;
     long result = -ENOSYS;
@@ -111,6 +124,12 @@ static inline void syscall_dispatch(struct context *context)
         irq_disable();
     }
     context->x[REG_A0] = (uint64_t)result;
+    /*
+     * A signal interrupted the call: the way out decides between -EINTR and
+     * a restart. (rt_sigreturn returns the user's own a0, which may hold any value.)
+     */
+    if (__builtin_expect(result == -ERESTARTSYS, 0) && number != SYS_rt_sigreturn)
+        signal_syscall_interrupted(first_argument);
 }
 
 /*
@@ -149,11 +168,9 @@ void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
         syscall_dispatch(context);
     else if (cause_is_interrupt(scause))
         trap_handle_interrupt(context, scause, stval);
-    else if (scause == EXC_BREAKPOINT)
-        trap_handle_breakpoint(context); /* resumed, as in the kernel: no debugger to stop for */
     else if (!user_fault_resolved(context, scause, stval))
-        signal_user_fault(context, scause, stval); /* ends the process; does not return */
-    /* On every way back to user mode: a kill of this process takes effect here. */
+        signal_user_fault(context, scause, stval); /* a signal: a handler, or the end */
+    /* On every way back to user mode: signals take effect here (a handler, or the end). */
     signal_return_to_user(context);
 }
 

@@ -92,5 +92,16 @@ long sys_kill(struct context *context);
 long sys_clone(struct context *context);
 long sys_execve(struct context *context);
 long sys_wait4(struct context *context);
+long sys_clock_nanosleep(struct context *context);
+long sys_tgkill(struct context *context);
+long sys_rt_sigaction(struct context *context);
+long sys_rt_sigprocmask(struct context *context);
+long sys_rt_sigpending(struct context *context);
+long sys_rt_sigreturn(struct context *context);
+long sys_rt_sigsuspend(struct context *context);
+long sys_setpgid(struct context *context);
+long sys_getpgid(struct context *context);
+long sys_getsid(struct context *context);
+long sys_setsid(struct context *context);
 
 #endif

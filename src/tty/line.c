@@ -10,11 +10,13 @@
 #include "tty/line.h"
 
 #include "abi/errno.h"
+#include "abi/signal.h"
 #include "console/console.h"
 #include "dev/uart.h"
 #include "lib/string.h"
 #include "proc/interruptible.h"
 #include "proc/mutex.h"
+#include "proc/signal.h"
 #include "proc/sched.h"
 #include "proc/wait_queue.h"
 #include "sbi/sbi.h"
@@ -49,6 +51,65 @@ static bool end_of_input;     /* ^D on an empty line: the next read returns 0 */
 static bool overflowed;       /* the line being typed lost characters: it will be refused */
 static uint32_t drop_pending; /* TCSETSF: forget the line being typed (a word, for atomics) */
 
+/* ---- Signals: Ctrl-C and Ctrl-\ --------------------------------------------------- */
+
+static void echo(const char *text, size_t len);
+
+/* The foreground process group (TIOCSPGRP): who Ctrl-C signals. 0: nobody yet. */
+static int foreground_group;
+
+/*
+ * ISIG: VINTR (Ctrl-C) sends SIGINT, VQUIT (Ctrl-\) SIGQUIT, to the
+ * foreground group, and what was typed but not read is dropped, as on
+ * Linux. True if `c` was one of them. Runs in the UART interrupt.
+ */
+static bool signal_character(char c)
+{
+    struct termios t;
+    tty_line_get_termios(&t);
+    if ((t.c_lflag & ISIG) == 0 || c == 0) /* a c_cc of 0 is a disabled one */
+        return false;
+    int signal = c == t.c_cc[VINTR] ? SIGINT : c == t.c_cc[VQUIT] ? SIGQUIT : 0;
+    if (signal == 0)
+        return false;
+    if ((t.c_lflag & ECHO) != 0)
+        echo(signal == SIGINT ? "^C\n" : "^\\\n", 3);
+    __atomic_store_n(&drop_pending, 1, __ATOMIC_RELEASE);
+    int group = __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
+    if (group > 0)
+        signal_send_group(group, signal);
+    return true;
+}
+
+static bool filter_received_byte(uint8_t byte)
+{
+    return signal_character((char)byte);
+}
+
+/* Take Ctrl-C as it arrives, from the first use of the console on. */
+static void start_signal_filter(void)
+{
+    static uint32_t started;
+    if (__atomic_exchange_n(&started, 1, __ATOMIC_ACQ_REL) == 0)
+        uart_set_receive_filter(filter_received_byte);
+}
+
+int tty_line_get_foreground(void)
+{
+    return __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
+}
+
+int tty_line_set_foreground(int group)
+{
+    if (group <= 0)
+        return -EINVAL;
+    if (signal_send_group(group, 0) != 0)
+        return -EPERM; /* no such group (Linux: none of this session's) */
+    start_signal_filter();
+    __atomic_store_n(&foreground_group, group, __ATOMIC_RELAXED);
+    return 0;
+}
+
 /* ---- Waiting for a key ------------------------------------------------------------- */
 
 /* The guard of input_waiters and listening: no key falls between a look and a sleep. */
@@ -79,7 +140,7 @@ static int wait_for_input(void)
     if (!uart_present()) {
         /* No receive interrupt: look again at the next tick. */
         if (signal_pending())
-            return -EINTR;
+            return -ERESTARTSYS;
         sched_sleep_ticks(1);
         return 0;
     }
@@ -152,11 +213,10 @@ static void canonical_input(char c, const struct termios *t)
         if (length == committed)
             end_of_input = true; /* nothing typed: the reader sees the end */
         committed = length;      /* else the line goes as it is, without a newline */
-    } else if ((t->c_lflag & ISIG) != 0 && c == t->c_cc[VINTR]) {
-        /* No signal to send yet (the signals work will send SIGINT): drop the line. */
+    } else if (signal_character(c)) {
+        /* (Only without a UART: with one, the interrupt took it already.) */
         length = committed;
         overflowed = false;
-        echo("^C\n", 3);
     } else if (c == '\n' || (t->c_cc[VEOL] != 0 && c == t->c_cc[VEOL])) {
         if (overflowed) {
             /*
@@ -255,11 +315,14 @@ long tty_line_read(char *buf, size_t size, bool nonblock)
 {
     if (size == 0)
         return 0;
+    start_signal_filter();
     mutex_lock(&reader_lock);
     long result;
     for (;;) {
-        if (__atomic_exchange_n(&drop_pending, 0, __ATOMIC_ACQ_REL) != 0)
+        if (__atomic_exchange_n(&drop_pending, 0, __ATOMIC_ACQ_REL) != 0) {
             length = committed = 0; /* TCSETSF: the line too (the ring was emptied then) */
+            overflowed = false;
+        }
         take_typed_input();
         if (committed > 0 && committed >= raw_minimum(size)) {
             result = (long)deliver(buf, size);

@@ -46,6 +46,10 @@ void tty_line_get_termios(struct termios *out);
 void tty_line_set_termios(const struct termios *settings, bool drop_input);
 
 /* The window size (TIOCGWINSZ, TIOCSWINSZ): 24 rows of 80 columns until someone says otherwise. */
+/* The foreground process group (TIOCGPGRP, TIOCSPGRP): 0 or -EINVAL/-EPERM. */
+int tty_line_get_foreground(void);
+int tty_line_set_foreground(int group);
+
 void tty_line_get_winsize(struct winsize *out);
 void tty_line_set_winsize(const struct winsize *size);
 

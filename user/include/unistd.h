@@ -68,6 +68,15 @@ extern char **environ;
 
 pid_t getpid(void);
 pid_t getppid(void);
+/* Process groups and sessions (job control: the shell puts each command in a group). */
+pid_t setsid(void);
+pid_t getsid(pid_t pid);
+int setpgid(pid_t pid, pid_t group);
+pid_t getpgid(pid_t pid);
+pid_t getpgrp(void);
+/* The terminal's foreground process group: Ctrl-C sends it SIGINT. */
+pid_t tcgetpgrp(int fd);
+int tcsetpgrp(int fd, pid_t group);
 
 /* Set the program break (the end of the heap). 0 or -1. */
 int brk(void *address);

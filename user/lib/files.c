@@ -256,6 +256,17 @@ int tcsetattr(int fd, int when, const struct termios *settings)
     return ioctl(fd, request, settings);
 }
 
+pid_t tcgetpgrp(int fd)
+{
+    pid_t group = 0;
+    return ioctl(fd, TIOCGPGRP, &group) < 0 ? -1 : group;
+}
+
+int tcsetpgrp(int fd, pid_t group)
+{
+    return ioctl(fd, TIOCSPGRP, &group);
+}
+
 void cfmakeraw(struct termios *settings)
 {
     settings->c_iflag &= ~(uint32_t)(IGNCR | ICRNL | INLCR);

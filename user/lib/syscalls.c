@@ -129,11 +129,6 @@ pid_t wait(int *status)
     return wait4(-1, status, 0, NULL);
 }
 
-int kill(pid_t pid, int signal)
-{
-    return (int)posix_result(syscall2(SYS_kill, pid, signal));
-}
-
 int sysinfo(struct sysinfo *info)
 {
     return (int)posix_result(syscall1(SYS_sysinfo, (long)info));
@@ -152,6 +147,13 @@ int clock_gettime(clockid_t clock, struct timespec *now)
 int nanosleep(const struct timespec *request, struct timespec *remaining)
 {
     return (int)posix_result(syscall2(SYS_nanosleep, (long)request, (long)remaining));
+}
+
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec *request,
+                    struct timespec *remaining)
+{
+    long raw = syscall4(SYS_clock_nanosleep, clock, flags, (long)request, (long)remaining);
+    return syscall_failed(raw) ? (int)-raw : 0;
 }
 
 unsigned int sleep(unsigned int seconds)

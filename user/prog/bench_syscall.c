@@ -15,6 +15,7 @@
  * printing figures that mean nothing.
  */
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -44,6 +45,31 @@ static uint64_t median(uint64_t *values, int count)
         values[j + 1] = value;
     }
     return values[count / 2];
+}
+
+static void empty_handler(int signal)
+{
+    (void)signal;
+}
+
+/*
+ * One signal round trip: raise (tgkill to itself), the frame pushed on the
+ * way out of that call, the empty handler, and rt_sigreturn through the
+ * kernel's trampoline page back to after the raise.
+ */
+static uint64_t measure_signal_roundtrip(void)
+{
+    struct sigaction action = {.sa_handler = empty_handler};
+    sigaction(SIGUSR1, &action, NULL);
+    pid_t pid = (pid_t)syscall0(SYS_getpid);
+    uint64_t empty = instret();
+    empty = instret() - empty;
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t before = instret();
+        syscall3(SYS_tgkill, pid, pid, SIGUSR1);
+        samples[i] = instret() - before - empty;
+    }
+    return median(samples, SAMPLES);
 }
 
 /* One getpid round trip: user stub, ecall, trap entry, dispatch, handler, sret. */
@@ -173,6 +199,7 @@ int main(void)
     uint64_t exec_cost = measure_fork_exit_wait("exit_code");
     uint64_t zero_fault_cost = measure_zero_fault();
     uint64_t cow_fault_cost = measure_cow_fault();
+    uint64_t signal_cost = measure_signal_roundtrip();
     if (getpid_cost == 0 || fork_cost == 0 || exec_cost <= fork_cost || zero_fault_cost == 0 ||
         cow_fault_cost == 0) {
         printf("bench_syscall: a measurement failed\n");
@@ -193,5 +220,8 @@ int main(void)
     printf("BENCH cow_fault_insns %lu insns one write to a page fork left shared (the parent "
            "still holds it): fault, 4 KiB copy, remap, back; median of %d\n",
            cow_fault_cost, FAULT_SAMPLES);
+    printf("BENCH signal_roundtrip_insns %lu insns raise (tgkill to itself), an empty handler "
+           "and rt_sigreturn back: rdinstret around the ecall, median of %d\n",
+           signal_cost, SAMPLES);
     return 0;
 }

@@ -20,8 +20,10 @@
  * The terminal's line discipline (the kernel's, in canonical mode) echoes
  * what is typed and edits the line: Backspace, Ctrl-U for the whole line,
  * and Ctrl-D on an empty line, which ends the shell. The shell sees whole
- * lines only. Without a terminal (sh < script) it reads lines all the same,
- * and prints no prompt.
+ * lines only. Ctrl-C ends the running command (SIGINT to its process group,
+ * the terminal's foreground: see "Job control"), and at the prompt drops
+ * the line; Ctrl-\ sends SIGQUIT the same way. The shell survives both. Without a terminal (sh <
+ * script) it reads lines all the same, and prints no prompt.
  *
  * Built-ins: `exit [N]` ends the shell (with N, or the last command's
  * status), `cd [DIR]`, `pwd`, and `help` (the built-ins and the programs in
@@ -57,7 +59,7 @@ static size_t input_used;
  * Read one line into `line` (without its newline). From a terminal one read
  * is one line; from a pipe or a file, reads may hold parts of lines or several,
  * so what comes after the newline waits in `input` for the next call.
- * Returns the length, or -1 at the end of input.
+ * Returns the length, -1 at the end of input, or -2 if Ctrl-C cut the line short.
  */
 static int read_line(char *line, size_t size)
 {
@@ -91,6 +93,10 @@ static int read_line(char *line, size_t size)
             return (int)copied;
         }
         ssize_t got = read(STDIN_FILENO, input + input_used, sizeof(input) - input_used);
+        if (got < 0 && errno == EINTR) {
+            input_used = 0; /* Ctrl-C: the line typed so far is gone (the tty dropped it too) */
+            return -2;
+        }
         if (got <= 0) {
             if (input_used == 0)
                 return -1;
@@ -334,9 +340,45 @@ static void run_child(const struct command *command, int input_fd, int output_fd
     _exit(errno == ENOENT ? 127 : 126);
 }
 
+/* ---- Job control ------------------------------------------------------------------- */
+
+/*
+ * Interactive, each pipeline runs in a process group of its own (named
+ * after its first process), which the shell makes the terminal's
+ * foreground group: Ctrl-C and Ctrl-\ go to it, not to the shell. Both
+ * the child and the shell call setpgid, so it is done whichever runs
+ * first. The shell takes the terminal back when the pipeline is done.
+ */
+static bool job_control;
+
+static void join_group(pid_t pid, pid_t *group)
+{
+    if (!job_control)
+        return;
+    setpgid(pid, *group);
+    if (*group == 0)
+        *group = pid;
+}
+
+/* The shell itself: a handler (not SIG_IGN) so exec gives its children the default back. */
+static void interrupted(int signal)
+{
+    (void)signal;
+}
+
+static void start_job_control(void)
+{
+    struct sigaction action = {.sa_handler = interrupted}; /* no SA_RESTART: read ends */
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGQUIT, &action, NULL);
+    setpgid(0, 0); /* a group of its own (a session leader has one already) */
+    job_control = tcsetpgrp(STDIN_FILENO, getpgrp()) == 0;
+}
+
 /* Run a pipeline: each command in a child, the pipes between them, then wait for all. */
 static void run_pipeline(struct command *commands, int count)
 {
+    pid_t group = 0;
     pid_t pids[COMMANDS_MAX];
     int input_fd = STDIN_FILENO;
     int started = 0;
@@ -348,6 +390,8 @@ static void run_pipeline(struct command *commands, int count)
         }
         pid_t pid = fork();
         if (pid == 0) {
+            pid_t mine = group;
+            join_group(0, &mine);
             if (fds[0] >= 0)
                 close(fds[0]); /* the next command's end */
             run_child(&commands[i], input_fd, fds[1]);
@@ -361,14 +405,20 @@ static void run_pipeline(struct command *commands, int count)
             dprintf(2, "sh: fork: %s\n", strerror(errno));
             break;
         }
+        join_group(pid, &group);
         pids[started++] = pid;
     }
+    if (job_control && group != 0)
+        tcsetpgrp(STDIN_FILENO, group);
     if (input_fd >= 0 && input_fd != STDIN_FILENO)
         close(input_fd);
     last_status = 1;
     for (int i = 0; i < started; i++) {
         int status;
-        if (waitpid(pids[i], &status, 0) < 0) {
+        pid_t reaped;
+        while ((reaped = waitpid(pids[i], &status, 0)) < 0 && errno == EINTR) {
+        }
+        if (reaped < 0) {
             dprintf(2, "sh: wait: %s\n", strerror(errno));
             continue;
         }
@@ -377,6 +427,8 @@ static void run_pipeline(struct command *commands, int count)
             last_status = status_number(status);
         }
     }
+    if (job_control)
+        tcsetpgrp(STDIN_FILENO, getpgrp()); /* the terminal is the shell's again */
 }
 
 /* ---- Built-ins --------------------------------------------------------------------- */
@@ -504,8 +556,10 @@ static void run_line(struct word *words, int count, struct command *commands)
 int main(void)
 {
     bool interactive = isatty(STDIN_FILENO);
-    if (interactive)
+    if (interactive) {
+        start_job_control();
         printf("sh: type `help` for the programs, `exit` to leave\n");
+    }
     char line[LINE_MAX];
     char storage[2 * LINE_MAX];
     struct word words[WORDS_MAX];
@@ -513,7 +567,10 @@ int main(void)
     for (;;) {
         if (interactive)
             write(STDOUT_FILENO, "$ ", 2);
-        if (read_line(line, sizeof(line)) < 0)
+        int length = read_line(line, sizeof(line));
+        if (length == -2)
+            continue; /* Ctrl-C at the prompt: a fresh one */
+        if (length < 0)
             break;
         int count = split_words(line, storage, words, WORDS_MAX);
         /* Pipelines joined by ;, && and ||: each runs or not on the status before it. */
