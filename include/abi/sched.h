@@ -14,5 +14,9 @@
 #define CLONE_FILES            0x00000400
 #define CLONE_SIGHAND          0x00000800
 #define CLONE_THREAD           0x00010000
+#define CLONE_SETTLS           0x00080000
+#define CLONE_PARENT_SETTID    0x00100000
+#define CLONE_CHILD_CLEARTID   0x00200000
+#define CLONE_CHILD_SETTID     0x01000000
 
 #endif

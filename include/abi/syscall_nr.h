@@ -73,4 +73,25 @@
 #define SYS_wait4           260 /* wait4(pid, status, options, rusage) */
 #define SYS_renameat2       276 /* renameat2(olddirfd, old, newdirfd, new, flags) */
 
+/* What static glibc programs call at start-up and in daily use (syscall/sys_linux.c). */
+#define SYS_set_tid_address 96  /* set_tid_address(tidptr): returns the caller's tid */
+#define SYS_set_robust_list 99  /* set_robust_list(head, length) */
+#define SYS_clock_getres    114 /* clock_getres(clock_id, timespec) */
+#define SYS_times           153 /* times(tms): clock ticks since boot */
+#define SYS_uname           160 /* uname(utsname) */
+#define SYS_getrlimit       163 /* getrlimit(resource, rlimit) */
+#define SYS_setrlimit       164 /* setrlimit(resource, rlimit) */
+#define SYS_prctl           167 /* prctl(option, arg2, ...): PR_SET_NAME, PR_GET_NAME */
+#define SYS_gettimeofday    169 /* gettimeofday(timeval, timezone) */
+#define SYS_getuid          174 /* getuid(): 0, everyone is root */
+#define SYS_geteuid         175
+#define SYS_getgid          176
+#define SYS_getegid         177
+#define SYS_gettid          178 /* gettid() */
+#define SYS_madvise         233 /* madvise(address, length, advice): accepted, no effect */
+#define SYS_prlimit64       261 /* prlimit64(pid, resource, new, old) */
+#define SYS_getrandom       278 /* getrandom(buffer, length, flags) */
+#define SYS_membarrier      283 /* membarrier: -ENOSYS on purpose */
+#define SYS_rseq            293 /* rseq: -ENOSYS on purpose (glibc copes) */
+
 #endif

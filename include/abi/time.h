@@ -15,4 +15,13 @@ struct timespec {
     long tv_nsec; /* nanoseconds, 0..999999999 */
 };
 
+/* gettimeofday(2)'s older form of the same. */
+struct timeval {
+    long tv_sec;
+    long tv_usec; /* microseconds */
+};
+
+/* clock_nanosleep's flag: the request is a time on the clock, not a duration. */
+#define TIMER_ABSTIME 1
+
 #endif

@@ -82,7 +82,7 @@ void exec_program_release(struct exec_program *program)
 }
 
 /* exec_spawn; `is_init` marks the process as init before its thread can run. */
-static int spawn(const char *name, int argc, const char *const argv[], bool is_init)
+static int spawn(const char *name, const struct loader_arguments *args, bool is_init)
 {
     /*
      * Let user code read cycle, time and instret (rdcycle, rdtime, rdinstret):
@@ -96,9 +96,7 @@ static int spawn(const char *name, int argc, const char *const argv[], bool is_i
     const char *base = exec_basename(name);
     struct memory_set *set = kzalloc(sizeof(*set));
     struct user_image image;
-    error = set == NULL
-                ? -ENOMEM
-                : loader_load_image(set, base, program.elf, program.size, argc, argv, &image);
+    error = set == NULL ? -ENOMEM : loader_load(set, base, program.elf, program.size, args, &image);
     exec_program_release(&program);
     if (error != 0) {
         kfree(set);
@@ -120,7 +118,7 @@ static int spawn(const char *name, int argc, const char *const argv[], bool is_i
      */
     if (is_init) {
         process_set_init(process->pid);
-        log_info("kernel: started %s as pid %d", argv[0], process->pid);
+        log_info("kernel: started %s as pid %d", args->argv[0], process->pid);
     }
     struct context context;
     exec_initial_context(&context, &image);
@@ -133,10 +131,37 @@ static int spawn(const char *name, int argc, const char *const argv[], bool is_i
 
 int exec_spawn(const char *name, int argc, const char *const argv[])
 {
-    return spawn(name, argc, argv, false);
+    const struct loader_arguments args = {.argc = argc, .argv = argv, .execfn = name};
+    return spawn(name, &args, false);
 }
 
 #define INIT_ARGS_MAX 8
+#define INIT_ENV_MAX  8
+
+/*
+ * init's environment: init.env=A=1,B=2 on the command line (commas between
+ * the variables, since a space ends a boot argument), or by default what a
+ * shell needs to find programs and a terminal program needs to draw.
+ */
+static int init_environment(const char *envp[INIT_ENV_MAX])
+{
+    static char text[128];
+    if (!devicetree_bootarg("init.env", text, sizeof(text))) {
+        envp[0] = "PATH=/bin";
+        envp[1] = "HOME=/";
+        envp[2] = "TERM=vt100";
+        return 3;
+    }
+    int envc = 0;
+    for (char *variable = text; *variable != '\0' && envc < INIT_ENV_MAX;) {
+        envp[envc++] = variable;
+        while (*variable != '\0' && *variable != ',')
+            variable++;
+        if (*variable == ',')
+            *variable++ = '\0';
+    }
+    return envc;
+}
 
 void exec_run_init(void)
 {
@@ -162,7 +187,10 @@ void exec_run_init(void)
                 *arg++ = '\0';
         }
     }
-    int pid = spawn(path, argc, argv, true); /* says "kernel: started ..." */
+    const char *envp[INIT_ENV_MAX];
+    const struct loader_arguments init_args = {
+        .argc = argc, .argv = argv, .envc = init_environment(envp), .envp = envp, .execfn = path};
+    int pid = spawn(path, &init_args, true); /* says "kernel: started ..." */
     if (pid < 0) {
         log_error("kernel: cannot start the first program '%s': error %d", program, pid);
         machine_exit(1);

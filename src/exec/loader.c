@@ -3,10 +3,12 @@
  */
 #include "exec/loader.h"
 
+#include "abi/auxv.h"
 #include "abi/signal.h"
 #include "abi/syscall_nr.h"
 
 #include "console/console.h"
+#include "dev/random.h"
 #include "abi/errno.h"
 #include "lib/string.h"
 #include "mm/heap/heap.h"
@@ -48,6 +50,58 @@ static int load_segments(struct memory_set *set, const struct elf_info *info)
     return 0;
 }
 
+/* Where the program headers are in memory: inside the PT_LOAD that holds them in the file. */
+static uint64_t program_headers_address(const struct elf_info *info)
+{
+    size_t cursor = 0;
+    struct elf_segment segment;
+    while (elf_next_segment(info, &cursor, &segment)) {
+        uint64_t offset = (uint64_t)(segment.data - info->image);
+        if (info->phoff >= offset && info->phoff < offset + segment.filesz)
+            return segment.vaddr + (info->phoff - offset);
+    }
+    return 0; /* not loaded: glibc then finds no PT_TLS, which a static program needs */
+}
+
+#define AUXV_WORDS (2 * 17) /* the pairs auxv_fill writes, AT_NULL's included */
+
+/* The auxiliary vector (abi/auxv.h): what a program's start-up code asks of the kernel. */
+static void auxv_fill(uint64_t *pairs, const struct elf_info *info, uint64_t random_at,
+                      uint64_t execfn_at)
+{
+    const uint64_t entries[AUXV_WORDS / 2][2] = {
+        {AT_PHDR, program_headers_address(info)},
+        {AT_PHENT, 56}, /* sizeof(Elf64_Phdr): elf_check accepts no other */
+        {AT_PHNUM, info->phnum},
+        {AT_PAGESZ, PAGE_SIZE},
+        {AT_BASE, 0}, /* no interpreter: static programs only */
+        {AT_FLAGS, 0},
+        {AT_ENTRY, info->entry},
+        {AT_UID, 0}, /* everyone is root here */
+        {AT_EUID, 0},
+        {AT_GID, 0},
+        {AT_EGID, 0},
+        {AT_HWCAP, AUXV_HWCAP_RV64IMAFDC},
+        {AT_CLKTCK, AUXV_CLOCK_TICKS},
+        {AT_SECURE, 0},
+        {AT_RANDOM, random_at},
+        {AT_EXECFN, execfn_at},
+        {AT_NULL, 0},
+    };
+    memcpy(pairs, entries, sizeof(entries));
+}
+
+/* The bytes of `count` strings with their NULs, plus 8 per pointer; -1 if over USER_ARGS_MAX. */
+static long strings_size(int count, const char *const strings[])
+{
+    size_t total = 0;
+    for (int i = 0; i < count; i++)
+        total += strlen(strings[i]) + 1;
+    if (total + 8 * (size_t)count > USER_ARGS_MAX)
+        return -1;
+    return (long)total;
+}
+
 /*
  * The page a signal handler returns to (abi/signal.h, docs/signals.md): the
  * kernel sets ra to it, and its two instructions call rt_sigreturn. Linux
@@ -68,23 +122,30 @@ static int map_signal_trampoline(struct memory_set *set)
 }
 
 /*
- * Lay out argc, argv, envp and auxv at the top of the stack (loader.h).
- * Everything is built in a kernel buffer first, then written in one go.
+ * Lay out argc, argv, envp, auxv and the strings at the top of the stack
+ * as the RISC-V Linux ABI does (loader.h draws it). Everything is built in
+ * a kernel buffer first, then written in one go.
  */
-static int push_arguments(struct memory_set *set, int argc, const char *const argv[],
-                          uint64_t *stack_pointer)
+static int push_arguments(struct memory_set *set, const struct elf_info *info,
+                          const struct loader_arguments *args, uint64_t *stack_pointer)
 {
     /* LAB 8 BEGIN: push_arguments */
-    if (argc < 0 || argc > USER_ARGC_MAX)
+    int argc = args->argc, envc = args->envc;
+    const char *const *argv = args->argv;
+    if (argc < 0 || argc > USER_ARGC_MAX || envc < 0 || envc > USER_ARGC_MAX)
         return -E2BIG;
-    size_t strings = 0;
-    for (int i = 0; i < argc; i++)
-        strings += strlen(argv[i]) + 1;
-    /* argc, argv[argc + 1], envp NULL, auxv pair: (argc + 5) words. */
-    size_t words = (size_t)argc + 5;
-    size_t total = words * 8 + strings;
+    long argv_bytes = strings_size(argc, argv);
+    long envp_bytes = strings_size(envc, args->envp);
+    if (argv_bytes < 0 || envp_bytes < 0)
+        return -E2BIG;
+    const char *execfn = args->execfn != NULL ? args->execfn : argc > 0 ? argv[0] : "";
+    /* The strings, execfn's and the 8-byte end marker at the very top. */
+    size_t strings = (size_t)(argv_bytes + envp_bytes) + strlen(execfn) + 1 + 8;
+    /* argc, argv[argc + 1], envp[envc + 1], the auxv pairs. */
+    size_t words = 1 + ((size_t)argc + 1) + ((size_t)envc + 1) + AUXV_WORDS;
+    size_t total = words * 8 + 16 + strings; /* 16: AT_RANDOM's bytes */
     total = (total + 15) & ~(size_t)15;
-    if (total > USER_ARGS_MAX)
+    if (total > USER_STACK_BLOCK_MAX)
         return -E2BIG;
 
     uint64_t base = USER_STACK_TOP - total; /* 16-byte aligned: USER_STACK_TOP is */
@@ -92,7 +153,8 @@ static int push_arguments(struct memory_set *set, int argc, const char *const ar
     if (block == NULL)
         return -ENOMEM;
     uint64_t *word = (uint64_t *)block;
-    uint64_t string_at = base + words * 8;
+    uint64_t string_at = USER_STACK_TOP - strings;
+    uint64_t random_at = string_at - 16;
     word[0] = (uint64_t)argc;
     for (int i = 0; i < argc; i++) {
         size_t length = strlen(argv[i]) + 1;
@@ -100,7 +162,17 @@ static int push_arguments(struct memory_set *set, int argc, const char *const ar
         memcpy(block + (string_at - base), argv[i], length);
         string_at += length;
     }
-    /* argv[argc], envp[0] and auxv {AT_NULL, 0} are zeros already: kzalloc. */
+    /* argv[argc] and envp[envc] are zeros already: kzalloc. */
+    uint64_t *env_word = word + 1 + argc + 1;
+    for (int i = 0; i < envc; i++) {
+        size_t length = strlen(args->envp[i]) + 1;
+        env_word[i] = string_at;
+        memcpy(block + (string_at - base), args->envp[i], length);
+        string_at += length;
+    }
+    memcpy(block + (string_at - base), execfn, strlen(execfn) + 1);
+    random_fill(block + (random_at - base), 16);
+    auxv_fill(env_word + envc + 1, info, random_at, string_at);
     int error = memory_set_write(set, base, block, total);
     kfree(block);
     if (error != 0)
@@ -110,8 +182,8 @@ static int push_arguments(struct memory_set *set, int argc, const char *const ar
     /* LAB 8 END: push_arguments */
 }
 
-int loader_load_image(struct memory_set *set, const char *name, const void *elf, size_t size,
-                      int argc, const char *const argv[], struct user_image *image)
+int loader_load(struct memory_set *set, const char *name, const void *elf, size_t size,
+                const struct loader_arguments *args, struct user_image *image)
 {
     struct elf_info info;
     if (elf_check(elf, size, &info) < 0) {
@@ -135,7 +207,7 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
     if (error == 0)
         error = map_signal_trampoline(set);
     if (error == 0)
-        error = push_arguments(set, argc, argv, &image->stack_pointer);
+        error = push_arguments(set, &info, args, &image->stack_pointer);
     if (error != 0) {
         memory_set_destroy(set);
         return error;
@@ -144,4 +216,11 @@ int loader_load_image(struct memory_set *set, const char *name, const void *elf,
     image->brk_start = page_round_up(info.end_address);
     image->stack_bottom = USER_STACK_TOP - USER_STACK_SIZE;
     return 0;
+}
+
+int loader_load_image(struct memory_set *set, const char *name, const void *elf, size_t size,
+                      int argc, const char *const argv[], struct user_image *image)
+{
+    const struct loader_arguments args = {.argc = argc, .argv = argv};
+    return loader_load(set, name, elf, size, &args, image);
 }

@@ -8,12 +8,14 @@
  * arguments on that stack as crt0 expects them (user/lib/crt0.S):
  *
  *     USER_STACK_TOP  +----------------------------+
+ *                     | 8 zero bytes (end marker)  |
+ *                     | AT_EXECFN's path string    |
+ *                     | envp strings, argv strings |   contiguous, in order
+ *                     | 16 random bytes            |   AT_RANDOM
  *                     | (padding to 16 bytes)      |
- *                     | argument strings           |
- *                     | auxv: AT_NULL, 0           |
- *                     | envp: NULL                 |
- *                     | argv[argc] = NULL          |
- *                     | argv[argc-1] ... argv[0]   |
+ *                     | auxv pairs ... AT_NULL, 0  |
+ *                     | envp[0..envc-1], NULL      |
+ *                     | argv[0..argc-1], NULL      |
  *     sp  ----------> | argc                       |   16-byte aligned
  *                     |   ... the rest of the      |
  *                     |   stack, USER_STACK_SIZE   |
@@ -24,6 +26,10 @@
  *                     +----------------------------+
  *                     | guard gap, never mapped by |
  *                     | mmap's own choice          |
+ *
+ * That is the RISC-V Linux ABI's initial stack (docs/linux-abi.md draws
+ * it with the auxiliary vector's entries), so static glibc programs start
+ * as they do on Linux, and crt0 finds argc, argv and envp where it looks.
  *
  * Every page is demand-zero (mm/memory_set.h): only the pages written here
  * and the ones the program touches get frames.
@@ -45,8 +51,10 @@
 #define USER_STACK_MAX  MEMORY_SET_STACK_MAX
 /* The lowest address of the stack's area and its guard gap: programs and mmap stay below. */
 #define USER_STACK_AREA_BOTTOM (USER_STACK_TOP - USER_STACK_MAX - MEMORY_SET_STACK_GAP)
-#define USER_ARGS_MAX          4096 /* bytes of argument strings and pointers, at most */
+#define USER_ARGS_MAX          4096 /* bytes of argv's strings and pointers, at most; envp's too */
 #define USER_ARGC_MAX          64
+/* The whole block: argv, envp, auxv, the random bytes, the path and the padding. */
+#define USER_STACK_BLOCK_MAX (3 * USER_ARGS_MAX)
 
 /* Where a loaded program starts, and where its heap (brk) begins. */
 struct user_image {
@@ -56,11 +64,25 @@ struct user_image {
     uint64_t stack_bottom; /* the stack segment's start at exec; it may grow below */
 };
 
+/* What a new program finds on its stack (kernel memory, copied by the loader). */
+struct loader_arguments {
+    int argc;
+    const char *const *argv;
+    int envc; /* 0: an empty environment (envp may then be NULL) */
+    const char *const *envp;
+    const char *execfn; /* the path given to execve, for AT_EXECFN; NULL: argv[0] or "" */
+};
+
 /*
- * Load `elf` (size bytes) into `set`, which this initialises, with argc
- * strings from argv (kernel memory). Returns 0, -ENOEXEC (bad ELF; the
- * reason is logged with `name`), -E2BIG (arguments too large) or -ENOMEM.
+ * Load `elf` (size bytes) into `set`, which this initialises, with the
+ * arguments, environment and auxiliary vector of `args`. Returns 0,
+ * -ENOEXEC (bad ELF; the reason is logged with `name`), -E2BIG (argv or
+ * envp over USER_ARGS_MAX, or argc over USER_ARGC_MAX) or -ENOMEM.
  */
+int loader_load(struct memory_set *set, const char *name, const void *elf, size_t size,
+                const struct loader_arguments *args, struct user_image *image);
+
+/* loader_load with argc strings from argv and an empty environment. */
 int loader_load_image(struct memory_set *set, const char *name, const void *elf, size_t size,
                       int argc, const char *const argv[], struct user_image *image);
 

@@ -4,6 +4,7 @@
  * too many arguments fail with nothing leaked.
  */
 #include "ktest/ktest.h"
+#include "abi/auxv.h"
 #include "abi/errno.h"
 #include "lib/string.h"
 #include "mm/frame.h"
@@ -72,6 +73,62 @@ static void loader_lays_out_arguments_for_crt0(struct ktest *t)
     memory_set_destroy(&set);
 }
 
+/* The value of auxv entry `type` in the block at sp, or `missing`. */
+static uint64_t auxv_value(const uint64_t *block, size_t words, size_t auxv_at, uint64_t type,
+                           uint64_t missing)
+{
+    for (size_t i = auxv_at; i + 1 < words && block[i] != AT_NULL; i += 2) {
+        if (block[i] == type)
+            return block[i + 1];
+    }
+    return missing;
+}
+
+static void loader_lays_out_envp_and_auxv_as_linux(struct ktest *t)
+{
+    const struct user_program *echo = user_program_find("echo");
+    ASSERT_NOT_NULL(t, echo);
+    const char *argv[] = {"echo", "hi"};
+    const char *envp[] = {"PATH=/bin", "HOME=/"};
+    const struct loader_arguments args = {2, argv, 2, envp, "/bin/echo"};
+    struct memory_set set;
+    struct user_image image;
+    ASSERT_EQ(t, loader_load(&set, "echo", echo->elf, echo->size, &args, &image), 0);
+    memory_set_activate(&set);
+    EXPECT_EQ(t, image.stack_pointer % 16, 0ul);
+    uint64_t block[48];
+    EXPECT_EQ(t, copy_from_user(&set, block, image.stack_pointer, sizeof(block)), 0);
+    EXPECT_EQ(t, block[3], 0ul); /* argv[2] */
+    EXPECT_EQ(t, block[6], 0ul); /* envp[2] */
+    char text[32];
+    EXPECT_EQ(t, string_from_user(&set, text, block[4], sizeof(text)), 9l);
+    EXPECT_STREQ(t, text, "PATH=/bin");
+    /* The strings are contiguous and in order: envp's follow argv's directly. */
+    EXPECT_EQ(t, block[4], block[2] + 3);
+    EXPECT_EQ(t, block[5], block[4] + 10);
+    EXPECT_EQ(t, auxv_value(block, 48, 7, AT_PAGESZ, 0), (uint64_t)PAGE_SIZE);
+    EXPECT_EQ(t, auxv_value(block, 48, 7, AT_ENTRY, 0), image.entry);
+    EXPECT_EQ(t, auxv_value(block, 48, 7, AT_PHENT, 0), 56ul);
+    EXPECT_EQ(t, auxv_value(block, 48, 7, AT_HWCAP, 0), 0x112dul);
+    EXPECT_EQ(t, auxv_value(block, 48, 7, AT_UID, 1), 0ul);
+    /* Our programs' segments leave the headers out (then 0); glibc's map them (the
+       auxv case of tests/system/test_linux.py checks 0x10040). */
+    uint64_t phdr = auxv_value(block, 48, 7, AT_PHDR, 1);
+    uint32_t type = 1;
+    if (phdr != 0)
+        EXPECT_EQ(t, copy_from_user(&set, &type, phdr, sizeof(type)), 0);
+    EXPECT_NE(t, type, 0u); /* PT_LOAD is 1; no header has type 0 in a program of ours */
+    uint64_t execfn = auxv_value(block, 48, 7, AT_EXECFN, 0);
+    EXPECT_EQ(t, string_from_user(&set, text, execfn, sizeof(text)), 9l);
+    EXPECT_STREQ(t, text, "/bin/echo");
+    uint64_t random_at = auxv_value(block, 48, 7, AT_RANDOM, 0);
+    /* Between the vectors (argc, argv 3, envp 3, auxv 34 words) and the strings. */
+    EXPECT_GT(t, random_at + 1, image.stack_pointer + 41 * 8);
+    EXPECT_LT(t, random_at + 16, block[1] + 1);
+    memory_set_activate(&kernel_memory_set);
+    memory_set_destroy(&set);
+}
+
 static void loader_refuses_bad_input_and_leaks_nothing(struct ktest *t)
 {
     const struct user_program *hello = user_program_find("hello");
@@ -107,6 +164,7 @@ static void loader_refuses_bad_input_and_leaks_nothing(struct ktest *t)
 static const struct ktest_case loader_cases[] = {
     KTEST_CASE(loader_loads_every_packed_program),
     KTEST_CASE(loader_lays_out_arguments_for_crt0),
+    KTEST_CASE(loader_lays_out_envp_and_auxv_as_linux),
     KTEST_CASE(loader_refuses_bad_input_and_leaks_nothing),
     {0},
 };

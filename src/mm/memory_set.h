@@ -56,9 +56,11 @@ struct segment {
 };
 
 /* Limits of a user set (RLIMIT_AS-, RLIMIT_STACK- and RSS-like). */
-#define MEMORY_SET_USER_BYTES_MAX  (1ull << 30)              /* virtual bytes of all segments */
-#define MEMORY_SET_USER_FRAMES_MAX (16 * 1024 * 1024 / 4096) /* frames mapped (held) at once */
-#define MEMORY_SET_STACK_MAX       (8ull * 1024 * 1024)      /* how far the stack may grow */
+#define MEMORY_SET_USER_BYTES_MAX (1ull << 30) /* virtual bytes of all segments */
+/* Frames mapped (held) at once: 48 MiB, room for a Linux program's 32 MiB malloc, and still
+   well under the 128 MiB machine, so that one process cannot take every frame. */
+#define MEMORY_SET_USER_FRAMES_MAX (48 * 1024 * 1024 / 4096)
+#define MEMORY_SET_STACK_MAX       (8ull * 1024 * 1024) /* how far the stack may grow */
 #define MEMORY_SET_STACK_GAP       (64ull * 1024) /* unmapped bytes it keeps above whatever is below */
 #define MEMORY_SET_SEGMENTS_MAX    1024           /* segments of one user set (mprotect splits) */
 

@@ -1,9 +1,9 @@
 /*
  * sys_time.c: clocks and sleeping, and sysinfo for memory figures.
  *
- * Both clocks count from boot: this machine has no battery-backed clock, so
- * CLOCK_REALTIME is the time since boot too. Under `qemu -icount` it is
- * virtual time, the same on every run.
+ * CLOCK_MONOTONIC counts from boot; CLOCK_REALTIME adds the goldfish RTC's
+ * date at boot (syscall_realtime_ns, sys_linux.c). Under `qemu -icount` the
+ * monotonic clock is virtual time, the same on every run.
  */
 #include "abi/errno.h"
 #include "mm/frame.h"
@@ -31,7 +31,7 @@ long sys_clock_gettime(struct context *context)
     uint64_t timespec = syscall_arg(context, 1);
     if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
         return -EINVAL;
-    uint64_t now = timer_uptime_ns();
+    uint64_t now = clock == CLOCK_REALTIME ? syscall_realtime_ns() : timer_uptime_ns();
     struct timespec value = {(long)(now / NS_PER_SECOND), (long)(now % NS_PER_SECOND)};
     return copy_to_user(process_current()->memory_set, timespec, &value, sizeof(value));
 }
@@ -118,10 +118,21 @@ long sys_clock_nanosleep(struct context *context)
     int error = timespec_from_user(syscall_arg(context, 2), &value);
     if (error != 0)
         return error;
-    /* Both clocks count from boot, as `time` does: an absolute request is a `time` value. */
-    uint64_t deadline = (flags & TIMER_ABSTIME) != 0
-                            ? timespec_to_time(&value)
-                            : saturating_add(read_time(), timespec_to_time(&value));
+    uint64_t deadline;
+    if ((flags & TIMER_ABSTIME) != 0 && clock == CLOCK_REALTIME) {
+        /* The realtime clock is the date (the RTC's at boot): what counts is how far away. */
+        uint64_t wanted = (uint64_t)value.tv_sec * NS_PER_SECOND + (uint64_t)value.tv_nsec;
+        uint64_t now = syscall_realtime_ns();
+        struct timespec rest = {0, 0};
+        if (wanted > now)
+            rest = (struct timespec){(long)((wanted - now) / NS_PER_SECOND),
+                                     (long)((wanted - now) % NS_PER_SECOND)};
+        deadline = saturating_add(read_time(), timespec_to_time(&rest));
+    } else if ((flags & TIMER_ABSTIME) != 0) {
+        deadline = timespec_to_time(&value); /* CLOCK_MONOTONIC counts from boot, as `time` does */
+    } else {
+        deadline = saturating_add(read_time(), timespec_to_time(&value));
+    }
     return sleep_until(deadline, (flags & TIMER_ABSTIME) != 0 ? 0 : syscall_arg(context, 3));
 }
 

@@ -92,6 +92,26 @@ static const struct {
     ENTRY(wait4, "ddpxp"),
     [SYS_exit] = {sys_exit, "exit", "vd"},
     [SYS_exit_group] = {sys_exit, "exit_group", "vd"},
+    /* sys_linux.c: static glibc's start-up and daily calls. */
+    ENTRY(set_tid_address, "dp"),
+    ENTRY(set_robust_list, "dpu"),
+    ENTRY(gettid, "d"),
+    [SYS_getuid] = {sys_getuid, "getuid", "d"},
+    [SYS_geteuid] = {sys_getuid, "geteuid", "d"},
+    [SYS_getgid] = {sys_getuid, "getgid", "d"},
+    [SYS_getegid] = {sys_getuid, "getegid", "d"},
+    ENTRY(uname, "dp"),
+    ENTRY(prctl, "ddx"),
+    ENTRY(prlimit64, "dddpp"),
+    ENTRY(getrlimit, "ddp"),
+    ENTRY(setrlimit, "ddp"),
+    ENTRY(gettimeofday, "dpp"),
+    ENTRY(times, "dp"),
+    ENTRY(clock_getres, "ddp"),
+    ENTRY(getrandom, "dpux"),
+    ENTRY(madvise, "dpud"),
+    [SYS_rseq] = {sys_not_implemented, "rseq", "dpuxx"},
+    [SYS_membarrier] = {sys_not_implemented, "membarrier", "ddx"},
 };
 
 #define SYSCALL_COUNT (sizeof(syscall_table) / sizeof(syscall_table[0]))

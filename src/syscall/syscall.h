@@ -104,4 +104,23 @@ long sys_getpgid(struct context *context);
 long sys_getsid(struct context *context);
 long sys_setsid(struct context *context);
 
+/* sys_linux.c: what static glibc programs need beyond the above (docs/linux-abi.md). */
+long sys_set_tid_address(struct context *context);
+long sys_set_robust_list(struct context *context);
+long sys_gettid(struct context *context);
+long sys_getuid(struct context *context); /* also geteuid, getgid, getegid: all 0 */
+long sys_uname(struct context *context);
+long sys_prctl(struct context *context);
+long sys_prlimit64(struct context *context);
+long sys_getrlimit(struct context *context);
+long sys_setrlimit(struct context *context);
+long sys_gettimeofday(struct context *context);
+long sys_times(struct context *context);
+long sys_clock_getres(struct context *context);
+long sys_getrandom(struct context *context);
+long sys_madvise(struct context *context);
+long sys_not_implemented(struct context *context); /* -ENOSYS, on purpose and without a log */
+/* CLOCK_REALTIME in nanoseconds since 1970: the RTC's date at boot plus the uptime. */
+uint64_t syscall_realtime_ns(void);
+
 #endif

@@ -6,4 +6,5 @@
      * For now there is no fork.
      */
     (void)context;
+    (void)clone_store_child_tid;
     return -ENOSYS;
