@@ -59,7 +59,8 @@ def command_grade_tree(args):
     lab_path = Path(args.tree) / "labs" / ("lab%s.toml" % args.lab)
     kinds = [k for k in args.kinds.split(",") if k]
     return grade.grade_tree(args.tree, lab_path, args.tests, args.logs, args.json, args.note,
-                            kinds=kinds, stop_at_first_failure=args.stop_at_first_failure)
+                            kinds=kinds, stop_at_first_failure=args.stop_at_first_failure,
+                            keep_logs=args.keep_logs)
 
 
 def command_autograde(args):
@@ -121,6 +122,7 @@ def main(argv):
     p.add_argument("--note", action="append", default=[])
     p.add_argument("--kinds", default="")
     p.add_argument("--stop-at-first-failure", action="store_true")
+    p.add_argument("--keep-logs", action="store_true")  # lab-check: replays genuine reports
     p.set_defaults(run=command_grade_tree)
 
     p = sub.add_parser("autograde")  # internal: run_autograder on Gradescope

@@ -129,9 +129,21 @@ def reports(lab, variant, recorded=None):
     return table
 
 
-def inject(text, region, table):
-    """The region file's text with the forger called at the region's start and defined at the end."""
+def inject(text, region, table, at=""):
+    """The region file's text with the forger called at the region's start and defined at the end.
+
+    With `at` (the lab file's forge_at), the call goes after that exact line of
+    the file instead: for a lab none of whose regions runs early in every boot,
+    a line of the same handed-in file that does (a student can edit it too).
+    """
     lines = text.splitlines(keepends=True)
-    lines.insert(region.begin + 1, CALL)
+    if at:
+        found = [i for i, line in enumerate(lines) if line.strip() == at.strip()]
+        if len(found) != 1:
+            raise ValueError("forge_at %r occurs %d times in %s, not once"
+                             % (at, len(found), region.path))
+        lines.insert(found[0] + 1, CALL)
+    else:
+        lines.insert(region.begin + 1, CALL)
     rows = ",\n".join("    {%s, %s}" % (c_string(f), c_string(r)) for f, r in table.items())
     return "".join(lines) + FORGER % {"table": rows}

@@ -200,10 +200,16 @@ class Result:
         return self.test.points if self.verdict.passed else 0
 
 
+def ktest_append(test, nonce):
+    """The kernel command line of a ktest run: its filter, the nonce, and the test's bootargs."""
+    return " ".join(filter(None, ["ktest.filter=%s" % test.target, "grade.nonce=%s" % nonce,
+                                  test.bootargs]))
+
+
 def run_ktest(work, test, timeout):
     nonce = secrets.token_hex(16)
     command = [QEMU, *QEMU_MACHINE, *ICOUNT, "-kernel", "build/ktest.elf", "-append",
-               "ktest.filter=%s grade.nonce=%s" % (test.target, nonce)]
+               ktest_append(test, nonce)]
     status, text, timed_out, seconds = run_process(command, work, timeout)
     judged = verdict.judge_ktest(text, status, nonce, test.cases, work, timed_out)
     return judged, seconds, "$ %s\n%s\n(exit status %s)\n" % (" ".join(command), text, status)
@@ -322,11 +328,12 @@ def gradescope_json(lab, results, written, seconds, notes):
 
 
 def grade_tree(work, lab_path, pattern, logs, json_path=None, notes=(), kinds=None,
-               stop_at_first_failure=False):
+               stop_at_first_failure=False, keep_logs=False):
     """Build and run the lab's tests in `work` (a prepared pristine tree). Returns the exit status.
 
     `kinds` and `stop_at_first_failure` are for lab-check, which only needs
-    to know that a wrong solution loses points somewhere.
+    to know that a wrong solution loses points somewhere; `keep_logs` keeps a
+    passing test's log too (lab-check replays the reference's genuine reports).
     """
     started = time.monotonic()
     work = Path(work).resolve()
@@ -359,7 +366,9 @@ def grade_tree(work, lab_path, pattern, logs, json_path=None, notes=(), kinds=No
         line = "%-4s  %-30s %3d/%-3d %6.1fs" % ("OK" if result.verdict.passed else "FAIL",
                                                 test.name + (" [hidden]" if test.hidden else ""),
                                                 result.score, test.points, result.seconds)
-        if result.verdict.passed:
+        if result.verdict.passed and keep_logs:
+            log.write_text("%s: passed\n\n%s" % (test.name, result.output))
+        elif result.verdict.passed:
             if log.exists():
                 log.unlink()
         else:
@@ -527,7 +536,7 @@ def seed(work, source_root):
 
 
 def run_variant(files, lab, work, logs, pattern="", kinds=None, stop_at_first_failure=False,
-                timeout=None):
+                timeout=None, keep_logs=False):
     """Grade `files` (a complete tree) in `work`, quietly. Returns (results.json, printed text)."""
     tree.sync_tree(files, work)
     logs = Path(logs)
@@ -544,6 +553,8 @@ def run_variant(files, lab, work, logs, pattern="", kinds=None, stop_at_first_fa
         command += ["--kinds", ",".join(kinds)]
     if stop_at_first_failure:
         command += ["--stop-at-first-failure"]
+    if keep_logs:
+        command += ["--keep-logs"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     text = done.stdout + done.stderr
     if not results.exists():

@@ -10,10 +10,11 @@ The schema is documented in docs/labs/instructors.md. In short:
     handin = ["answers-lab1.txt"]            handed in besides the region files
     baseline = 0                             the handout's score on its visible tests
     forge_region = "id"                      where lab-check's forger is injected
+    forge_at = "line"                        or after this exact line of that region's file
     [calendar]   out = 2025-01-13, due = 2025-01-24T23:59:00
     [timeouts]   build = 600, test = 60      seconds, times GRADE_TIMEOUT_SCALE
     [[test]]     name, group, points, one of ktest/host/pytest/written,
-                 cases, timeout, hidden, files, on_handout
+                 cases, timeout, hidden, files, on_handout, bootargs (ktest)
 """
 import datetime
 import fnmatch
@@ -25,9 +26,9 @@ from pathlib import Path
 GROUPS = ("functionality", "robustness", "written")
 KINDS = ("ktest", "host", "pytest", "written")
 TOP_KEYS = {"lab", "title", "guide", "chapter", "regions", "handin", "baseline",
-            "forge_region", "leak_allow", "calendar", "timeouts", "test", "handout"}
+            "forge_region", "forge_at", "leak_allow", "calendar", "timeouts", "test", "handout"}
 TEST_KEYS = {"name", "group", "points", "timeout", "hidden", "cases", "files", "on_handout",
-             "description", "images"} | set(KINDS)
+             "description", "images", "bootargs"} | set(KINDS)
 NAME = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -56,6 +57,7 @@ class Test:
     on_handout: str = "fail"
     description: str = ""
     images: list = field(default_factory=list)  # pytest: the images it boots ([] = all)
+    bootargs: str = ""   # ktest: more of the kernel command line (e.g. "timer=sbi")
 
     @property
     def automatic(self):
@@ -78,6 +80,7 @@ class Lab:
     path: str
     handout: bool = False
     leak_allow: list = field(default_factory=list)
+    forge_at: str = ""   # an exact line of forge_region's file: the forger goes after it
     raw: dict = field(default_factory=dict)
 
     def visible_tests(self):
@@ -154,13 +157,19 @@ def _test(entry, index, default_timeout, where):
         if bool(hidden_file.beside) == bool(hidden_file.dest):
             raise LabFileError("%s: a file needs exactly one of 'beside' or 'dest'" % here)
         files.append(hidden_file)
+    bootargs = entry.get("bootargs", "")
+    if bootargs and kind != "ktest":
+        raise LabFileError("%s: 'bootargs' is for ktest tests" % here)
+    if any(word.split("=")[0] in ("ktest.filter", "grade.nonce") for word in bootargs.split()):
+        raise LabFileError("%s: 'bootargs' may not set ktest.filter or grade.nonce" % here)
     on_handout = entry.get("on_handout", "fail")
     if on_handout not in ("fail", "pass"):
         raise LabFileError("%s: on_handout is 'fail' or 'pass'" % here)
     return Test(name=name, group=group, points=points, kind=kind, target=target,
                 cases=list(cases), timeout=float(entry.get("timeout", default_timeout)),
                 hidden=bool(entry.get("hidden", False)), files=files, on_handout=on_handout,
-                description=entry.get("description", ""), images=list(entry.get("images", [])))
+                description=entry.get("description", ""), images=list(entry.get("images", [])),
+                bootargs=bootargs)
 
 
 def parse(text, path):
@@ -196,7 +205,7 @@ def parse(text, path):
               calendar=dict(raw.get("calendar", {})),
               build_timeout=float(timeouts.get("build", 600)), tests=tests, path=str(path),
               handout=bool(raw.get("handout", False)), leak_allow=list(raw.get("leak_allow", [])),
-              raw=raw)
+              forge_at=raw.get("forge_at", ""), raw=raw)
     if lab.forge_region and lab.forge_region not in lab.regions:
         raise LabFileError("%s: forge_region %s is not one of its regions" % (path,
                                                                              lab.forge_region))

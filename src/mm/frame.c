@@ -86,18 +86,21 @@ static void list_remove(uint32_t index, unsigned order)
 /* Take a block of 2^order frames; returns its index, or FRAME_NONE. */
 static uint32_t take_block(unsigned order)
 {
+    uint32_t index;
+    /* LAB 3 BEGIN: frame_take_block */
     unsigned found = order;
     while (found <= FRAME_MAX_ORDER && free_heads[found] == FRAME_NONE)
         found++;
     if (found > FRAME_MAX_ORDER)
         return FRAME_NONE;
-    uint32_t index = free_heads[found];
+    index = free_heads[found];
     list_remove(index, found);
     /* Keep the lower half, free the upper half, until the block is the size asked. */
     while (found > order) {
         found--;
         list_push(index + (1u << found), found);
     }
+    /* LAB 3 END: frame_take_block */
     struct frame_info *info = &frame_infos[index];
     info->state = FRAME_STATE_ALLOCATED;
     info->order = (uint8_t)order;
@@ -112,6 +115,7 @@ static void release_block(uint32_t index, unsigned order)
     uint64_t pfn = first_pfn + index;
     frame_infos[index].state = FRAME_STATE_NONE;
     free_frames += 1ull << order;
+    /* LAB 3 BEGIN: frame_merge_buddies */
     while (order < FRAME_MAX_ORDER) {
         uint64_t buddy_pfn = pfn ^ (1ull << order);
         if (buddy_pfn < first_pfn || buddy_pfn - first_pfn >= span)
@@ -123,6 +127,7 @@ static void release_block(uint32_t index, unsigned order)
         pfn &= ~(1ull << order); /* the merged block starts at the lower half */
         order++;
     }
+    /* LAB 3 END: frame_merge_buddies */
     list_push((uint32_t)(pfn - first_pfn), order);
 }
 
@@ -284,13 +289,31 @@ paddr_t frame_alloc_zeroed(void)
     return pa;
 }
 
-void frame_free(paddr_t pa)
+/* Drop one reference to the allocated block at index: the last one gives the block back. */
+static void drop_reference(uint32_t index)
 {
-    spinlock_acquire(&frame_lock);
-    uint32_t index = allocated_block(pa, "frame_free");
+    /* LAB 3 BEGIN: frame_drop_reference */
     struct frame_info *info = &frame_infos[index];
     if (--info->refcount == 0)
         release_block(index, info->order);
+    /* LAB 3 END: frame_drop_reference */
+}
+
+/* Add one reference to the allocated block at index; returns the new count. */
+static unsigned add_reference(uint32_t index, paddr_t pa)
+{
+    /* LAB 3 BEGIN: frame_add_reference */
+    struct frame_info *info = &frame_infos[index];
+    if (info->refcount == UINT32_MAX)
+        panic("frame_ref(%p): reference count overflow", (void *)pa.value);
+    return ++info->refcount;
+    /* LAB 3 END: frame_add_reference */
+}
+
+void frame_free(paddr_t pa)
+{
+    spinlock_acquire(&frame_lock);
+    drop_reference(allocated_block(pa, "frame_free"));
     spinlock_release(&frame_lock);
 }
 
@@ -298,22 +321,17 @@ void frame_free_contiguous(paddr_t pa, unsigned order)
 {
     spinlock_acquire(&frame_lock);
     uint32_t index = allocated_block(pa, "frame_free_contiguous");
-    struct frame_info *info = &frame_infos[index];
-    if (info->order != order)
+    if (frame_infos[index].order != order)
         panic("frame_free_contiguous(%p, order %u): the block was allocated with order %u",
-              (void *)pa.value, order, info->order);
-    if (--info->refcount == 0)
-        release_block(index, order);
+              (void *)pa.value, order, frame_infos[index].order);
+    drop_reference(index);
     spinlock_release(&frame_lock);
 }
 
 unsigned frame_ref(paddr_t pa)
 {
     spinlock_acquire(&frame_lock);
-    struct frame_info *info = &frame_infos[allocated_block(pa, "frame_ref")];
-    if (info->refcount == UINT32_MAX)
-        panic("frame_ref(%p): reference count overflow", (void *)pa.value);
-    unsigned count = ++info->refcount;
+    unsigned count = add_reference(allocated_block(pa, "frame_ref"), pa);
     spinlock_release(&frame_lock);
     return count;
 }
@@ -344,6 +362,18 @@ uint64_t frame_free_count(void)
 uint64_t frame_total_count(void)
 {
     return total_frames;
+}
+
+uint64_t frame_free_blocks(unsigned order)
+{
+    if (order > FRAME_MAX_ORDER)
+        return 0;
+    spinlock_acquire(&frame_lock);
+    uint64_t count = 0;
+    for (uint32_t index = free_heads[order]; index != FRAME_NONE; index = frame_infos[index].next)
+        count++;
+    spinlock_release(&frame_lock);
+    return count;
 }
 
 int frame_largest_free_order(void)

@@ -70,6 +70,8 @@ uint64_t frame_total_count(void);
 
 /* The largest order frame_alloc_contiguous() could satisfy now; -1 when none is free. */
 int frame_largest_free_order(void);
+/* How many free blocks of 2^order frames there are now (the free list's length; for tests). */
+uint64_t frame_free_blocks(unsigned order);
 
 /* The memory map frame_init() built: RAM, reservations and usable ranges. */
 const struct memmap *frame_memory_map(void);

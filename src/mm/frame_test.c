@@ -185,6 +185,74 @@ static void frame_exhaustion_returns_null_and_recovers(struct ktest *t)
         frame_free_contiguous(big, (unsigned)largest_before);
 }
 
+/*
+ * Freed blocks merge with their buddies until the free lists are exactly as
+ * they were: the same number of free blocks of every order.
+ */
+static void frame_freed_blocks_merge_back_exactly(struct ktest *t)
+{
+    uint64_t before[FRAME_MAX_ORDER + 1];
+    for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+        before[order] = frame_free_blocks(order);
+    paddr_t singles[40];
+    paddr_t blocks[4];
+    for (int i = 0; i < 40; i++) {
+        singles[i] = frame_alloc();
+        ASSERT_FALSE(t, paddr_is_null(singles[i]));
+    }
+    for (unsigned order = 1; order <= 4; order++) {
+        blocks[order - 1] = frame_alloc_contiguous(order);
+        ASSERT_FALSE(t, paddr_is_null(blocks[order - 1]));
+    }
+    /* Every other single first, then the blocks, then the rest backwards. */
+    for (int i = 0; i < 40; i += 2)
+        frame_free(singles[i]);
+    for (unsigned order = 1; order <= 4; order++)
+        frame_free_contiguous(blocks[order - 1], order);
+    for (int i = 39; i > 0; i -= 2)
+        frame_free(singles[i]);
+    for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+        EXPECT_EQ(t, frame_free_blocks(order), before[order]);
+}
+
+/*
+ * The buddy split, observed through the free lists: when the smallest free
+ * block has order j > 0, one frame splits it into one free block of each
+ * order 0 .. j-1. Freeing the frame merges them all back into the one block.
+ */
+static void frame_split_leaves_one_block_per_order(struct ktest *t)
+{
+    /* Empty the order-0 list first, so that the next frame needs a split. */
+    paddr_t taken[64];
+    int count = 0;
+    while (frame_free_blocks(0) > 0 && count < 64) {
+        taken[count] = frame_alloc();
+        ASSERT_FALSE(t, paddr_is_null(taken[count]));
+        count++;
+    }
+    ASSERT_EQ(t, frame_free_blocks(0), 0ul);
+    unsigned smallest = 1;
+    while (smallest <= FRAME_MAX_ORDER && frame_free_blocks(smallest) == 0)
+        smallest++;
+    ASSERT_LE(t, smallest, (unsigned)FRAME_MAX_ORDER);
+    uint64_t before[FRAME_MAX_ORDER + 1];
+    for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+        before[order] = frame_free_blocks(order);
+    paddr_t pa = frame_alloc();
+    ASSERT_FALSE(t, paddr_is_null(pa));
+    for (unsigned order = 0; order < smallest; order++)
+        EXPECT_EQ(t, frame_free_blocks(order), before[order] + 1);
+    EXPECT_EQ(t, frame_free_blocks(smallest), before[smallest] - 1);
+    for (unsigned order = smallest + 1; order <= FRAME_MAX_ORDER; order++)
+        EXPECT_EQ(t, frame_free_blocks(order), before[order]);
+    EXPECT_EQ(t, frame_free_count(), free_at_start - (uint64_t)count - 1);
+    frame_free(pa);
+    for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
+        EXPECT_EQ(t, frame_free_blocks(order), before[order]);
+    while (count > 0)
+        frame_free(taken[--count]);
+}
+
 static void frame_split_blocks_merge_back(struct ktest *t)
 {
     int largest = frame_largest_free_order();
@@ -211,6 +279,8 @@ static const struct ktest_case frame_cases[] = {
     KTEST_CASE(frame_references_keep_a_frame_until_the_last_is_dropped),
     KTEST_CASE(frame_exhaustion_returns_null_and_recovers),
     KTEST_CASE(frame_split_blocks_merge_back),
+    KTEST_CASE(frame_split_leaves_one_block_per_order),
+    KTEST_CASE(frame_freed_blocks_merge_back_exactly),
     {0},
 };
 KTEST_SUITE_HOOKS(frame, frame_cases, frame_before, frame_after);

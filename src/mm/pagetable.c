@@ -222,6 +222,7 @@ static void prune_empty_tables(struct mapping *mapping, vaddr_t va, int leaf_lev
 
 bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup)
 {
+    /* LAB 4 BEGIN: pt_translate */
     int level = 0;
     pte_t *entry = find_leaf(mapping, va, &level);
     if (entry == NULL)
@@ -231,10 +232,12 @@ bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *l
     lookup->flags = *entry & PTE_FLAG_MASK;
     lookup->level = level;
     return true;
+    /* LAB 4 END: pt_translate */
 }
 
 int pt_unmap(struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup)
 {
+    /* LAB 4 BEGIN: pt_unmap */
     int level = 0;
     pte_t *path[PT_LEVELS];
     pte_t *entry = find_leaf_path(mapping, va, &level, path);
@@ -260,6 +263,7 @@ int pt_unmap(struct mapping *mapping, vaddr_t va, struct pt_lookup *lookup)
         lookup->level = level;
     }
     return 0;
+    /* LAB 4 END: pt_unmap */
 }
 
 uint64_t pt_unmap_range(struct mapping *mapping, vaddr_t va, uint64_t size)
@@ -342,6 +346,7 @@ void pt_release_tables(struct mapping *mapping, vaddr_t va, uint64_t size, int l
 
 int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags)
 {
+    /* LAB 4 BEGIN: pt_protect */
     int level = 0;
     pte_t *entry = find_leaf(mapping, va, &level);
     if (entry == NULL)
@@ -352,6 +357,7 @@ int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags)
     *entry = (*entry & ~changeable) | (flags & changeable);
     flush_if_active(mapping, vaddr(va.value & ~(pt_level_size(level) - 1)));
     return 0;
+    /* LAB 4 END: pt_protect */
 }
 
 /* Free the tables below `table` (at `level`) and the owned frames they map. */

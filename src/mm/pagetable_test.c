@@ -119,6 +119,46 @@ static void pagetable_huge_page_works_in_the_live_table(struct ktest *t)
     frame_free_contiguous(block, 9);
 }
 
+/*
+ * An unmapped page must leave the TLB. Read a page through the live table
+ * (the TLB may now hold its translation), unmap it, then point its entry at
+ * another frame behind the kernel's back, with no sfence.vma of our own.
+ * The next read must walk the table and see the new frame; a translation
+ * left in the TLB by an unmap without sfence.vma would still show the old
+ * one. A neighbour page keeps the level-0 table alive, so no pruning
+ * (which flushes too) hides the missing fence.
+ */
+static void pagetable_unmap_leaves_no_stale_translation(struct ktest *t)
+{
+    struct mapping *live = &kernel_memory_set.mapping;
+    paddr_t old_frame = frame_alloc_zeroed();
+    paddr_t new_frame = frame_alloc_zeroed();
+    paddr_t neighbour = frame_alloc_zeroed();
+    ASSERT_FALSE(t,
+                 paddr_is_null(old_frame) || paddr_is_null(new_frame) || paddr_is_null(neighbour));
+    *(uint64_t *)paddr_to_ptr(old_frame) = 0x01d01d01dul;
+    *(uint64_t *)paddr_to_ptr(new_frame) = 0x0e770e770ul;
+    vaddr_t va = vaddr(SCRATCH_VA);
+    vaddr_t beside = vaddr(SCRATCH_VA + PAGE_SIZE);
+    ASSERT_TRUE(t, pt_is_active(live));
+    ASSERT_EQ(t, pt_map(live, beside, neighbour, PT_LEVEL_4K, PTE_R), 0);
+    ASSERT_EQ(t, pt_map(live, va, old_frame, PT_LEVEL_4K, PTE_R | PTE_W), 0);
+    volatile uint64_t *through = (volatile uint64_t *)va.value;
+    EXPECT_EQ(t, *through, 0x01d01d01dul);
+    EXPECT_EQ(t, pt_unmap(live, va, NULL), 0);
+    pte_t *entry = pt_walk(live, va, PT_LEVEL_4K, false);
+    ASSERT_NOT_NULL(t, entry);
+    EXPECT_EQ(t, *entry, 0ul);
+    *entry = pte_make(paddr_to_ppn(new_frame), PTE_R | PTE_W | PTE_V | PTE_A | PTE_D);
+    EXPECT_EQ(t, *through, 0x0e770e770ul);
+    *entry = 0;
+    sfence_vma_addr(va.value);
+    EXPECT_EQ(t, pt_unmap(live, beside, NULL), 0);
+    frame_free(old_frame);
+    frame_free(new_frame);
+    frame_free(neighbour);
+}
+
 static void pagetable_protect_changes_flags(struct ktest *t)
 {
     struct mapping mapping;
@@ -144,6 +184,7 @@ static const struct ktest_case pagetable_cases[] = {
     KTEST_CASE(pagetable_maps_huge_pages),
     KTEST_CASE(pagetable_huge_page_works_in_the_live_table),
     KTEST_CASE(pagetable_protect_changes_flags),
+    KTEST_CASE(pagetable_unmap_leaves_no_stale_translation),
     {0},
 };
 KTEST_SUITE_HOOKS(pagetable, pagetable_cases, frame_check_remember, frame_check_expect_back);

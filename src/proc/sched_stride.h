@@ -59,6 +59,7 @@ static struct run_queue *stride_queue_create(void)
 
 static void stride_add(struct run_queue *queue, struct thread *thread)
 {
+    /* LAB 5 BEGIN: stride_add */
     struct stride_queue *stride = stride_queue_of(queue);
     if (thread->stride_pass < stride->pass_floor)
         thread->stride_pass = stride->pass_floor;
@@ -72,10 +73,12 @@ static void stride_add(struct run_queue *queue, struct thread *thread)
         }
     }
     list_insert_before(position, &thread->run_node);
+    /* LAB 5 END: stride_add */
 }
 
 static struct thread *stride_pick_next(struct run_queue *queue)
 {
+    /* LAB 5 BEGIN: stride_pick_next */
     if (list_empty(&queue->threads))
         return NULL;
     struct list_node *first = list_pop_front(&queue->threads);
@@ -85,6 +88,7 @@ static struct thread *stride_pick_next(struct run_queue *queue)
      * others. */
     thread->stride_pass += stride_of(thread);
     return thread;
+    /* LAB 5 END: stride_pick_next */
 }
 
 static void stride_remove(struct run_queue *queue, struct thread *thread)

@@ -15,16 +15,29 @@
  * is the thread: once sp points at the other stack, everything the other
  * thread had in progress is back. gp is never changed by the kernel, and tp
  * stays this hart's per-hart block. The offsets match struct switch_context
- * (proc/thread.h): ra at 0, sp at 8, s0..s11 from 16 (arch/callee_saved.h).
+ * (proc/thread.h): ra at 0, sp at 8, s0..s11 from 16 (arch/callee_saved.h,
+ * whose macros setjmp.S uses; the switch spells the stores and loads out).
  */
 #include "arch/callee_saved.h"
 
     .text
     .globl switch_context
 switch_context:
-    SAVE_CALLEE_SAVED a0
-    LOAD_CALLEE_SAVED a1
+    /* LAB 5 BEGIN: switch_context */
+    /* Save this thread's ra, sp and s0..s11 into *from (a0)... */
+    sd      ra, 0(a0)
+    sd      sp, 8(a0)
+    .irp    n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    sd      s\n, (16 + 8 * \n)(a0)
+    .endr
+    /* ...and take the other thread's from *to (a1): its sp is its stack, its ra where it goes on. */
+    ld      ra, 0(a1)
+    ld      sp, 8(a1)
+    .irp    n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    ld      s\n, (16 + 8 * \n)(a1)
+    .endr
     ret
+    /* LAB 5 END: switch_context */
 
 /*
  * A new kernel thread's first instructions. thread_create set its switch

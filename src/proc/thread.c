@@ -200,11 +200,13 @@ void thread_exit(int code)
     process_thread_exited(self, code);
     timeline_record(TIMELINE_EXIT, self->tid, self->name, NULL, code);
     spinlock_acquire(&sched_lock);
+    /* LAB 5 BEGIN: thread_exit */
     self->exit_code = code;
     self->state = THREAD_EXITED;
     wait_queue_wake_all_locked(&self->joiners);
     if (self->detached)
         mine->exited_thread = self; /* freed by whoever runs next here */
+    /* LAB 5 END: thread_exit */
     sched_block_locked();
     panic("thread_exit: thread '%s' ran again after it exited", self->name);
 }
@@ -219,6 +221,7 @@ int thread_join(struct thread *thread, int *exit_code)
         return -EINVAL;
     }
     thread->joined = true;
+    /* LAB 5 BEGIN: thread_join */
     /* EXITED is set under sched_lock, which stays held until the thread is off its stack. */
     while (thread->state != THREAD_EXITED)
         wait_queue_sleep_locked(&thread->joiners);
@@ -228,6 +231,7 @@ int thread_join(struct thread *thread, int *exit_code)
     if (exit_code != NULL)
         *exit_code = code;
     return 0;
+    /* LAB 5 END: thread_join */
 }
 
 void thread_detach(struct thread *thread)

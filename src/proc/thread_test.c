@@ -147,6 +147,7 @@ static void thread_detached_threads_are_reclaimed(struct ktest *t)
 
 /* Both threads fill s1..s11 with their own pattern and yield to each other in between. */
 static volatile int register_mismatches;
+static volatile int register_rounds;
 
 static int register_keeper(void *arg)
 {
@@ -177,6 +178,7 @@ static int register_keeper(void *arg)
             if (seen[i] != base + i + 1)
                 __atomic_fetch_add(&register_mismatches, 1, __ATOMIC_RELAXED);
         }
+        __atomic_fetch_add(&register_rounds, 1, __ATOMIC_RELAXED);
     }
     return 0;
 }
@@ -184,12 +186,14 @@ static int register_keeper(void *arg)
 static void thread_switch_keeps_callee_saved_registers(struct ktest *t)
 {
     register_mismatches = 0;
+    register_rounds = 0;
     struct thread *one = thread_create(register_keeper, (void *)0x1000, "registers-1");
     struct thread *two = thread_create(register_keeper, (void *)0x2000, "registers-2");
     ASSERT_NOT_NULL(t, one);
     ASSERT_NOT_NULL(t, two);
-    thread_join(one, NULL);
-    thread_join(two, NULL);
+    EXPECT_EQ(t, thread_join(one, NULL), 0);
+    EXPECT_EQ(t, thread_join(two, NULL), 0);
+    EXPECT_EQ(t, register_rounds, 40); /* both ran all their rounds */
     EXPECT_EQ(t, register_mismatches, 0);
 }
 

@@ -229,6 +229,7 @@ int trap_instruction_length(const struct context *context)
      * instruction and anything else for a 16-bit compressed one ("C" extension).
      * Instructions are 2-byte aligned, so reading one halfword is always safe.
      */
+    /* LAB 2 BEGIN: trap_instruction_length */
     const volatile uint16_t *pc = (const volatile uint16_t *)context->sepc;
     uint16_t first;
     if (from_kernel_mode(context)) {
@@ -242,6 +243,7 @@ int trap_instruction_length(const struct context *context)
     if ((first & 3) == 3)
         return 4;
     return 2;
+    /* LAB 2 END: trap_instruction_length */
 }
 
 /* ebreak (4 bytes) or c.ebreak (2 bytes): resume at the next instruction. */
@@ -312,10 +314,14 @@ void trap_handle_interrupt(struct context *context, uint64_t scause, uint64_t st
 
 void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval)
 {
-    if (cause_is_interrupt(scause))
+    if (cause_is_interrupt(scause)) {
         trap_handle_interrupt(context, scause, stval);
-    else if (scause == EXC_BREAKPOINT)
+        return;
+    }
+    /* LAB 2 BEGIN: trap_dispatch_exceptions */
+    if (scause == EXC_BREAKPOINT)
         resume_after_breakpoint(context);
     else
         trap_report(context, scause, stval); /* any other exception in the kernel is a bug */
+    /* LAB 2 END: trap_dispatch_exceptions */
 }

@@ -60,7 +60,6 @@ uint64_t timer_uptime_ns(void);
 /* The timebase frequency in Hz, and `time` units between two ticks. */
 uint64_t timer_frequency(void);
 uint64_t timer_interval(void);
-
 /* This hart's next deadline, and the grid's origin: deadlines are origin + k * interval. */
 uint64_t timer_next_deadline(void);
 uint64_t timer_grid_origin(void);

@@ -112,6 +112,47 @@ static void timer_deadlines_stay_on_the_grid_after_late_ticks(struct ktest *t)
     }
 }
 
+/* Spin with interrupts off until `time` reaches `until`. */
+static void busy_wait_until(uint64_t until)
+{
+    while (read_time() < until)
+        ;
+}
+
+/*
+ * A tick that comes late (interrupts were off for one and a half intervals)
+ * must be counted with the one it missed, and the next deadline must go back
+ * to the fixed grid origin + k * interval: computed from `now`, it would be
+ * half an interval off, and every late tick would push the grid further.
+ * Without -icount the host may delay the interrupt further, and with several
+ * harts the others count ticks too, so the checks are relations, not counts:
+ * the next deadline is on the grid, at least two intervals on, and the ticks
+ * counted are the grid points before it.
+ */
+static void timer_deadlines_stay_on_the_grid(struct ktest *t)
+{
+    uint64_t interval = timer_interval();
+    uint64_t origin = timer_grid_origin();
+    uint64_t give_up = read_time() + 100 * interval;
+    ASSERT_TRUE(t, irq_enabled());
+    ASSERT_TRUE(t, wait_for_tick(timer_ticks() + 1, give_up));
+    irq_state_t state = irq_save();
+    uint64_t due = timer_next_deadline();
+    EXPECT_EQ(t, (due - origin) % interval, 0u);
+    /* Miss the tick due at `due`, and half of the next interval too. */
+    busy_wait_until(due + interval + interval / 2);
+    irq_restore(state); /* the pending interrupt is taken here */
+    state = irq_save();
+    uint64_t after = timer_ticks();
+    uint64_t next = timer_next_deadline();
+    irq_restore(state);
+    EXPECT_EQ(t, (next - origin) % interval, 0u);
+    EXPECT_GE(t, next, due + 2 * interval);
+    /* Grid points origin + interval .. next - interval have passed: that many ticks. */
+    EXPECT_GE(t, after, (next - origin) / interval - 1);
+    EXPECT_LE(t, after, (next - origin) / interval);
+}
+
 /* uptime is the time CSR in nanoseconds: between the values before and after. */
 static void timer_uptime_follows_the_time_csr(struct ktest *t)
 {
@@ -164,6 +205,7 @@ static const struct ktest_case timer_cases[] = {
     KTEST_CASE(timer_interval_is_timebase_over_hz),
     KTEST_CASE(timer_ticks_advance_at_hz),
     KTEST_CASE(timer_counts_ticks_missed_with_interrupts_off),
+    KTEST_CASE(timer_deadlines_stay_on_the_grid),
     KTEST_CASE(timer_deadlines_stay_on_the_grid_after_late_ticks),
     KTEST_CASE(timer_uptime_follows_the_time_csr),
     KTEST_CASE(timer_isa_string_names_whole_extensions),

@@ -267,6 +267,44 @@ Test(heap, random_traces_never_overlap_and_leave_buddy_and_list_whole)
     }
 }
 
+/*
+ * The buddy heap splits a block down to the size asked and merges the halves
+ * back: in a fresh heap every 16-byte granule of its free memory can be handed
+ * out as a 16-byte block, and once all are freed, in any order, the free
+ * memory is in blocks as large as at the start.
+ */
+static void *granules[ARENA_SIZE / 16];
+
+Test(heap, buddy_splits_down_to_16_bytes_and_merges_back)
+{
+    struct fixture f;
+    fixture_open(&f, &heap_design_buddy, 0);
+    size_t expected = f.initial.free_bytes / 16;
+    size_t count = 0;
+    while (count < ARENA_SIZE / 16) {
+        void *p = heap_alloc(f.heap, 16);
+        if (p == NULL)
+            break;
+        granules[count++] = p;
+    }
+    cr_assert_eq(count, expected, "buddy: %zu blocks of 16 bytes from %zu free bytes, expected %zu",
+                 count, f.initial.free_bytes, expected);
+    struct heap_stats full;
+    heap_get_stats(f.heap, &full);
+    cr_assert_eq(full.free_bytes, 0u, "buddy: %zu bytes still free", full.free_bytes);
+    random_state = 7;
+    for (size_t i = count; i > 1; i--) {
+        size_t j = (size_t)(next_random() % i);
+        void *swap = granules[i - 1];
+        granules[i - 1] = granules[j];
+        granules[j] = swap;
+    }
+    for (size_t i = 0; i < count; i++)
+        heap_free(f.heap, granules[i]);
+    expect_whole(&f, &f.initial);
+    fixture_close(&f);
+}
+
 Test(heap, growing_heaps_take_chunks_and_are_whole_after_all_is_freed)
 {
     for (int d = 0; heap_designs[d] != NULL; d++) {

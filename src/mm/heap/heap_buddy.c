@@ -126,12 +126,14 @@ static struct heap *buddy_create(void *arena, size_t size)
 /* The slow path of alloc: take a larger block and split it down to `order`. */
 static __attribute__((noinline)) void *alloc_split(struct buddy_heap *b, size_t order)
 {
+    struct buddy_node *block;
+    /* LAB 3 BEGIN: heap_buddy_split */
     size_t found = order;
     while (found <= BUDDY_MAX_ORDER && b->free_lists[found] == NULL)
         found++;
     if (found > BUDDY_MAX_ORDER)
         return NULL;
-    struct buddy_node *block = b->free_lists[found];
+    block = b->free_lists[found];
     unlink(b, block, found);
     struct heap_region *region = heap_regions_find(&b->regions, (uintptr_t)block);
     uint8_t *map = region->meta;
@@ -142,6 +144,7 @@ static __attribute__((noinline)) void *alloc_split(struct buddy_heap *b, size_t 
         push(b, map, region->base, offset + ((uintptr_t)1 << found), found);
     }
     map[offset >> BUDDY_GRANULE_SHIFT] = (uint8_t)(MAP_USED | order);
+    /* LAB 3 END: heap_buddy_split */
     b->live_blocks++;
     return block;
 }
@@ -205,6 +208,7 @@ static __attribute__((noinline)) void free_merge(struct buddy_heap *b, void *p)
     uint8_t *map = region->meta;
     uintptr_t offset = (uintptr_t)p - region->base;
     uintptr_t size = region->end - region->base;
+    /* LAB 3 BEGIN: heap_buddy_merge */
     for (;;) {
         uintptr_t buddy = offset ^ ((uintptr_t)1 << order);
         if (buddy >= size || map[buddy >> BUDDY_GRANULE_SHIFT] != (MAP_FREE | order))
@@ -214,6 +218,7 @@ static __attribute__((noinline)) void free_merge(struct buddy_heap *b, void *p)
         offset &= ~((uintptr_t)1 << order); /* the merged block starts at the lower half */
         order++;
     }
+    /* LAB 3 END: heap_buddy_merge */
     push(b, map, region->base, offset, order);
 }
 
