@@ -236,16 +236,5 @@ static const struct ktest_case async_idle_cases[] = {
     {0},
 };
 /* These cases race an interrupt against this hart's wfi: only this hart may take it. */
-static void hold_for_case(struct ktest *t)
-{
-    (void)t;
-    hold_other_harts();
-}
-
-static void release_after_case(struct ktest *t)
-{
-    (void)t;
-    release_other_harts();
-}
-
-KTEST_SUITE_HOOKS(async_idle, async_idle_cases, hold_for_case, release_after_case);
+KTEST_SUITE_HOOKS(async_idle, async_idle_cases, hold_other_harts_for_case,
+                  release_other_harts_after_case);

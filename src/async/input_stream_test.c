@@ -126,16 +126,5 @@ static const struct ktest_case async_input_cases[] = {
 };
 /* In loopback the UART receives as fast as this hart sends: only a handler on this hart, which
  * stops the sender, drains its 16-byte FIFO in time. The other harts are held. */
-static void hold_for_case(struct ktest *t)
-{
-    (void)t;
-    hold_other_harts();
-}
-
-static void release_after_case(struct ktest *t)
-{
-    (void)t;
-    release_other_harts();
-}
-
-KTEST_SUITE_HOOKS(async_input, async_input_cases, hold_for_case, release_after_case);
+KTEST_SUITE_HOOKS(async_input, async_input_cases, hold_other_harts_for_case,
+                  release_other_harts_after_case);

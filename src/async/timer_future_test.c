@@ -139,16 +139,5 @@ static const struct ktest_case async_timer_cases[] = {
     {0},
 };
 /* The executor sleeps in wfi, which only this hart's tick ends: the other harts are held. */
-static void hold_for_case(struct ktest *t)
-{
-    (void)t;
-    hold_other_harts();
-}
-
-static void release_after_case(struct ktest *t)
-{
-    (void)t;
-    release_other_harts();
-}
-
-KTEST_SUITE_HOOKS(async_timer, async_timer_cases, hold_for_case, release_after_case);
+KTEST_SUITE_HOOKS(async_timer, async_timer_cases, hold_other_harts_for_case,
+                  release_other_harts_after_case);

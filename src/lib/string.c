@@ -1,5 +1,5 @@
 /*
- * string.c: byte-at-a-time string and memory functions. Plain loops: the
+ * string.c: the string and memory functions, as plain loops: the
  * kernel copies little, and these are easy to step through in GDB.
  * memcpy and memset move 8 bytes at a time when both sides are aligned,
  * 64 bytes to a loop turn, because page copies and page clears are the common

@@ -75,3 +75,15 @@ void release_other_harts(void)
         thread_join(holders[i], NULL);
     holder_count = 0;
 }
+
+void hold_other_harts_for_case(struct ktest *t)
+{
+    (void)t;
+    hold_other_harts();
+}
+
+void release_other_harts_after_case(struct ktest *t)
+{
+    (void)t;
+    release_other_harts();
+}

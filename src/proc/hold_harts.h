@@ -25,4 +25,9 @@ unsigned hold_other_harts(void);
 /* Let them go and wait for their threads; nothing happens if none is held. */
 void release_other_harts(void);
 
+/* The same as a ktest suite's hooks (KTEST_SUITE_HOOKS): every case of the suite on one hart. */
+struct ktest;
+void hold_other_harts_for_case(struct ktest *t);
+void release_other_harts_after_case(struct ktest *t);
+
 #endif

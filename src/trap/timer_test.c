@@ -213,16 +213,4 @@ static const struct ktest_case timer_cases[] = {
     {0},
 };
 /* Ticks are counted by every hart; what this hart misses with interrupts off, only it may count. */
-static void hold_for_case(struct ktest *t)
-{
-    (void)t;
-    hold_other_harts();
-}
-
-static void release_after_case(struct ktest *t)
-{
-    (void)t;
-    release_other_harts();
-}
-
-KTEST_SUITE_HOOKS(timer, timer_cases, hold_for_case, release_after_case);
+KTEST_SUITE_HOOKS(timer, timer_cases, hold_other_harts_for_case, release_other_harts_after_case);

@@ -64,16 +64,4 @@ static const struct ktest_case input_cases[] = {
 };
 /* In loopback the UART receives as fast as this hart sends: only a handler on this hart, which
  * stops the sender, drains its 16-byte FIFO in time. The other harts are held. */
-static void hold_for_case(struct ktest *t)
-{
-    (void)t;
-    hold_other_harts();
-}
-
-static void release_after_case(struct ktest *t)
-{
-    (void)t;
-    release_other_harts();
-}
-
-KTEST_SUITE_HOOKS(input, input_cases, hold_for_case, release_after_case);
+KTEST_SUITE_HOOKS(input, input_cases, hold_other_harts_for_case, release_other_harts_after_case);
