@@ -62,6 +62,8 @@ static struct {
     uint64_t dropped;
     uint64_t overruns;
     uint64_t interrupts;
+    uint64_t pauses; /* times the receiver was paused because the ring was full */
+    bool paused;     /* the receive interrupt is off until a reader makes room */
 } ring = {.lock = SPINLOCK_INIT("uart ring")};
 
 /* Told after an interrupt has put bytes into the ring (see uart_set_receive_hook). */
@@ -99,9 +101,34 @@ int uart_read_byte(void)
     if (ring.tail != ring.head) {
         byte = ring.bytes[ring.head & (UART_RING_SIZE - 1)];
         ring.head++;
+        if (ring.paused) {
+            /* There is room again: the interrupt comes back at once if bytes wait in the UART. */
+            ring.paused = false;
+            reg_write(UART_IER, IER_RECEIVE);
+        }
     }
     spinlock_release(&ring.lock);
     return byte;
+}
+
+/*
+ * Flow control: with the ring full, the receiver pauses instead of dropping.
+ * The receive interrupt goes off and the next bytes stay in the UART's FIFO;
+ * once that is full the UART takes no more from the line (QEMU holds them in
+ * the host's terminal, as RTS/CTS would hold them at the far end). The first
+ * byte a reader takes turns the interrupt back on. True if the ring is full.
+ */
+static bool pause_if_full(void)
+{
+    spinlock_acquire(&ring.lock);
+    bool full = ring.tail - ring.head == UART_RING_SIZE;
+    if (full && !ring.paused) {
+        ring.paused = true;
+        ring.pauses++;
+        reg_write(UART_IER, 0);
+    }
+    spinlock_release(&ring.lock);
+    return full;
 }
 
 /* Reading RBR until LSR says empty also lowers the UART's interrupt request. */
@@ -114,7 +141,7 @@ static void uart_handle_interrupt(void *arg)
         uint8_t status = reg_read(UART_LSR);
         if ((status & LSR_OVERRUN) != 0)
             ring.overruns++;
-        if ((status & LSR_DATA_READY) == 0)
+        if ((status & LSR_DATA_READY) == 0 || pause_if_full())
             break;
         uint8_t byte = reg_read(UART_RBR);
         bool (*filter)(uint8_t) = receive_filter;
@@ -230,6 +257,11 @@ uint32_t uart_bytes_waiting(void)
 uint64_t uart_dropped_bytes(void)
 {
     return ring.dropped;
+}
+
+uint64_t uart_receiver_pauses(void)
+{
+    return ring.pauses;
 }
 
 uint64_t uart_overrun_errors(void)

@@ -4,8 +4,9 @@
  *
  * Each byte the UART receives raises its interrupt (through the PLIC); the
  * handler moves every waiting byte into a ring buffer, where the console
- * input layer (tty/tty.h) picks them up. A full ring drops the new
- * byte and counts it: input is never lost silently. Kernel output goes
+ * input layer (tty/tty.h) picks them up. When the ring is full the handler
+ * leaves the bytes in the UART and turns its receive interrupt off until a
+ * reader makes room (flow control): typed or pasted input is never lost. Kernel output goes
  * through this UART too, polled (uart_init_output, below): only the lines
  * printed before kmain calls it go through the SBI console.
  */
@@ -39,17 +40,20 @@ int uart_read_byte(void);
 /* Bytes waiting in the ring. */
 uint32_t uart_bytes_waiting(void);
 
-/* Counters: bytes dropped because the ring was full, bytes the UART itself lost
-   (overrun: its FIFO was full), bytes received, and receive interrupts taken. */
+/* Counters: bytes dropped by uart_ring_put because the ring was full, times the
+   receiver paused for a full ring (flow control, nothing lost), bytes the UART
+   itself lost (overrun: its FIFO was full), bytes received, and receive
+   interrupts taken. */
 uint64_t uart_dropped_bytes(void);
+uint64_t uart_receiver_pauses(void);
 uint64_t uart_overrun_errors(void);
 uint64_t uart_received_bytes(void);
 uint64_t uart_interrupt_count(void);
 
 /*
- * What the interrupt handler does with each byte: append it to the ring, or
- * drop and count it when the ring is full. Public so that the in-kernel
- * tests can fill the ring.
+ * Append a byte to the ring, or drop and count it when the ring is full (the
+ * interrupt handler never calls it on a full ring: it pauses instead). Public
+ * so that the in-kernel tests can fill the ring.
  */
 void uart_ring_put(uint8_t byte);
 

@@ -72,9 +72,64 @@ static void uart_loopback_bytes_arrive_through_the_interrupt(struct ktest *t)
     EXPECT_GT(t, uart_interrupt_count(), interrupts_before);
 }
 
+/*
+ * Flow control: with the ring full, bytes that arrive wait in the UART (the
+ * receiver pauses) instead of being dropped, and each byte a reader takes
+ * lets the next one in. The ring is filled by hand, then a message is looped
+ * back: none of it may be dropped, and all of it must come after the filler,
+ * in order.
+ */
+static void uart_full_ring_pauses_the_receiver_and_loses_nothing(struct ktest *t)
+{
+    static const char message[] = "held in the fifo";
+    const uint32_t length = sizeof(message) - 1;
+    ASSERT_TRUE(t, uart_present());
+    ASSERT_TRUE(t, irq_enabled());
+    drain_ring();
+    uint64_t dropped_before = uart_dropped_bytes();
+    uint64_t pauses_before = uart_receiver_pauses();
+    for (int i = 0; i < UART_RING_SIZE; i++)
+        uart_ring_put('.');
+    uint64_t give_up = read_time() + timer_frequency() / 10;
+
+    uart_set_loopback(true);
+    for (uint32_t i = 0; i < length; i++)
+        uart_write_byte((uint8_t)message[i]);
+    while (read_time() < give_up) /* the interrupt comes and must leave the bytes where they are */
+        wfi();
+    uint32_t waiting_while_full = uart_bytes_waiting();
+    uint64_t pauses = uart_receiver_pauses() - pauses_before;
+    /* Take the filler: each byte taken lets the interrupt bring in more. */
+    char received[sizeof(message)] = {0};
+    uint32_t count = 0;
+    int filler = 0;
+    give_up = read_time() + timer_frequency();
+    while (count < length && read_time() < give_up) {
+        int byte = uart_read_byte();
+        if (byte < 0) {
+            wfi();
+        } else if (byte == '.' && count == 0) {
+            filler++;
+        } else {
+            received[count++] = (char)byte;
+        }
+    }
+    uart_set_loopback(false);
+    int after_message = uart_read_byte();
+
+    EXPECT_EQ(t, waiting_while_full, (uint32_t)UART_RING_SIZE);
+    EXPECT_GT(t, pauses, 0u);
+    EXPECT_EQ(t, uart_dropped_bytes() - dropped_before, 0u);
+    EXPECT_EQ(t, filler, UART_RING_SIZE);
+    EXPECT_EQ(t, count, length);
+    EXPECT_STREQ(t, received, message);
+    EXPECT_EQ(t, after_message, -1);
+}
+
 static const struct ktest_case uart_cases[] = {
     KTEST_CASE(uart_ring_drops_and_counts_when_full),
     KTEST_CASE(uart_loopback_bytes_arrive_through_the_interrupt),
+    KTEST_CASE(uart_full_ring_pauses_the_receiver_and_loses_nothing),
     {0},
 };
 /* In loopback the UART receives as fast as this hart sends: only a handler on this hart, which

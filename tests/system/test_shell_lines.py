@@ -15,7 +15,7 @@ PROMPT = r"\$ "
 def test_a_typed_line_over_255_characters_is_refused(qemu, tmp_path):
     vm = qemu("kernel", disk=disk_copy(directory=tmp_path), timeout=120)
     vm.expect(PROMPT)
-    long_word = "x" * 300
+    long_word = "x" * 1000  # four times the UART ring: the receiver must pause, not drop
     vm.send("echo " + long_word + "\r")
     vm.expect(r"tty: line longer than 255 characters: not taken")
     # The shell never saw the line: it still waits at its prompt, and the next line is whole.
