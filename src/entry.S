@@ -14,6 +14,18 @@
     .section .text.entry, "ax"
     .globl _start
 _start:
+    /*
+     * Only the boot hart should ever come here, and it comes first. But
+     * OpenSBI 1.1 marks a hart START_PENDING before it stores the start
+     * address, so a parked hart that wakes in between leaves with the stale
+     * cold-boot address, which is this one, and a stale a1. The first hart
+     * in claims the boot; any later one is a started hart and goes on below.
+     */
+    la      t0, boot_claimed
+    li      t1, 1
+    amoswap.w.aqrl t1, t1, (t0)
+    bnez    t1, late_secondary
+
     /* Note the instruction count first, for the boot-cost benchmark. */
     csrr    t6, instret
     la      t0, boot_entry_instret
@@ -68,6 +80,30 @@ _start:
 4:
     wfi
     j       4b
+
+/*
+ * A started hart that came in at _start (above): find its start info by its
+ * hart id (a0) in secondary_starts, which smp.c fills before it asks OpenSBI
+ * to start the hart, and go on as if it had arrived at _start_secondary. A
+ * hart with no entry was never asked to start: it waits here for good.
+ */
+late_secondary:
+    la      t0, secondary_starts
+    li      t1, MAX_HARTS
+1:
+    ld      t2, 8(t0)               /* the start info's physical address; 0: unused */
+    beqz    t2, 2f
+    ld      t3, 0(t0)               /* the hart id it belongs to */
+    bne     t3, a0, 2f
+    mv      a1, t2
+    j       _start_secondary
+2:
+    addi    t0, t0, 16
+    addi    t1, t1, -1
+    bnez    t1, 1b
+3:
+    wfi
+    j       3b
 
 /*
  * Where every other hart starts (proc/smp.c asks OpenSBI to start it here,
@@ -135,6 +171,17 @@ boot_page_table:
     .globl boot_entry_instret
 boot_entry_instret:
     .quad   0
+
+/* Set by the first hart into _start: the boot hart. In .data, since _start clears .bss. */
+    .balign 4
+boot_claimed:
+    .word   0
+
+/* Pairs of (hart id, physical address of its struct hart_start_info), filled by smp.c. */
+    .balign 8
+    .globl secondary_starts
+secondary_starts:
+    .fill   2 * MAX_HARTS, 8, 0
 
     .section .bss.stack, "aw", @nobits
     .balign 4096

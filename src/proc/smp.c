@@ -20,6 +20,7 @@
 #include "console/panic.h"
 #include "dev/devicetree.h"
 #include "lib/format.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/heap/heap.h"
 #include "mm/kstack.h"
@@ -31,8 +32,17 @@
 #include "trap/ipi.h"
 #include "trap/timer.h"
 
-/* Where a started hart begins (entry.S). */
+/* Where a started hart begins, and where the boot hart began (entry.S). */
 extern char _start_secondary[];
+extern char _start[];
+/*
+ * entry.S's table for a started hart that OpenSBI 1.1 sends to _start instead
+ * (it stores the start address after it marks the hart pending; see entry.S).
+ */
+extern struct {
+    uint64_t hartid;
+    uint64_t info_pa;
+} secondary_starts[MAX_HARTS];
 
 /* What each started hart gets: its start info and its first stack. In .bss: the kernel window. */
 static struct {
@@ -42,6 +52,18 @@ static struct {
 
 /* How long the boot hart waits for a started hart to come online. */
 #define START_TIMEOUT_SECONDS 10
+
+/*
+ * smp_entry=boot on the command line starts each hart the way OpenSBI 1.1
+ * does when a parked hart wakes in the middle of sbi_hart_start: at the boot
+ * entry, _start, with the device tree in a1 (entry.S). For the test that
+ * shows the kernel copes (tests/system/test_smp.py).
+ */
+static bool stale_start_wanted(void)
+{
+    char text[8];
+    return devicetree_bootarg("smp_entry", text, sizeof(text)) && strcmp(text, "boot") == 0;
+}
 
 /* Ask the firmware to start hart `hartid` as index `index`. False (with a warning) if it refused.
  */
@@ -59,10 +81,17 @@ static bool start_hart(uint32_t index, uint64_t hartid)
     info->stack_top = stack->top.value;
     info->tp = (uint64_t)hart;
     info->stack = stack;
+    secondary_starts[index].hartid = hartid;
+    secondary_starts[index].info_pa = virt_to_phys(info);
     /* Everything above is in memory before the hart can look (the ecall is not a fence). */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    long error = sbi_hart_start(hartid, virt_to_phys(_start_secondary), virt_to_phys(info));
+    long error;
+    if (stale_start_wanted()) /* as OpenSBI 1.1 does it when it loses its race */
+        error = sbi_hart_start(hartid, virt_to_phys(_start), devicetree_blob_pa());
+    else
+        error = sbi_hart_start(hartid, virt_to_phys(_start_secondary), virt_to_phys(info));
     if (error != SBI_SUCCESS) {
+        secondary_starts[index].info_pa = 0;
         log_warn("smp: hart %lu did not start: SBI hart_start error %ld (status %ld)", hartid,
                  error, sbi_hart_get_status(hartid));
         kstack_free(stack);

@@ -45,6 +45,17 @@ def test_every_hart_comes_up_and_the_shell_runs(qemu, harts):
         assert re.search(r"smp: %d harts; spinning for spinlocks" % harts, vm.output), vm.output
 
 
+def test_a_hart_sent_to_the_boot_entry_still_comes_online():
+    # OpenSBI 1.1 marks a hart START_PENDING before it stores the start address, so a
+    # parked hart that wakes in between jumps to the stale cold-boot address, _start.
+    # smp_entry=boot starts every hart that way on purpose: _start must send it on.
+    status, out = run("kernel", bootargs="mode=halt smp_entry=boot", smp=4, extra=MTTCG)
+    assert status == 0, out
+    assert re.search(r"harts\s+4 online", out), out
+    assert "did not come online" not in out, out
+    assert out.count("RISC-V Sv39 teaching kernel") == 1, out
+
+
 def test_harts_on_the_command_line_leaves_the_others_in_the_firmware():
     status, out = run("kernel", bootargs="mode=halt harts=2", smp=4, extra=MTTCG)
     assert status == 0, out
