@@ -314,9 +314,13 @@ stride-images: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/stride SCHED=stride \
 		$(BUILD)/stride/kernel.elf $(BUILD)/stride/ktest.elf
 
+# Every system test (make test leaves out the ones marked slow). SYSTEM_TEST_MARK picks
+# by marker: SYSTEM_TEST_MARK=slow runs only those, as CI does after make test.
+SYSTEM_TEST_MARK ?=
 system-test: deps
 	$(Q)$(MAKE) --no-print-directory images debug-image stride-images
-	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) tests/system
+	$(PYTEST) -o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) \
+		$(if $(SYSTEM_TEST_MARK),-m "$(SYSTEM_TEST_MARK)") tests/system
 
 # make test: every layer runs, whatever another does; then one line per layer
 # and a nonzero status if any failed. The images build first (TEST_JOBS jobs),
@@ -351,9 +355,12 @@ test-host-py:
 test-images:
 	$(Q)$(TEST_LAYER) images $(TEST_RESULTS) -- $(MAKE) --no-print-directory -k images debug-image
 
+# The system tests not marked slow (pytest.ini): the whole of them fits make test's
+# budget of 120 s from a clean tree on two cores; CI runs the slow ones after it.
 test-system: test-images
 	$(Q)$(TEST_LAYER) system $(TEST_RESULTS) -- env BUILD=$(BUILD) $(PYTHON) -m pytest \
-		-o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) --durations=10 tests/system
+		-o cache_dir=$(BUILD)/.pytest_cache -n $(SYSTEM_TEST_WORKERS) --durations=10 \
+		-m "not slow" tests/system
 
 # ---- The course: handouts, grading, lab-check, mutations ------------------------
 # All of it is scripts/lab.py; docs/labs/instructors.md explains it.

@@ -15,11 +15,14 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from qemu import ROOT, image
 
 HOST_TIMED = ("file_write_1m_insns", "file_read_1m_cold_insns")
 
 
+@pytest.mark.slow
 def test_two_bench_runs_give_identical_figures(tmp_path):
     outputs = []
     for run in (1, 2):
