@@ -109,7 +109,6 @@ static void timer_deadlines_stay_on_the_grid_after_late_ticks(struct ktest *t)
     }
 }
 
-
 /*
  * A tick that comes late (interrupts were off for one and a half intervals)
  * must be counted with the one it missed, and the next deadline must go back
