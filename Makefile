@@ -288,16 +288,23 @@ $(BUILD)/host/%: tests/host/%.c $(BUILD)/flags
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(HOST_SRCS_$*) -lcriterion $(HOST_LIBS_$*)
 
 # Every host test runs, even after one fails or does not build; then the status says so.
+# Each program is built and run as soon as it can be, beside the others (make -j): its
+# verdict goes to $(BUILD)/host/ran/NAME, and its output comes out as one block (-Otarget).
 .PHONY: host-py-test
 host-test:
-	-$(Q)$(MAKE) --no-print-directory -k $(patsubst %,$(BUILD)/host/%,$(HOST_TESTS))
+	$(Q)rm -rf $(BUILD)/host/ran
+	-$(Q)$(MAKE) --no-print-directory -k -Otarget $(patsubst %,$(BUILD)/host/ran/%,$(HOST_TESTS))
 	$(Q)failed=""; for t in $(HOST_TESTS); do \
-		if [ ! -x $(BUILD)/host/$$t ]; then \
-			echo "== host test $$t: NOT BUILT"; failed="$$failed $$t"; continue; fi; \
-		echo "== host test $$t"; \
-		ASAN_OPTIONS=detect_leaks=1 $(BUILD)/host/$$t || failed="$$failed $$t"; \
+		if [ ! -f $(BUILD)/host/ran/$$t ]; then \
+			echo "== host test $$t: NOT BUILT"; failed="$$failed $$t"; \
+		elif [ "$$(cat $(BUILD)/host/ran/$$t)" != pass ]; then failed="$$failed $$t"; fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo "host tests failed:$$failed"; exit 1; fi
+
+$(BUILD)/host/ran/%: $(BUILD)/host/% FORCE
+	@mkdir -p $(dir $@)
+	@echo "== host test $*"
+	$(Q)if ASAN_OPTIONS=detect_leaks=1 $<; then echo pass > $@; else echo fail > $@; fi
 
 # pytest: the host-side tools' tests (tests/host-py) and the system tests.
 PYTEST = BUILD=$(BUILD) $(PYTHON) -m pytest
