@@ -91,10 +91,8 @@ static void pool_unlock(void)
  *
  * Lock order: a cache's lock, then frame_lock (a refill or a drain runs
  * under both). Never frame_lock then a cache's, and never two caches at once.
+ * FRAME_CACHE_SIZE and FRAME_CACHE_BATCH are in frame.h.
  */
-#define FRAME_CACHE_SIZE  64 /* frames a hart may keep */
-#define FRAME_CACHE_BATCH 16 /* frames a refill takes, and a drain gives back */
-
 struct frame_cache {
     struct spinlock lock; /* everything below */
     uint32_t count;       /* frames[0 .. count) are cached: state CACHED */

@@ -39,6 +39,14 @@
  */
 #define FRAME_MAX_ORDER 18
 
+/*
+ * Each hart keeps up to FRAME_CACHE_SIZE free single frames of its own; an
+ * empty cache takes FRAME_CACHE_BATCH from the buddy system at once, and a
+ * full one gives FRAME_CACHE_BATCH back.
+ */
+#define FRAME_CACHE_SIZE  64
+#define FRAME_CACHE_BATCH 16
+
 /* Build the free pool from the device tree's memory map. */
 void frame_init(void);
 
