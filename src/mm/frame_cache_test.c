@@ -113,8 +113,8 @@ static void frame_cache_counts_are_exact(struct ktest *t)
 /* ---- Every hart at once ------------------------------------------------------------ */
 
 #define WORKERS      8
-#define ROUNDS       60
-#define PER_ROUND    40
+#define ROUNDS       30
+#define PER_ROUND    100
 #define EXCHANGE_CAP (WORKERS * PER_ROUND)
 
 /*
@@ -228,7 +228,7 @@ static void run_workers(struct ktest *t)
 }
 
 /*
- * Eight workers on every hart take, mark, pass on and free 19,200 frames:
+ * Eight workers on every hart take, mark, pass on and free 24,000 frames:
  * no frame is given twice at once (every mark is intact), none is lost (the
  * after-hook: the count, and every free list, as before).
  */
