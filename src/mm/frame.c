@@ -271,7 +271,7 @@ static uint32_t cache_alloc(void)
     return index;
 }
 
-/* Frame `index`, whose last reference is gone, onto this hart's cache; a full cache drains first. */
+/* Frame `index`, its last reference gone, onto this hart's cache; a full cache drains first. */
 static void cache_free(uint32_t index)
 {
     struct frame_cache *cache = &caches[hart_index()];
@@ -425,14 +425,15 @@ static uint32_t allocated_block(paddr_t pa, const char *operation)
     if ((pa.value & (PAGE_SIZE - 1)) != 0 || pfn < first_pfn || pfn - first_pfn >= span)
         panic("%s(%p): not a frame the allocator manages", operation, (void *)pa.value);
     uint32_t index = (uint32_t)(pfn - first_pfn);
-    if (frame_infos[index].state == FRAME_STATE_FREE || frame_infos[index].state == FRAME_STATE_CACHED)
+    if (frame_infos[index].state == FRAME_STATE_FREE ||
+        frame_infos[index].state == FRAME_STATE_CACHED)
         panic("%s(%p): the frame is already free (double free?)", operation, (void *)pa.value);
     if (frame_infos[index].state != FRAME_STATE_ALLOCATED)
         panic("%s(%p): not the first frame of an allocated block", operation, (void *)pa.value);
     return index;
 }
 
-/* A block from the buddy system; when it has none, every cached frame goes back and it tries again. */
+/* A block from the buddy system; if it has none, every cached frame goes back, and again. */
 static uint32_t pool_alloc(unsigned order)
 {
     pool_lock();

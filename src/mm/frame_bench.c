@@ -96,7 +96,8 @@ static void bench_frame_cache_pairs(void)
     }
     for (int i = 0; i < MAX_HELD; i++)
         frame_free(held[i]);
-    const char *method = "frame_alloc + frame_free of a random held frame, 64 held: the per-hart cache";
+    const char *method =
+        "frame_alloc + frame_free of a random held frame, 64 held: the per-hart cache";
     bench_report("frame_cache_pair_median_insns", bench_percentile(samples, SAMPLES, 50), "insns",
                  method);
     bench_report("frame_cache_pair_p99_insns", bench_percentile(samples, SAMPLES, 99), "insns",

@@ -237,8 +237,8 @@ static void frame_cache_every_hart_loses_nothing(struct ktest *t)
     run_workers(t);
     EXPECT_EQ(t, worker_errors, 0ul);
     EXPECT_GT(t, frame_cached_count(), 0ul); /* the frees went to the caches, and count as free */
-    NOTE(t, "workers ran on %d of %u harts; %lu frames cached now", __builtin_popcount(worker_harts),
-         hart_online_count(), frame_cached_count());
+    NOTE(t, "workers ran on %d of %u harts; %lu frames cached now",
+         __builtin_popcount(worker_harts), hart_online_count(), frame_cached_count());
 }
 
 /* The same work on every hart takes frame_lock for one operation in eight at most. */
@@ -252,8 +252,7 @@ static void frame_cache_every_hart_spares_the_pool_lock(struct ktest *t)
     EXPECT_EQ(t, worker_errors, 0ul);
     EXPECT_LE(t, takes * 8, operations);
     NOTE(t, "%lu operations on %d harts took frame_lock %lu times, found it taken %lu times",
-         operations, __builtin_popcount(worker_harts), takes,
-         frame_lock_contention() - contended);
+         operations, __builtin_popcount(worker_harts), takes, frame_lock_contention() - contended);
 }
 
 /* ---- Robustness ------------------------------------------------------------------ */
