@@ -58,6 +58,8 @@ static struct thread *thread_new_struct(const char *name, int tid)
     strlcpy(thread->name, name, sizeof(thread->name));
     thread->tid = tid;
     thread->priority = THREAD_PRIORITY_DEFAULT;
+    /* The switch away from it records a timeline event when the timeline runs (sched.c). */
+    thread->timeline_switch = timeline_on;
     list_node_init(&thread->run_node);
     list_node_init(&thread->wait_node);
     list_node_init(&thread->sleep_node);
