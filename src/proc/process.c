@@ -52,6 +52,7 @@ static void process_init_fields(struct process *process, const char *name)
     list_init(&process->children);
     list_node_init(&process->sibling_node);
     wait_queue_init(&process->child_exited, "child exit");
+    wait_queue_init(&process->continued, "stopped");
 }
 
 void process_init(void)
@@ -315,8 +316,21 @@ static void process_free(struct process *zombie)
     kfree(zombie);
 }
 
-int process_wait(int pid, int *status, bool no_hang)
+/* A stop or a continue of `child` that wait4 with these options reports (and forgets): 0 if none. */
+static int take_stop_report_locked(struct process *child, int options)
 {
+    int report = child->stop_report;
+    if (child->state != PROCESS_ALIVE || report == 0)
+        return 0;
+    if (WIFSTOPPED(report) ? (options & WUNTRACED) == 0 : (options & WCONTINUED) == 0)
+        return 0;
+    child->stop_report = 0;
+    return report;
+}
+
+int process_wait(int pid, int *status, int options)
+{
+    bool no_hang = (options & WNOHANG) != 0;
     /* LAB 8 BEGIN: process_wait */
     struct process *self = process_current();
     spinlock_acquire(&process_lock);
@@ -332,6 +346,14 @@ int process_wait(int pid, int *status, bool no_hang)
             if (child->state == PROCESS_ZOMBIE) {
                 zombie = child;
                 break;
+            }
+            int report = take_stop_report_locked(child, options);
+            if (report != 0) { /* stopped or continued: reported, not reaped */
+                int reported = child->pid;
+                spinlock_release(&process_lock);
+                if (status != NULL)
+                    *status = report;
+                return reported;
             }
         }
         if (!have_child) {

@@ -32,20 +32,25 @@ _Static_assert(sizeof(struct user_regs_struct) == 32 * 8, "user_regs_struct: pc 
 
 /* ---- Default actions -------------------------------------------------------------- */
 
-/* The default action ignores these (stopping and continuing are not implemented). */
+/* The default action ignores these (SIGCONT continues as it is sent, then has nothing to do). */
 static bool default_ignores(int signal)
 {
     switch (signal) {
     case SIGCHLD:
     case SIGURG:
     case SIGWINCH:
-    case SIGCONT:
-    case SIGSTOP:
-    case SIGTSTP:
-    case SIGTTIN:
-    case SIGTTOU: return true;
+    case SIGCONT: return true;
     default: return false;
     }
+}
+
+#define STOP_SIGNALS                                                                           \
+    (SIGSET_BIT(SIGSTOP) | SIGSET_BIT(SIGTSTP) | SIGSET_BIT(SIGTTIN) | SIGSET_BIT(SIGTTOU))
+
+/* The signals whose default action stops the process. */
+static bool is_stop_signal(int signal)
+{
+    return (STOP_SIGNALS & SIGSET_BIT(signal)) != 0;
 }
 
 static bool is_ignored(const struct process *process, int signal)
@@ -95,7 +100,7 @@ static void notify_threads_locked(struct process *process, int signal, struct th
     spinlock_release(&sched_lock);
 }
 
-/* The process must end: SIGKILL, or a fatal default. Its sleeps end now. */
+/* The process must end: SIGKILL, or a fatal default. Its sleeps end now, a stop too. */
 static void request_exit_locked(struct process *process, int status)
 {
     if (!process->exit_requested) {
@@ -103,6 +108,79 @@ static void request_exit_locked(struct process *process, int status)
         process->exit_status = status;
     }
     notify_threads_locked(process, 0, NULL);
+    wait_queue_wake_all(&process->continued);
+}
+
+/* Take the signals in `set` off every pending set of the process (and of its threads). */
+static void discard_pending_locked(struct process *process, kernel_sigset_t set)
+{
+    process->signal_pending &= ~set;
+    list_for_each(node, &process->threads)
+    {
+        list_entry(node, struct thread, process_node)->signal_pending &= ~set;
+    }
+}
+
+/*
+ * `process` stopped or continued: its parent's wait4 (WUNTRACED,
+ * WCONTINUED) hears of it, and so does the parent as SIGCHLD, unless its
+ * SIGCHLD action says SA_NOCLDSTOP.
+ */
+static void generate_locked(struct process *process, struct thread *thread, int signal,
+                            const struct signal_source *source, bool forced);
+static void tell_parent_locked(struct process *process, int code, int signal)
+{
+    process->stop_report = code == CLD_STOPPED ? WAIT_STATUS_STOPPED(signal)
+                                               : WAIT_STATUS_CONTINUED;
+    struct process *parent = process->parent;
+    if (parent == NULL || parent == &kernel_process)
+        return;
+    wait_queue_wake_all(&parent->child_exited);
+    if ((parent->signal_actions[SIGCHLD].flags & SA_NOCLDSTOP) != 0)
+        return;
+    struct signal_source source = {.code = code, .pid = process->pid, .status = signal};
+    generate_locked(parent, NULL, SIGCHLD, &source, false);
+}
+
+/*
+ * SIGCONT, as it is sent, blocked or not, handled or not: the stop
+ * signals still pending are forgotten, and a stopped process runs again.
+ */
+static void continue_locked(struct process *process)
+{
+    discard_pending_locked(process, STOP_SIGNALS);
+    if (!process->stopped)
+        return;
+    process->stopped = false;
+    wait_queue_wake_all(&process->continued);
+    tell_parent_locked(process, CLD_CONTINUED, SIGCONT);
+}
+
+/*
+ * The calling thread takes a stop signal's default action: the process
+ * stops (its other threads stop as they next leave the kernel, where
+ * signal_deliver finds it stopped), and the caller sleeps, not
+ * interruptibly, until SIGCONT or an exit. process_lock is held and held
+ * again on return.
+ */
+static void stop_locked(struct thread *self, struct process *process, int signal)
+{
+    if (!process->stopped && signal != 0) {
+        process->stopped = true;
+        tell_parent_locked(process, CLD_STOPPED, signal);
+        spinlock_acquire(&sched_lock);
+        list_for_each(node, &process->threads)
+        {
+            struct thread *thread = list_entry(node, struct thread, process_node);
+            if (thread == self)
+                continue;
+            __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED);
+            sched_interrupt_locked(thread); /* its sleep ends; the call restarts once continued */
+        }
+        spinlock_release(&sched_lock);
+    }
+    while (process->stopped && !process->exit_requested)
+        wait_queue_sleep(&process->continued, &process_lock);
 }
 
 /*
@@ -125,6 +203,11 @@ static void generate_locked(struct process *process, struct thread *thread, int 
         request_exit_locked(process, WAIT_STATUS_SIGNALED(SIGKILL));
         return;
     }
+    /* A stop and a continue cancel each other as they are sent, as on Linux. */
+    if (signal == SIGCONT)
+        continue_locked(process);
+    else if (is_stop_signal(signal))
+        discard_pending_locked(process, SIGSET_BIT(SIGCONT));
     struct thread *target = thread;
     if (target == NULL && !list_empty(&process->threads))
         target = list_entry(list_first(&process->threads), struct thread, process_node);
@@ -429,6 +512,11 @@ void signal_deliver(struct context *context)
             spinlock_release(&process_lock);
             process_exit(status);
         }
+        if (process->stopped) { /* another thread took a stop signal: this one stops too */
+            stop_locked(thread, process, 0);
+            spinlock_release(&process_lock);
+            continue;
+        }
         int signal = dequeue_locked(thread, process);
         if (signal == 0) {
             finish_delivery_locked(thread, context);
@@ -438,6 +526,12 @@ void signal_deliver(struct context *context)
         struct kernel_sigaction action = process->signal_actions[signal];
         struct signal_source source = process->signal_sources[signal];
         bool ignored = is_ignored(process, signal);
+        if (!ignored && action.handler == (void *)SIG_DFL && is_stop_signal(signal) &&
+            process->pid != 1) {
+            stop_locked(thread, process, signal); /* returns once continued (or killed) */
+            spinlock_release(&process_lock);
+            continue; /* a call it interrupted restarts, unless a handler runs first */
+        }
         kernel_sigset_t old_mask = 0;
         if (!ignored && action.handler != (void *)SIG_DFL)
             old_mask = prepare_handler_locked(thread, context, signal, &action);
@@ -454,6 +548,40 @@ void signal_deliver(struct context *context)
         /* One frame at a time; attention stays, so any other pending signal is looked at next. */
         return;
     }
+}
+
+bool signal_sleep_may_resume(void)
+{
+    struct thread *thread = thread_current();
+    struct process *process = thread->process;
+    if (process->pid == 0)
+        return false;
+    bool resume = false;
+    spinlock_acquire(&process_lock);
+    while (!process->exit_requested) {
+        if (process->stopped) {
+            stop_locked(thread, process, 0);
+            continue;
+        }
+        kernel_sigset_t ready =
+            (thread->signal_pending | process->signal_pending) & ~thread->signal_blocked;
+        if (ready == 0) {
+            resume = true; /* nothing (left) for the way out: sleep on */
+            break;
+        }
+        int signal = __builtin_ctzll(ready) + 1;
+        bool ignored = is_ignored(process, signal);
+        bool stops = !ignored && is_stop_signal(signal) && process->pid != 1 &&
+                     process->signal_actions[signal].handler == (void *)SIG_DFL;
+        if (!ignored && !stops)
+            break; /* a handler, or a fatal default: the call must return */
+        thread->signal_pending &= ~SIGSET_BIT(signal);
+        process->signal_pending &= ~SIGSET_BIT(signal);
+        if (stops)
+            stop_locked(thread, process, signal);
+    }
+    spinlock_release(&process_lock);
+    return resume;
 }
 
 /* ---- The system calls ------------------------------------------------------------- */
@@ -575,7 +703,8 @@ long signal_suspend(uint64_t user_mask, uint64_t set_size)
     __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED); /* to restore the mask */
     spinlock_release(&process_lock);
     static struct wait_queue nobody_wakes = WAIT_QUEUE_INIT(nobody_wakes, "sigsuspend");
-    while (wait_queue_sleep_interruptible(&nobody_wakes, NULL) == 0)
+    /* A stop and its SIGCONT, or an ignored signal, do not end it: only a handler does. */
+    while (wait_queue_sleep_interruptible(&nobody_wakes, NULL) == 0 || signal_sleep_may_resume())
         ;
     return -EINTR; /* always: a handler ran, or the process ends */
 }
