@@ -411,6 +411,90 @@ static void registers_to_frame(const struct context *context, struct user_regs_s
         out[i] = context->x[i];
 }
 
+/* ---- The alternate signal stack (sigaltstack) ------------------------------------- */
+
+/* Whether `sp` is on the thread's alternate stack (never, with SS_AUTODISARM: Linux's rule). */
+static bool on_signal_stack(const struct thread *thread, uint64_t sp)
+{
+    if ((thread->signal_stack_flags & SS_AUTODISARM) != 0)
+        return false;
+    return sp > thread->signal_stack_sp && sp - thread->signal_stack_sp <= thread->signal_stack_size;
+}
+
+/* Linux's sas_ss_flags: SS_DISABLE (none), SS_ONSTACK (the thread at `sp` is on it), or 0. */
+static int signal_stack_mode(const struct thread *thread, uint64_t sp)
+{
+    if (thread->signal_stack_size == 0)
+        return SS_DISABLE;
+    return on_signal_stack(thread, sp) ? SS_ONSTACK : 0;
+}
+
+/* What sigaltstack reports as ss_flags: that, and SS_AUTODISARM if it was asked for. */
+static int signal_stack_state(const struct thread *thread, uint64_t sp)
+{
+    return signal_stack_mode(thread, sp) | (int)thread->signal_stack_flags;
+}
+
+/* Install `stack` as the thread at `sp` asks it (sigaltstack, rt_sigreturn): Linux's checks. */
+static long set_signal_stack(struct thread *thread, const stack_t *stack, uint64_t sp)
+{
+    if (on_signal_stack(thread, sp))
+        return -EPERM; /* the handler runs on it: changing it under its feet is refused */
+    uint32_t mode = (uint32_t)stack->ss_flags & ~SS_AUTODISARM;
+    if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+        return -EINVAL;
+    if (mode == SS_DISABLE) {
+        thread->signal_stack_sp = 0;
+        thread->signal_stack_size = 0;
+        thread->signal_stack_flags = 0;
+        return 0;
+    }
+    if (stack->ss_size < MINSIGSTKSZ)
+        return -ENOMEM;
+    thread->signal_stack_sp = (uint64_t)stack->ss_sp;
+    thread->signal_stack_size = stack->ss_size;
+    thread->signal_stack_flags = (uint32_t)stack->ss_flags & SS_AUTODISARM;
+    return 0;
+}
+
+long signal_alternate_stack(const struct context *context, uint64_t user_new, uint64_t user_old)
+{
+    struct thread *thread = thread_current();
+    const struct memory_set *memory = thread->process->memory_set;
+    uint64_t sp = context->x[REG_SP];
+    stack_t new_stack;
+    if (user_new != 0 && copy_from_user(memory, &new_stack, user_new, sizeof(new_stack)) != 0)
+        return -EFAULT;
+    /* Only this thread reads or writes its own alternate stack: no lock. */
+    stack_t old_stack = {.ss_sp = (void *)thread->signal_stack_sp,
+                         .ss_flags = signal_stack_state(thread, sp),
+                         .ss_size = thread->signal_stack_size};
+    if (user_new != 0) {
+        long error = set_signal_stack(thread, &new_stack, sp);
+        if (error != 0)
+            return error;
+    }
+    if (user_old != 0 && copy_to_user(memory, user_old, &old_stack, sizeof(old_stack)) != 0)
+        return -EFAULT;
+    return 0;
+}
+
+/*
+ * Where a handler's frame goes: under the user's sp, or, for an SA_ONSTACK
+ * action, at the top of the alternate stack unless the thread is on it
+ * already. 0 if the frame would run off the alternate stack (Linux: SIGSEGV).
+ */
+static uint64_t frame_address(const struct thread *thread, uint64_t sp,
+                              const struct kernel_sigaction *action, uint64_t size)
+{
+    if ((action->flags & SA_ONSTACK) != 0 && signal_stack_mode(thread, sp) == 0)
+        sp = thread->signal_stack_sp + thread->signal_stack_size;
+    uint64_t frame = (sp - size) & ~15ull;
+    if (on_signal_stack(thread, sp) && !on_signal_stack(thread, frame))
+        return 0; /* a handler on the alternate stack that overflows it */
+    return frame;
+}
+
 /* Build the frame under the user's sp, and point the registers at the handler. */
 static int push_frame(struct thread *thread, struct context *context, int signal,
                       const struct kernel_sigaction *action, const struct signal_source *source,
@@ -436,7 +520,19 @@ static int push_frame(struct thread *thread, struct context *context, int signal
     registers_to_frame(context, &frame->uc.uc_mcontext.sc_regs);
     fp_flush(thread);
     memcpy(&frame->uc.uc_mcontext.sc_fpregs.d, &thread->fp, sizeof(thread->fp));
-    uint64_t sp = (context->x[REG_SP] - sizeof(*frame)) & ~15ull;
+    /* uc_stack: the alternate stack as it was set (Linux: SS_DISABLE when there is none). */
+    frame->uc.uc_stack.ss_sp = (void *)thread->signal_stack_sp;
+    frame->uc.uc_stack.ss_size = thread->signal_stack_size;
+    frame->uc.uc_stack.ss_flags =
+        thread->signal_stack_size == 0 ? SS_DISABLE : (int)thread->signal_stack_flags;
+    uint64_t sp = frame_address(thread, context->x[REG_SP], action, sizeof(*frame));
+    if (sp == 0)
+        return -EFAULT;
+    if ((thread->signal_stack_flags & SS_AUTODISARM) != 0) { /* until rt_sigreturn restores it */
+        thread->signal_stack_sp = 0;
+        thread->signal_stack_size = 0;
+        thread->signal_stack_flags = 0;
+    }
     /*
      * The way back to user mode runs with interrupts off; a user copy may
      * fault in a page (the stack grows, a page is zero-filled), as it may
@@ -681,6 +777,8 @@ long signal_return_from_handler(struct context *context)
         context->x[i] = regs[i];
     memcpy(&thread->fp, &frame->uc.uc_mcontext.sc_fpregs.d, sizeof(thread->fp));
     fp_discard_live(thread); /* loaded from thread->fp at the next FP instruction */
+    /* The alternate stack as the frame says (refused while on it; Linux ignores that too). */
+    (void)set_signal_stack(thread, &frame->uc.uc_stack, context->x[REG_SP]);
     spinlock_acquire(&process_lock);
     thread->signal_blocked = frame->uc.uc_sigmask & ~UNBLOCKABLE;
     __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED); /* unblocked ones, now */

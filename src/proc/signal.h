@@ -100,6 +100,13 @@ long signal_get_pending(uint64_t user_set, uint64_t set_size);
 long signal_return_from_handler(struct context *context);
 long signal_suspend(uint64_t user_mask, uint64_t set_size);
 
+/*
+ * sigaltstack(new, old) for the calling thread (context: its registers,
+ * for its sp): 0, -EFAULT, -EINVAL, -ENOMEM (smaller than MINSIGSTKSZ) or
+ * -EPERM (changing it while running on it).
+ */
+long signal_alternate_stack(const struct context *context, uint64_t user_new, uint64_t user_old);
+
 /* exec: handlers go back to SIG_DFL (ignored signals stay ignored, the mask stays). */
 void signal_reset_on_exec(struct process *process);
 

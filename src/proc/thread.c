@@ -154,6 +154,11 @@ struct thread *thread_create_user(struct process *process, const struct context 
     struct thread *creator = thread_current();
     fp_copy_to_child(thread, creator);
     thread->signal_blocked = creator != NULL ? creator->signal_blocked : 0;
+    if (creator != NULL) { /* fork keeps the alternate signal stack too */
+        thread->signal_stack_sp = creator->signal_stack_sp;
+        thread->signal_stack_size = creator->signal_stack_size;
+        thread->signal_stack_flags = creator->signal_stack_flags;
+    }
     sched_start_thread(thread);
     return thread;
 }

@@ -116,6 +116,10 @@ struct thread {
     kernel_sigset_t signal_blocked;
     kernel_sigset_t signal_pending; /* sent to this thread: faults, tgkill */
     kernel_sigset_t signal_saved_mask;
+    /* sigaltstack: [sp, sp + size) and SS_AUTODISARM; size 0 when there is none. */
+    uint64_t signal_stack_sp;
+    uint64_t signal_stack_size;
+    uint32_t signal_stack_flags;
     int exit_code;
     bool detached; /* freed at exit; nobody joins it */
     bool joined;   /* a thread_join has claimed it */
