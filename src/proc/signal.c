@@ -809,6 +809,12 @@ long signal_suspend(uint64_t user_mask, uint64_t set_size)
 
 void signal_reset_on_exec(struct process *process)
 {
+    struct thread *self = thread_current();
+    if (self != NULL && self->process == process) { /* the old program's alternate stack is gone */
+        self->signal_stack_sp = 0;
+        self->signal_stack_size = 0;
+        self->signal_stack_flags = 0;
+    }
     spinlock_acquire(&process_lock);
     for (int signal = 1; signal < NSIG; signal++) {
         struct kernel_sigaction *action = &process->signal_actions[signal];
