@@ -61,19 +61,19 @@
 #define SIG_SETMASK 2
 
 /* si_code values. */
-#define SI_USER     0 /* kill */
-#define SI_KERNEL   0x80
-#define SI_TKILL    (-6)
-#define ILL_ILLOPC  1
-#define FPE_INTDIV  1
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRALN  1
-#define TRAP_BRKPT  1
-#define CLD_EXITED  1
-#define CLD_KILLED  2
-#define CLD_DUMPED  3
-#define CLD_STOPPED 5
+#define SI_USER       0 /* kill */
+#define SI_KERNEL     0x80
+#define SI_TKILL      (-6)
+#define ILL_ILLOPC    1
+#define FPE_INTDIV    1
+#define SEGV_MAPERR   1
+#define SEGV_ACCERR   2
+#define BUS_ADRALN    1
+#define TRAP_BRKPT    1
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
 #define CLD_CONTINUED 6
 
 #ifndef __ASSEMBLER__
@@ -122,10 +122,10 @@ typedef struct {
     unsigned long ss_size;
 } stack_t;
 
-#define SS_ONSTACK    1           /* (read back) the thread runs on it now */
-#define SS_DISABLE    2           /* no alternate stack */
-#define SS_AUTODISARM (1u << 31)  /* forget it while a handler runs on it */
-#define MINSIGSTKSZ   2048        /* riscv64 Linux's: smaller is -ENOMEM */
+#define SS_ONSTACK    1          /* (read back) the thread runs on it now */
+#define SS_DISABLE    2          /* no alternate stack */
+#define SS_AUTODISARM (1u << 31) /* forget it while a handler runs on it */
+#define MINSIGSTKSZ   2048       /* riscv64 Linux's: smaller is -ENOMEM */
 #define SIGSTKSZ      8192
 
 /* struct user_regs_struct: pc where x0 would be, then x1..x31. */

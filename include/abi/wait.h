@@ -14,8 +14,8 @@
 #define WAIT_STATUS_EXITED(code)     (((code)&0xff) << 8)
 #define WAIT_STATUS_SIGNALED(signal) ((signal)&0x7f)
 
-#define WIFEXITED(status)   (((status)&0x7f) == 0)
-#define WEXITSTATUS(status) (((status) >> 8) & 0xff)
+#define WIFEXITED(status)           (((status)&0x7f) == 0)
+#define WEXITSTATUS(status)         (((status) >> 8) & 0xff)
 #define WAIT_STATUS_STOPPED(signal) ((((signal)&0xff) << 8) | 0x7f)
 #define WAIT_STATUS_CONTINUED       0xffff
 

@@ -316,7 +316,8 @@ static void process_free(struct process *zombie)
     kfree(zombie);
 }
 
-/* A stop or a continue of `child` that wait4 with these options reports (and forgets): 0 if none. */
+/* A stop or a continue of `child` that wait4 with these options reports (and forgets): 0 if none.
+ */
 static int take_stop_report_locked(struct process *child, int options)
 {
     int report = child->stop_report;

@@ -44,7 +44,7 @@ static bool default_ignores(int signal)
     }
 }
 
-#define STOP_SIGNALS                                                                           \
+#define STOP_SIGNALS                                                                               \
     (SIGSET_BIT(SIGSTOP) | SIGSET_BIT(SIGTSTP) | SIGSET_BIT(SIGTTIN) | SIGSET_BIT(SIGTTOU))
 
 /* The signals whose default action stops the process. */
@@ -130,8 +130,8 @@ static void generate_locked(struct process *process, struct thread *thread, int 
                             const struct signal_source *source, bool forced);
 static void tell_parent_locked(struct process *process, int code, int signal)
 {
-    process->stop_report = code == CLD_STOPPED ? WAIT_STATUS_STOPPED(signal)
-                                               : WAIT_STATUS_CONTINUED;
+    process->stop_report =
+        code == CLD_STOPPED ? WAIT_STATUS_STOPPED(signal) : WAIT_STATUS_CONTINUED;
     struct process *parent = process->parent;
     if (parent == NULL || parent == &kernel_process)
         return;
@@ -418,7 +418,8 @@ static bool on_signal_stack(const struct thread *thread, uint64_t sp)
 {
     if ((thread->signal_stack_flags & SS_AUTODISARM) != 0)
         return false;
-    return sp > thread->signal_stack_sp && sp - thread->signal_stack_sp <= thread->signal_stack_size;
+    return sp > thread->signal_stack_sp &&
+           sp - thread->signal_stack_sp <= thread->signal_stack_size;
 }
 
 /* Linux's sas_ss_flags: SS_DISABLE (none), SS_ONSTACK (the thread at `sp` is on it), or 0. */

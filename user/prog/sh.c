@@ -377,7 +377,7 @@ static void start_job_control(void)
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGQUIT, &action, NULL);
     sigaction(SIGTSTP, &action, NULL); /* Ctrl-Z at the prompt does not stop the shell */
-    setpgid(0, 0); /* a group of its own (a session leader has one already) */
+    setpgid(0, 0);                     /* a group of its own (a session leader has one already) */
     job_control = tcsetpgrp(STDIN_FILENO, getpgrp()) == 0;
 }
 
@@ -665,9 +665,8 @@ static bool run_builtin(struct command *command)
 {
     const char *name = command->argv[0];
     bool known = strcmp(name, "help") == 0 || strcmp(name, "exit") == 0 ||
-                 strcmp(name, "cd") == 0 || strcmp(name, "pwd") == 0 ||
-                 strcmp(name, "fg") == 0 || strcmp(name, "bg") == 0 ||
-                 strcmp(name, "jobs") == 0;
+                 strcmp(name, "cd") == 0 || strcmp(name, "pwd") == 0 || strcmp(name, "fg") == 0 ||
+                 strcmp(name, "bg") == 0 || strcmp(name, "jobs") == 0;
     if (!known)
         return false;
     int saved[3];

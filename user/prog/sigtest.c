@@ -864,7 +864,8 @@ static void case_altstack(void)
     CHECK(sigaltstack(&stack, NULL) == 0);
     CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == alternate &&
           old.ss_size == sizeof(alternate) && old.ss_flags == 0);
-    /* An SA_ONSTACK handler runs on it, sees SS_ONSTACK, may not change it, finds it in uc_stack. */
+    /* An SA_ONSTACK handler runs on it, sees SS_ONSTACK, may not change it, finds it in uc_stack.
+     */
     struct sigaction action = {.sa_sigaction = on_stack_handler,
                                .sa_flags = SA_SIGINFO | SA_ONSTACK};
     CHECK(sigaction(SIGUSR1, &action, NULL) == 0);

@@ -4,8 +4,8 @@
  *
  * A child stopped by SIGSTOP: wait4 with WUNTRACED sees
  * WIFSTOPPED and the signal, once; WCONTINUED sees WIFCONTINUED after
- * SIGCONT; the parent's SIGCHLD says CLD_STOPPED and CLD_CONTINUED; a pending stop and a pending SIGCONT cancel
- * each other; SIGKILL ends a stopped child; a nanosleep that is stopped and
+ * SIGCONT; the parent's SIGCHLD says CLD_STOPPED and CLD_CONTINUED; a pending stop and a pending
+ * SIGCONT cancel each other; SIGKILL ends a stopped child; a nanosleep that is stopped and
  * continued still sleeps its time and returns 0. Then sigaltstack: its
  * errors, an SA_ONSTACK handler on the stack with SS_ONSTACK and EPERM, and
  * a stack overflow caught by a SIGSEGV handler on the alternate stack.
@@ -46,8 +46,11 @@ static long now_ms(void)
 
 static const char *code_name(int code)
 {
-    return code == CLD_STOPPED ? "CLD_STOPPED" : code == CLD_CONTINUED ? "CLD_CONTINUED"
-         : code == CLD_EXITED ? "CLD_EXITED" : code == CLD_KILLED ? "CLD_KILLED" : "other";
+    return code == CLD_STOPPED     ? "CLD_STOPPED"
+           : code == CLD_CONTINUED ? "CLD_CONTINUED"
+           : code == CLD_EXITED    ? "CLD_EXITED"
+           : code == CLD_KILLED    ? "CLD_KILLED"
+                                   : "other";
 }
 
 static pid_t spinner(void)
@@ -164,7 +167,8 @@ int main(void)
 
     /* sigaltstack. */
     stack_t old;
-    CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE, "no alternate stack at first");
+    CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE,
+          "no alternate stack at first");
     errno = 0;
     CHECK(sigaltstack((stack_t *)8, NULL) < 0 && errno == EFAULT, "a bad pointer: EFAULT");
     stack_t small = {.ss_sp = alt, .ss_size = MINSIGSTKSZ - 1};
