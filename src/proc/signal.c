@@ -778,8 +778,18 @@ long signal_return_from_handler(struct context *context)
         context->x[i] = regs[i];
     memcpy(&thread->fp, &frame->uc.uc_mcontext.sc_fpregs.d, sizeof(thread->fp));
     fp_discard_live(thread); /* loaded from thread->fp at the next FP instruction */
-    /* The alternate stack as the frame says (refused while on it; Linux ignores that too). */
-    (void)set_signal_stack(thread, &frame->uc.uc_stack, context->x[REG_SP]);
+    /*
+     * The alternate stack as the frame says (refused while on it; Linux
+     * ignores that too). Mostly it says what is set already: nothing to do.
+     */
+    const stack_t *saved = &frame->uc.uc_stack;
+    bool unchanged = thread->signal_stack_size == 0
+                         ? saved->ss_flags == SS_DISABLE
+                         : (uint64_t)saved->ss_sp == thread->signal_stack_sp &&
+                               saved->ss_size == thread->signal_stack_size &&
+                               (uint32_t)saved->ss_flags == thread->signal_stack_flags;
+    if (!unchanged)
+        (void)set_signal_stack(thread, saved, context->x[REG_SP]);
     spinlock_acquire(&process_lock);
     thread->signal_blocked = frame->uc.uc_sigmask & ~UNBLOCKABLE;
     __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED); /* unblocked ones, now */
