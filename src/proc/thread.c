@@ -123,8 +123,8 @@ struct thread *thread_create_unscheduled(thread_fn fn, void *arg, const char *na
     return thread;
 }
 
-struct thread *thread_create_user(struct process *process, const struct context *context,
-                                  const char *name)
+struct thread *thread_prepare_user(struct process *process, const struct context *context,
+                                   const char *name)
 {
     if ((context->sstatus & SSTATUS_SIE) != 0)
         panic("thread_create_user: '%s' would start with sstatus.SIE set (0x%lx); trap_return "
@@ -152,7 +152,15 @@ struct thread *thread_create_user(struct process *process, const struct context 
     struct thread *creator = thread_current();
     fp_copy_to_child(thread, creator);
     thread->signal_blocked = creator != NULL ? creator->signal_blocked : 0;
-    sched_start_thread(thread);
+    return thread;
+}
+
+struct thread *thread_create_user(struct process *process, const struct context *context,
+                                  const char *name)
+{
+    struct thread *thread = thread_prepare_user(process, context, name);
+    if (thread != NULL)
+        sched_start_thread(thread);
     return thread;
 }
 
