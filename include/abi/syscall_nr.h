@@ -42,7 +42,8 @@
 #define SYS_fstat      80 /* fstat(fd, stat) */
 #define SYS_sync       81 /* sync(): every dirty block to the disk */
 #define SYS_fsync      82 /* fsync(fd) */
-#define SYS_exit            93  /* exit(status): ends the calling thread (the last ends its process) */
+#define SYS_exit                                                                                   \
+    93 /* exit(status): ends the calling thread (the last one: its process too) */
 #define SYS_exit_group      94  /* exit_group(status): ends the whole process */
 #define SYS_nanosleep       101 /* nanosleep(request, remaining) */
 #define SYS_clock_gettime   113 /* clock_gettime(clock_id, timespec) */

@@ -58,8 +58,8 @@ long futex_wait(struct memory_set *set, uint64_t address, uint32_t expected, uin
 {
     if ((address & 3) != 0 || bitset == 0)
         return -EINVAL;
-    struct futex_waiter me = {.set = set, .address = address, .bitset = bitset,
-                              .thread = thread_current()};
+    struct futex_waiter me = {
+        .set = set, .address = address, .bitset = bitset, .thread = thread_current()};
     spinlock_acquire(&futex_lock);
     uint32_t value;
     if (copy_from_user(set, &value, address, sizeof(value)) != 0) {

@@ -377,7 +377,8 @@ void process_exit_thread(int code)
         /* Close its descriptors now: a pipe's reader must see the end even if no one reaps this. */
         process_release_resources(process);
     } else {
-        /* Not the last: nobody joins a user thread, so it is freed as soon as it is off its hart. */
+        /* Not the last: nobody joins a user thread, so it is freed as soon as it is off its hart.
+         */
         spinlock_acquire(&sched_lock);
         self->detached = true;
         spinlock_release(&sched_lock);

@@ -52,7 +52,8 @@ struct process {
     /* Its threads, exited ones too until they are freed; live_threads counts the others. */
     struct list threads;
     int live_threads;
-    /* Of those, how many are on their way out (process_exit_thread): the last one ends the process. */
+    /* Of those, how many are on their way out (process_exit_thread): the last one ends the process.
+     */
     int exiting_threads;
     /* execve in a threaded process sleeps here until its other threads are gone. */
     struct wait_queue threads_gone;

@@ -197,9 +197,9 @@ int signal_send_thread(int64_t tgid_argument, int64_t tid_argument, uint64_t sig
     int result = -ESRCH;
     spinlock_acquire(&process_lock);
     struct process *target = process_find_locked(tgid);
-    struct thread *thread =
-        target != NULL && target->state == PROCESS_ALIVE ? process_find_thread_locked(target, tid)
-                                                         : NULL;
+    struct thread *thread = target != NULL && target->state == PROCESS_ALIVE
+                                ? process_find_thread_locked(target, tid)
+                                : NULL;
     if (thread != NULL) {
         generate_locked(target, thread, (int)signal_argument, &source, false);
         result = 0;

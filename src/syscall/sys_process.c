@@ -238,7 +238,8 @@ long sys_execve(struct context *context)
         kfree(set);
         return error;
     }
-    /* The point of no return: the other threads end (Linux's de_thread), then the old space goes. */
+    /* The point of no return: the other threads end (Linux's de_thread), then the old space goes.
+     */
     process_end_other_threads();
     struct memory_set *old = process->memory_set;
     process->memory_set = set;

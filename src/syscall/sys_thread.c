@@ -40,12 +40,14 @@ long sys_clone_thread(struct context *context)
     uint64_t parent_tid = syscall_arg(context, 2);
     uint64_t tls = syscall_arg(context, 3);
     uint64_t child_tid = syscall_arg(context, 4);
-    /* Linux's own rules first: a thread shares the handlers, and shared handlers need shared memory. */
+    /* Linux's own rules first: a thread shares the handlers, and shared handlers need shared
+     * memory. */
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
         return -EINVAL;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
         return -EINVAL;
-    /* Then ours: a thread, sharing all a process shares, or nothing (fork). No vfork, no CLONE_VM alone. */
+    /* Then ours: a thread, sharing all a process shares, or nothing (fork). No vfork, no CLONE_VM
+     * alone. */
     const uint64_t needs = CLONE_THREAD_NEEDS | CLONE_THREAD;
     if ((flags & needs) != needs || (flags & ~(needs | CLONE_THREAD_MAY)) != 0)
         return -EINVAL;
@@ -170,11 +172,8 @@ long sys_futex(struct context *context)
     case FUTEX_WAIT_BITSET:
         error = futex_deadline(timeout, true, realtime, &deadline);
         return error != 0 ? error : futex_wait(set, address, value, deadline, bitset);
-    case FUTEX_WAKE:
-        return futex_wake(set, address, (int)value, FUTEX_BITSET_MATCH_ANY);
-    case FUTEX_WAKE_BITSET:
-        return futex_wake(set, address, (int)value, bitset);
-    default:
-        return -ENOSYS; /* requeue, PI, wake-op: glibc copes with their absence */
+    case FUTEX_WAKE: return futex_wake(set, address, (int)value, FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAKE_BITSET: return futex_wake(set, address, (int)value, bitset);
+    default: return -ENOSYS; /* requeue, PI, wake-op: glibc copes with their absence */
     }
 }
