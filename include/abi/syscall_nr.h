@@ -43,7 +43,7 @@
 #define SYS_sync       81 /* sync(): every dirty block to the disk */
 #define SYS_fsync      82 /* fsync(fd) */
 #define SYS_exit                                                                                   \
-    93 /* exit(status): ends the calling thread (the last one: its process too) */
+    93 /* exit(status): ends the calling thread; the last thread's exit ends the process too */
 #define SYS_exit_group      94  /* exit_group(status): ends the whole process */
 #define SYS_nanosleep       101 /* nanosleep(request, remaining) */
 #define SYS_clock_gettime   113 /* clock_gettime(clock_id, timespec) */

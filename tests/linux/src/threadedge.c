@@ -223,7 +223,8 @@ static void processes(void)
     int s = child_status(body_exit_group);
     CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 7, "exit_group in one thread ends all: status 7");
     s = child_status(body_main_exits_first);
-    CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 3, "the first thread exits, the process ends with the last: 3");
+    CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 3,
+          "the first thread exits, the process ends with the last: 3");
     s = child_status(body_killed);
     CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL, "SIGKILL ends a process of four threads");
     s = child_status(body_fork_in_thread);
@@ -232,7 +233,7 @@ static void processes(void)
 
 /* ---- eight threads, one futex mutex, an exact count ---- */
 
-#define HAMMERS 8
+#define HAMMERS       8
 #define HAMMER_ROUNDS 20000
 
 static atomic_int lock_word; /* 0 free, 1 taken, 2 taken with sleepers */
@@ -271,7 +272,8 @@ static void hammering(void)
     for (int i = 0; i < HAMMERS; i++)
         pthread_join(t[i], NULL);
     printf("hammered: %ld\n", hammer_count);
-    CHECK(hammer_count == (long)HAMMERS * HAMMER_ROUNDS, "8 x 20000 increments under a futex mutex");
+    CHECK(hammer_count == (long)HAMMERS * HAMMER_ROUNDS,
+          "8 x 20000 increments under a futex mutex");
 }
 
 int main(void)
