@@ -7,8 +7,9 @@
  *              through CLEARTID, and end by exit_group or SIGKILL with
  *              threads asleep in futex: every frame comes back (sysinfo)
  *   shootdown  a thread spins reading a page on one hart while another
- *              munmaps it: the reader must fault (SIGSEGV) within a second,
- *              which on several harts needs the TLB shootdown of munmap
+ *              munmaps it: once munmap returns, the reader loads it no more
+ *              (at most the one load under way) and faults (SIGSEGV); on
+ *              several harts that takes munmap's TLB shootdown
  */
 #include <errno.h>
 #include <sched.h>
@@ -30,7 +31,7 @@
 
 #define STACK_SIZE (64 * 1024)
 #define THREAD_FLAGS                                                                               \
-    (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |           \
+    (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |            \
      CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
 static int failures;
@@ -73,8 +74,8 @@ static long spawn(int (*fn)(void *), void *arg, char *stack, int *tid_word)
                  "ecall\n"
                  "1:\n"
                  : "+r"(a0)
-                 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a7), "r"(function), "r"(argument),
-                   [exit] "i"(SYS_exit)
+                 : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a7), "r"(function),
+                   "r"(argument), [exit] "i"(SYS_exit)
                  : "memory", "ra");
     return a0;
 }
@@ -178,6 +179,7 @@ static void case_frames(void)
 
 static volatile int *page;
 static volatile int reader_state; /* 1 reading, 2 faulted */
+static volatile long reads;       /* loads that did not fault */
 static sigjmp_buf reader_jump;
 
 static void on_segv(int signal __attribute__((unused)))
@@ -192,8 +194,10 @@ static int reader(void *arg __attribute__((unused)))
         return 0;
     }
     reader_state = 1;
-    for (;;)
+    for (;;) {
         (void)*page; /* the translation sits in this hart's TLB */
+        reads++;
+    }
 }
 
 static void case_shootdown(void)
@@ -212,7 +216,25 @@ static void case_shootdown(void)
         sched_yield();
     struct timespec pause = {0, 20 * 1000 * 1000};
     nanosleep(&pause, NULL);
+    /* With several harts, wait (a while, in user mode) until the reader runs beside this thread. */
+    long probe = reads;
+    for (long spin = 0; spin < 5000000 && reads - probe < 1000; spin++)
+        ;
     CHECK(munmap((void *)page, 4096) == 0);
+    /*
+     * munmap returned: on every hart the page is gone now, so the reader
+     * makes at most the one load it had begun. Without a shootdown it
+     * would go on reading the old frame until its hart happens to flush
+     * its TLB (in QEMU, at its next trap: a tick, up to 10 ms later).
+     */
+    long after_unmap = reads;
+    for (volatile int spin = 0; spin < 200000; spin++)
+        ;
+    long later = reads;
+    if (later - after_unmap > 1)
+        printf("    # the reader loaded the unmapped page %ld times after munmap\n",
+               later - after_unmap);
+    CHECK(later - after_unmap <= 1);
     for (int i = 0; i < 100 && reader_state != 2; i++)
         nanosleep(&pause, NULL);
     CHECK(reader_state == 2);
