@@ -66,8 +66,8 @@ static void flush_user_range(const struct memory_set *set, uint64_t start, uint6
 
 void memory_set_lock(struct memory_set *set)
 {
-    if (set == &kernel_memory_set)
-        return;
+    if (set == &kernel_memory_set || __atomic_load_n(&set->threads, __ATOMIC_RELAXED) <= 1)
+        return; /* no other thread: no one to race (the common case costs one load) */
     /* Interrupts are off while it is held, so the holder cannot move to another hart. */
     uint32_t me = hart_index() + 1;
     if (__atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) == me) {
@@ -81,7 +81,9 @@ void memory_set_lock(struct memory_set *set)
 
 void memory_set_unlock(struct memory_set *set)
 {
-    if (set == &kernel_memory_set)
+    /* Taken or not by memory_set_lock: by this hart's holder record, not by `threads` now. */
+    if (set == &kernel_memory_set ||
+        __atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) != hart_index() + 1)
         return;
     if (--set->lock_depth != 0)
         return;
@@ -632,6 +634,7 @@ int memory_set_init_user(struct memory_set *set)
     set->segment_count = 0;
     set->frame_limit = MEMORY_SET_USER_FRAMES_MAX;
     set->active_harts = 0;
+    set->threads = 0;
     spinlock_init(&set->lock, "memory set");
     set->lock_holder = 0;
     set->lock_depth = 0;

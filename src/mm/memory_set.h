@@ -78,8 +78,12 @@ struct memory_set {
      * The threads of a process share its set and may change it from several
      * harts at once (a fault, mmap, munmap, a user copy). This lock makes
      * each change whole. It nests on one hart (memory_set_lock counts), so
-     * a system call can hold it around several steps. User sets only.
+     * a system call can hold it around several steps. User sets only, and
+     * only while more than one thread uses the set: `threads` (kept by
+     * proc/process.c) is 1 for a single-threaded process, whose only
+     * thread is the caller, so nothing can race it and the lock is skipped.
      */
+    uint32_t threads;
     struct spinlock lock;
     uint32_t lock_holder; /* hart index + 1 of the holder, 0 when free */
     uint32_t lock_depth;

@@ -224,6 +224,9 @@ int process_attach_thread(struct process *process, struct thread *thread)
         thread->user_tid = list_empty(&process->threads) ? process->pid : allocate_pid_locked();
     list_push_back(&process->threads, &thread->process_node);
     process->live_threads++;
+    /* The set's lock matters from the second thread on (mm/memory_set.h). */
+    if (process != &kernel_process)
+        __atomic_store_n(&process->memory_set->threads, process->live_threads, __ATOMIC_RELAXED);
     spinlock_release(&process_lock);
     return 0;
 }
@@ -267,6 +270,8 @@ void process_thread_exited(struct thread *thread, int code)
     bool zombie = false;
     spinlock_acquire(&process_lock);
     process->live_threads--;
+    if (process != &kernel_process)
+        __atomic_store_n(&process->memory_set->threads, process->live_threads, __ATOMIC_RELAXED);
     if (thread->exiting)
         process->exiting_threads--;
     /* Without exit_group, the process's status is its first thread's (Linux: the leader's). */

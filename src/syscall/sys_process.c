@@ -243,6 +243,7 @@ long sys_execve(struct context *context)
     process_end_other_threads();
     struct memory_set *old = process->memory_set;
     process->memory_set = set;
+    set->threads = 1; /* the caller alone: the others ended above */
     memory_set_activate(set);
     memory_set_destroy(old);
     kfree(old);
