@@ -75,9 +75,15 @@ static struct process *find_locked(int pid)
     return NULL;
 }
 
+/* Threads whose tid is not their process's pid (clone's): while there are none, no tid can
+   collide with a pid, and allocating a pid needs no walk over every thread. */
+static int extra_tids;
+
 /* Is `id` the Linux tid of some thread of a live process (the pids are checked apart)? */
 static bool tid_in_use_locked(int id)
 {
+    if (extra_tids == 0)
+        return false;
     for (int slot = 0; slot < PROCESS_MAX; slot++) {
         if (table[slot] != NULL && table[slot] != &kernel_process &&
             process_find_thread_locked(table[slot], id) != NULL)
@@ -220,8 +226,10 @@ int process_attach_thread(struct process *process, struct thread *thread)
     }
     thread->process = process;
     /* A user process's first thread has the pid as its tid; later ones (clone) get their own. */
-    if (process != &kernel_process)
+    if (process != &kernel_process) {
         thread->user_tid = list_empty(&process->threads) ? process->pid : allocate_pid_locked();
+        extra_tids += thread->user_tid != process->pid;
+    }
     list_push_back(&process->threads, &thread->process_node);
     process->live_threads++;
     /* The set's lock matters from the second thread on (mm/memory_set.h). */
@@ -235,6 +243,8 @@ void process_remove_thread(struct thread *thread)
 {
     spinlock_acquire(&process_lock);
     list_remove(&thread->process_node);
+    if (thread->process != &kernel_process && thread->user_tid != thread->process->pid)
+        extra_tids--;
     wait_queue_wake_all(&thread->process->threads_gone); /* execve may wait for this */
     spinlock_release(&process_lock);
 }
@@ -407,7 +417,9 @@ void process_end_other_threads(void)
     while (list_first(&process->threads) != &self->process_node ||
            self->process_node.next != &process->threads.head)
         wait_queue_sleep(&process->threads_gone, &process_lock);
-    self->user_tid = process->pid; /* the thread that runs the new program leads the process */
+    /* The thread that runs the new program leads the process: its tid is the pid. */
+    extra_tids -= self->user_tid != process->pid;
+    self->user_tid = process->pid;
     spinlock_release(&process_lock);
 }
 
