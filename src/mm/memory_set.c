@@ -509,6 +509,17 @@ static int memory_set_unmap_range_unlocked(struct memory_set *set, vaddr_t start
 {
     if (((start.value | end.value) & (PAGE_SIZE - 1)) != 0 || start.value >= end.value)
         return -EINVAL;
+    /*
+     * At most one segment is split in two (a hole strictly inside it): its
+     * upper part is allocated first, so that nothing can fail once the
+     * range has been revoked from the other harts.
+     */
+    const struct segment *around = memory_set_find_segment(set, start);
+    bool splits =
+        around != NULL && around->start.value < start.value && end.value < around->end.value;
+    struct segment *spare = splits ? kzalloc(sizeof(*spare)) : NULL;
+    if (splits && spare == NULL)
+        return -ENOMEM;
     revoke_on_other_harts(set, start.value, end.value);
     struct segment **link = &set->segments;
     while (*link != NULL) {
@@ -521,9 +532,8 @@ static int memory_set_unmap_range_unlocked(struct memory_set *set, vaddr_t start
         uint64_t cut_end = s->end.value < end.value ? s->end.value : end.value;
         if (cut_start > s->start.value && cut_end < s->end.value) {
             /* A hole in the middle: the part above becomes a segment of its own. */
-            struct segment *upper = kzalloc(sizeof(*upper));
-            if (upper == NULL)
-                return -ENOMEM;
+            struct segment *upper = spare;
+            spare = NULL;
             *upper = *s;
             upper->start = vaddr(cut_end);
             s->end = vaddr(cut_start);
@@ -544,6 +554,8 @@ static int memory_set_unmap_range_unlocked(struct memory_set *set, vaddr_t start
         pt_unmap_range(&set->mapping, vaddr(cut_start), cut_end - cut_start);
         link = &(*link)->next;
     }
+    if (spare != NULL)
+        kfree(spare);
     return 0;
 }
 
