@@ -85,9 +85,14 @@ static bool tid_in_use_locked(int id)
     if (extra_tids == 0)
         return false;
     for (int slot = 0; slot < PROCESS_MAX; slot++) {
-        if (table[slot] != NULL && table[slot] != &kernel_process &&
-            process_find_thread_locked(table[slot], id) != NULL)
-            return true;
+        if (table[slot] == NULL || table[slot] == &kernel_process)
+            continue;
+        /* Every thread not yet freed, ending ones too: a tid is not reused while it exists. */
+        list_for_each(node, &table[slot]->threads)
+        {
+            if (list_entry(node, struct thread, process_node)->user_tid == id)
+                return true;
+        }
     }
     return false;
 }
@@ -111,7 +116,8 @@ struct thread *process_find_thread_locked(struct process *process, int tid)
     list_for_each(node, &process->threads)
     {
         struct thread *thread = list_entry(node, struct thread, process_node);
-        if (thread->user_tid == tid && thread->state != THREAD_EXITED)
+        /* A thread on its way out has no tid any more (its joiner may already have returned). */
+        if (thread->user_tid == tid && !thread->exiting && thread->state != THREAD_EXITED)
             return thread;
     }
     return NULL;
@@ -378,12 +384,15 @@ void process_exit_thread(int code)
 {
     struct thread *self = thread_current();
     struct process *process = self->process;
-    clear_child_tid(self);
     spinlock_acquire(&process_lock);
+    /* First: once the joiner is woken below, tgkill must no longer find this thread. */
     if (!self->exiting) {
         self->exiting = true;
         process->exiting_threads++;
     }
+    spinlock_release(&process_lock);
+    clear_child_tid(self);
+    spinlock_acquire(&process_lock);
     bool last = process->exiting_threads == process->live_threads;
     int status = process->exit_requested ? process->exit_status : WAIT_STATUS_EXITED(code);
     spinlock_release(&process_lock);
