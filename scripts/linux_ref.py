@@ -468,11 +468,15 @@ MD_NOTES = """\
   the applets it runs without exec, `ppoll` with a zero timeout, and `fcntl`
   F_GETFL and F_DUPFD_CLOEXEC for the shell's redirections.
 - `clone` is fork-like everywhere (glibc's `fork`: CLONE_CHILD_SETTID |
-  CLONE_CHILD_CLEARTID | SIGCHLD, no new stack) except in **threads**, where
-  glibc's `pthread_create` passes CLONE_VM | CLONE_FS | CLONE_FILES |
-  CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
+  CLONE_CHILD_CLEARTID | SIGCHLD, no new stack) except in **threads** and
+  **threadedge**, where glibc's `pthread_create` passes CLONE_VM | CLONE_FS |
+  CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID; `exit` (93) ends one thread,
-  and `futex` wakes the joiner through CLONE_CHILD_CLEARTID.
+  and `futex` wakes the joiner through CLONE_CHILD_CLEARTID. glibc 2.36's
+  mutexes use FUTEX_WAIT and FUTEX_WAKE (private); its condition variables
+  and `pthread_join` wait with FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME and
+  no timeout (private, and not for the join). threadedge adds `tgkill` to
+  a thread, `gettid` and raw waits with timeouts.
 - No case needs /proc, /dev or /sys: the reference root has none of them, and
   every case passes there.
 """

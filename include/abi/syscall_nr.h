@@ -43,12 +43,14 @@
 #define SYS_sync       81 /* sync(): every dirty block to the disk */
 #define SYS_fsync      82 /* fsync(fd) */
 #define SYS_exit                                                                                   \
-    93 /* exit(status): ends the calling thread (here: its process, which has one thread) */
+    93 /* exit(status): ends the calling thread; the last thread's exit ends the process too */
 #define SYS_exit_group      94  /* exit_group(status): ends the whole process */
 #define SYS_nanosleep       101 /* nanosleep(request, remaining) */
 #define SYS_clock_gettime   113 /* clock_gettime(clock_id, timespec) */
 #define SYS_clock_nanosleep 115 /* clock_nanosleep(clock_id, flags, request, remaining) */
 #define SYS_sched_yield     124 /* sched_yield() */
+#define SYS_futex           98  /* futex(uaddr, op, val, timeout, uaddr2, val3) */
+#define SYS_tkill           130 /* tkill(tid, signal) */
 #define SYS_kill            129 /* kill(pid, signal) */
 #define SYS_tgkill          131 /* tgkill(tgid, tid, signal) */
 #define SYS_sigaltstack     132 /* sigaltstack(new, old): the alternate signal stack */

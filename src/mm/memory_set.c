@@ -64,6 +64,33 @@ static void flush_user_range(const struct memory_set *set, uint64_t start, uint6
         tlb_shootdown(others, start, size);
 }
 
+void memory_set_lock(struct memory_set *set)
+{
+    if (set == &kernel_memory_set || __atomic_load_n(&set->threads, __ATOMIC_RELAXED) <= 1)
+        return; /* no other thread: no one to race (the common case costs one load) */
+    /* Interrupts are off while it is held, so the holder cannot move to another hart. */
+    uint32_t me = hart_index() + 1;
+    if (__atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) == me) {
+        set->lock_depth++;
+        return;
+    }
+    spinlock_acquire(&set->lock);
+    __atomic_store_n(&set->lock_holder, me, __ATOMIC_RELAXED);
+    set->lock_depth = 1;
+}
+
+void memory_set_unlock(struct memory_set *set)
+{
+    /* Taken or not by memory_set_lock: by this hart's holder record, not by `threads` now. */
+    if (set == &kernel_memory_set ||
+        __atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) != hart_index() + 1)
+        return;
+    if (--set->lock_depth != 0)
+        return;
+    __atomic_store_n(&set->lock_holder, 0, __ATOMIC_RELAXED);
+    spinlock_release(&set->lock);
+}
+
 extern pte_t boot_page_table[PT_ENTRIES];
 
 static bool ranges_overlap(vaddr_t a_start, vaddr_t a_end, vaddr_t b_start, vaddr_t b_end)
@@ -120,9 +147,9 @@ static int map_framed(struct memory_set *set, const struct segment *segment, con
                             data_length);
 }
 
-int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t start, vaddr_t end,
-                           uint64_t flags, enum map_type type, paddr_t pa_start, const void *data,
-                           size_t data_length)
+static int memory_set_add_segment_unlocked(struct memory_set *set, const char *name, vaddr_t start,
+                                           vaddr_t end, uint64_t flags, enum map_type type,
+                                           paddr_t pa_start, const void *data, size_t data_length)
 {
     if ((start.value | end.value) & (PAGE_SIZE - 1) || start.value >= end.value)
         return -EINVAL;
@@ -165,6 +192,17 @@ int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t sta
     return 0;
 }
 
+int memory_set_add_segment(struct memory_set *set, const char *name, vaddr_t start, vaddr_t end,
+                           uint64_t flags, enum map_type type, paddr_t pa_start, const void *data,
+                           size_t data_length)
+{
+    memory_set_lock(set);
+    int result = memory_set_add_segment_unlocked(set, name, start, end, flags, type, pa_start, data,
+                                                 data_length);
+    memory_set_unlock(set);
+    return result;
+}
+
 int memory_set_add_stack(struct memory_set *set, vaddr_t top, uint64_t size, uint64_t max)
 {
     if (size > max || max > top.value)
@@ -177,6 +215,33 @@ int memory_set_add_stack(struct memory_set *set, vaddr_t top, uint64_t size, uin
     stack->kind = SEGMENT_STACK;
     stack->grow_limit = top.value - max;
     return 0;
+}
+
+/*
+ * Before an unmap frees frames of a set that other harts translate with
+ * (threads of one process): take U off every present leaf of the range,
+ * then shoot the range down on those harts. From then on no hart reaches
+ * the frames through a stale entry, so pt_unmap_range may free them; a
+ * thread that touches the range meanwhile faults, waits for the set's
+ * lock, and finds the range gone. One shootdown per munmap, and none when
+ * the set is live on this hart alone (every single-threaded process).
+ */
+static void revoke_on_other_harts(struct memory_set *set, uint64_t start, uint64_t end)
+{
+    uint32_t others = __atomic_load_n(&set->active_harts, __ATOMIC_RELAXED) & ~(1u << hart_index());
+    if (others == 0 || set == &kernel_memory_set)
+        return;
+    for (uint64_t va = start; va < end && va < USER_END;) {
+        int level;
+        pte_t *entry = pt_find_leaf(&set->mapping, vaddr(va), &level);
+        if (entry == NULL) {
+            va = pt_hole_end(&set->mapping, vaddr(va));
+            continue;
+        }
+        *entry &= ~(uint64_t)PTE_U;
+        va = (va & ~(pt_level_size(level) - 1)) + pt_level_size(level);
+    }
+    tlb_shootdown(others, start, end - start);
 }
 
 /*
@@ -212,7 +277,8 @@ int memory_set_remove_segment(struct memory_set *set, vaddr_t start)
     return -ENOENT;
 }
 
-int memory_set_extend_segment(struct memory_set *set, struct segment *segment, vaddr_t new_end)
+static int memory_set_extend_segment_unlocked(struct memory_set *set, struct segment *segment,
+                                              vaddr_t new_end)
 {
     if (segment->type != MAP_FRAMED || (new_end.value & (PAGE_SIZE - 1)) != 0 ||
         new_end.value <= segment->end.value)
@@ -225,6 +291,14 @@ int memory_set_extend_segment(struct memory_set *set, struct segment *segment, v
     if (error == 0)
         segment->end = new_end;
     return error;
+}
+
+int memory_set_extend_segment(struct memory_set *set, struct segment *segment, vaddr_t new_end)
+{
+    memory_set_lock(set);
+    int result = memory_set_extend_segment_unlocked(set, segment, new_end);
+    memory_set_unlock(set);
+    return result;
 }
 
 bool memory_set_range_free(const struct memory_set *set, vaddr_t start, vaddr_t end)
@@ -277,7 +351,8 @@ static void reprotect_leaves(struct memory_set *set, const struct segment *segme
     }
 }
 
-int memory_set_protect_range(struct memory_set *set, vaddr_t start, vaddr_t end, uint64_t flags)
+static int memory_set_protect_range_unlocked(struct memory_set *set, vaddr_t start, vaddr_t end,
+                                             uint64_t flags)
 {
     if (((start.value | end.value) & (PAGE_SIZE - 1)) != 0 || start.value >= end.value ||
         end.value > USER_END)
@@ -311,6 +386,14 @@ int memory_set_protect_range(struct memory_set *set, vaddr_t start, vaddr_t end,
     }
     flush_user_range(set, start.value, end.value - start.value);
     return 0;
+}
+
+int memory_set_protect_range(struct memory_set *set, vaddr_t start, vaddr_t end, uint64_t flags)
+{
+    memory_set_lock(set);
+    int result = memory_set_protect_range_unlocked(set, start, end, flags);
+    memory_set_unlock(set);
+    return result;
 }
 
 /*
@@ -399,7 +482,7 @@ static int make_present(struct memory_set *set, const struct segment *segment, u
     return -EFAULT; /* the leaf is as the segment wants it, and that forbids the access */
 }
 
-int memory_set_handle_fault(struct memory_set *set, uint64_t va, uint64_t access)
+static int memory_set_handle_fault_unlocked(struct memory_set *set, uint64_t va, uint64_t access)
 {
     if (va >= USER_END || set == &kernel_memory_set)
         return -EFAULT;
@@ -414,11 +497,30 @@ int memory_set_handle_fault(struct memory_set *set, uint64_t va, uint64_t access
     return make_present(set, segment, page, access, false);
 }
 
-int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
+int memory_set_handle_fault(struct memory_set *set, uint64_t va, uint64_t access)
 {
-    check_only_here(set, "memory_set_unmap_range");
+    memory_set_lock(set);
+    int result = memory_set_handle_fault_unlocked(set, va, access);
+    memory_set_unlock(set);
+    return result;
+}
+
+static int memory_set_unmap_range_unlocked(struct memory_set *set, vaddr_t start, vaddr_t end)
+{
     if (((start.value | end.value) & (PAGE_SIZE - 1)) != 0 || start.value >= end.value)
         return -EINVAL;
+    /*
+     * At most one segment is split in two (a hole strictly inside it): its
+     * upper part is allocated first, so that nothing can fail once the
+     * range has been revoked from the other harts.
+     */
+    const struct segment *around = memory_set_find_segment(set, start);
+    bool splits =
+        around != NULL && around->start.value < start.value && end.value < around->end.value;
+    struct segment *spare = splits ? kzalloc(sizeof(*spare)) : NULL;
+    if (splits && spare == NULL)
+        return -ENOMEM;
+    revoke_on_other_harts(set, start.value, end.value);
     struct segment **link = &set->segments;
     while (*link != NULL) {
         struct segment *s = *link;
@@ -430,9 +532,8 @@ int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
         uint64_t cut_end = s->end.value < end.value ? s->end.value : end.value;
         if (cut_start > s->start.value && cut_end < s->end.value) {
             /* A hole in the middle: the part above becomes a segment of its own. */
-            struct segment *upper = kzalloc(sizeof(*upper));
-            if (upper == NULL)
-                return -ENOMEM;
+            struct segment *upper = spare;
+            spare = NULL;
             *upper = *s;
             upper->start = vaddr(cut_end);
             s->end = vaddr(cut_start);
@@ -453,7 +554,17 @@ int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
         pt_unmap_range(&set->mapping, vaddr(cut_start), cut_end - cut_start);
         link = &(*link)->next;
     }
+    if (spare != NULL)
+        kfree(spare);
     return 0;
+}
+
+int memory_set_unmap_range(struct memory_set *set, vaddr_t start, vaddr_t end)
+{
+    memory_set_lock(set);
+    int result = memory_set_unmap_range_unlocked(set, start, end);
+    memory_set_unlock(set);
+    return result;
 }
 
 struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va)
@@ -535,6 +646,10 @@ int memory_set_init_user(struct memory_set *set)
     set->segment_count = 0;
     set->frame_limit = MEMORY_SET_USER_FRAMES_MAX;
     set->active_harts = 0;
+    set->threads = 0;
+    spinlock_init(&set->lock, "memory set");
+    set->lock_holder = 0;
+    set->lock_depth = 0;
     int error = pt_init(&set->mapping);
     if (error != 0)
         return error;
@@ -576,7 +691,7 @@ static int share_framed_contents(struct memory_set *copy, struct memory_set *ori
     /* LAB 9 END: cow_share */
 }
 
-int memory_set_clone(struct memory_set *copy, struct memory_set *original)
+static int clone_unlocked(struct memory_set *copy, struct memory_set *original)
 {
     /* LAB 4 BEGIN: memory_set_clone */
     int error = memory_set_init_user(copy);
@@ -609,7 +724,17 @@ int memory_set_clone(struct memory_set *copy, struct memory_set *original)
     /* LAB 4 END: memory_set_clone */
 }
 
-int memory_set_write(struct memory_set *set, uint64_t va, const void *data, size_t length)
+int memory_set_clone(struct memory_set *copy, struct memory_set *original)
+{
+    /* The original's other threads (fork from a threaded process) wait while it is copied. */
+    memory_set_lock(original);
+    int result = clone_unlocked(copy, original);
+    memory_set_unlock(original);
+    return result;
+}
+
+static int memory_set_write_unlocked(struct memory_set *set, uint64_t va, const void *data,
+                                     size_t length)
 {
     const uint8_t *bytes = data;
     while (length > 0) {
@@ -632,6 +757,14 @@ int memory_set_write(struct memory_set *set, uint64_t va, const void *data, size
         length -= chunk;
     }
     return 0;
+}
+
+int memory_set_write(struct memory_set *set, uint64_t va, const void *data, size_t length)
+{
+    memory_set_lock(set);
+    int result = memory_set_write_unlocked(set, va, data, length);
+    memory_set_unlock(set);
+    return result;
 }
 
 void memory_set_print(const struct memory_set *set)

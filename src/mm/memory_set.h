@@ -31,6 +31,7 @@
 #include "arch/hart.h"
 #include "mm/addr.h"
 #include "mm/pagetable.h"
+#include "sync/spinlock.h"
 
 enum map_type { MAP_LINEAR, MAP_FRAMED };
 
@@ -73,7 +74,24 @@ struct memory_set {
     /* The harts whose satp holds this set now (bit i: hart index i); memory_set_activate keeps it.
      */
     uint32_t active_harts;
+    /*
+     * The threads of a process share its set and may change it from several
+     * harts at once (a fault, mmap, munmap, a user copy). This lock makes
+     * each change whole. It nests on one hart (memory_set_lock counts), so
+     * a system call can hold it around several steps. User sets only, and
+     * only while more than one thread uses the set: `threads` (kept by
+     * proc/process.c) is 1 for a single-threaded process, whose only
+     * thread is the caller, so nothing can race it and the lock is skipped.
+     */
+    uint32_t threads;
+    struct spinlock lock;
+    uint32_t lock_holder; /* hart index + 1 of the holder, 0 when free */
+    uint32_t lock_depth;
 };
+
+/* Take / drop a user set's lock (no-ops for kernel_memory_set). Never sleep while holding it. */
+void memory_set_lock(struct memory_set *set);
+void memory_set_unlock(struct memory_set *set);
 
 /* What memory_set_handle_fault did, over every set since boot (tests and bench read it). */
 struct memory_fault_stats {

@@ -15,7 +15,8 @@ bool signal_pending(void)
     /* A kernel thread (process 0) is never signalled. */
     if (process->pid == 0)
         return false;
-    if (__atomic_load_n(&process->exit_requested, __ATOMIC_RELAXED))
+    if (__atomic_load_n(&process->exit_requested, __ATOMIC_RELAXED) ||
+        __atomic_load_n(&thread->exit_alone, __ATOMIC_RELAXED))
         return true;
     kernel_sigset_t pending = __atomic_load_n(&thread->signal_pending, __ATOMIC_RELAXED) |
                               __atomic_load_n(&process->signal_pending, __ATOMIC_RELAXED);

@@ -17,6 +17,8 @@
 #include "mm/frame.h"
 #include "mm/heap/heap.h"
 #include "mm/memory_set.h"
+#include "mm/uaccess.h"
+#include "proc/futex.h"
 #include "proc/interruptible.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
@@ -53,6 +55,7 @@ static void process_init_fields(struct process *process, const char *name)
     list_node_init(&process->sibling_node);
     wait_queue_init(&process->child_exited, "child exit");
     wait_queue_init(&process->continued, "stopped");
+    wait_queue_init(&process->threads_gone, "threads gone");
 }
 
 void process_init(void)
@@ -73,14 +76,52 @@ static struct process *find_locked(int pid)
     return NULL;
 }
 
-/* The next pid after the last one handed out that no process holds (1..PID_MAX). */
+/* Threads whose tid is not their process's pid (clone's): while there are none, no tid can
+   collide with a pid, and allocating a pid needs no walk over every thread. */
+static int extra_tids;
+
+/* Is `id` the Linux tid of some thread of a live process (the pids are checked apart)? */
+static bool tid_in_use_locked(int id)
+{
+    if (extra_tids == 0)
+        return false;
+    for (int slot = 0; slot < PROCESS_MAX; slot++) {
+        if (table[slot] == NULL || table[slot] == &kernel_process)
+            continue;
+        /* Every thread not yet freed, ending ones too: a tid is not reused while it exists. */
+        list_for_each(node, &table[slot]->threads)
+        {
+            if (list_entry(node, struct thread, process_node)->user_tid == id)
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The next pid after the last one handed out that no process holds and no
+ * thread has as its tid (1..PID_MAX): as on Linux, pids and tids are one
+ * number space, so a thread's tid never names another process.
+ */
 static int allocate_pid_locked(void)
 {
     for (;;) {
         last_pid = last_pid % PID_MAX + 1;
-        if (find_locked(last_pid) == NULL)
-            return last_pid; /* at most PROCESS_MAX pids are taken, so this ends */
+        if (find_locked(last_pid) == NULL && !tid_in_use_locked(last_pid))
+            return last_pid; /* few pids and tids are taken, so this ends */
     }
+}
+
+struct thread *process_find_thread_locked(struct process *process, int tid)
+{
+    list_for_each(node, &process->threads)
+    {
+        struct thread *thread = list_entry(node, struct thread, process_node);
+        /* A thread on its way out has no tid any more (its joiner may already have returned). */
+        if (thread->user_tid == tid && !thread->exiting && thread->state != THREAD_EXITED)
+            return thread;
+    }
+    return NULL;
 }
 
 int process_create(const char *name, struct process *parent, struct memory_set *memory_set,
@@ -191,8 +232,16 @@ int process_attach_thread(struct process *process, struct thread *thread)
         return -ESRCH;
     }
     thread->process = process;
+    /* A user process's first thread has the pid as its tid; later ones (clone) get their own. */
+    if (process != &kernel_process) {
+        thread->user_tid = list_empty(&process->threads) ? process->pid : allocate_pid_locked();
+        extra_tids += thread->user_tid != process->pid;
+    }
     list_push_back(&process->threads, &thread->process_node);
     process->live_threads++;
+    /* The set's lock matters from the second thread on (mm/memory_set.h). */
+    if (process != &kernel_process)
+        __atomic_store_n(&process->memory_set->threads, process->live_threads, __ATOMIC_RELAXED);
     spinlock_release(&process_lock);
     return 0;
 }
@@ -201,6 +250,9 @@ void process_remove_thread(struct thread *thread)
 {
     spinlock_acquire(&process_lock);
     list_remove(&thread->process_node);
+    if (thread->process != &kernel_process && thread->user_tid != thread->process->pid)
+        extra_tids--;
+    wait_queue_wake_all(&thread->process->threads_gone); /* execve may wait for this */
     spinlock_release(&process_lock);
 }
 
@@ -235,9 +287,15 @@ void process_thread_exited(struct thread *thread, int code)
     bool zombie = false;
     spinlock_acquire(&process_lock);
     process->live_threads--;
+    if (process != &kernel_process)
+        __atomic_store_n(&process->memory_set->threads, process->live_threads, __ATOMIC_RELAXED);
+    if (thread->exiting)
+        process->exiting_threads--;
+    /* Without exit_group, the process's status is its first thread's (Linux: the leader's). */
+    if (!process->exit_requested && thread->user_tid == process->pid)
+        process->exit_status = code;
+    wait_queue_wake_all(&process->threads_gone);
     if (process->live_threads == 0 && process != &kernel_process) {
-        if (!process->exit_requested)
-            process->exit_status = code;
         process->state = PROCESS_ZOMBIE;
         reparent_children_locked(process);
         if (process->parent != NULL)
@@ -262,30 +320,117 @@ void process_set_init(int pid)
     init_pid = pid;
 }
 
+/* init is the session: its end is the machine's. */
+static void power_off_if_init(struct process *process, int status)
+{
+    if (process->pid != init_pid)
+        return;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    log_info("init exited with status %d; powering off", code);
+    smp_print_summary();
+    if (hooks != NULL && hooks->shutdown != NULL)
+        hooks->shutdown();
+    machine_exit(code);
+}
+
+/* Give every other thread of `process` attention and end its interruptible sleep. */
+static void notify_other_threads_locked(struct process *process, struct thread *self)
+{
+    spinlock_acquire(&sched_lock);
+    list_for_each(node, &process->threads)
+    {
+        struct thread *thread = list_entry(node, struct thread, process_node);
+        if (thread == self)
+            continue;
+        __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED);
+        sched_interrupt_locked(thread);
+    }
+    spinlock_release(&sched_lock);
+}
+
 void process_exit(int status)
 {
-    struct process *process = process_current();
+    struct thread *self = thread_current();
+    struct process *process = self->process;
     if (process == &kernel_process)
         panic("process_exit: process 0 (kernel) cannot exit; thread '%s' tried with status %d",
-              thread_current()->name, status);
-    /* Close its descriptors now: a pipe's reader must see the end even if no one reaps this. */
-    process_release_resources(process);
-    if (process->pid == init_pid) {
-        /* init is the session: its end is the machine's. */
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        log_info("init exited with status %d; powering off", code);
-        smp_print_summary();
-        if (hooks != NULL && hooks->shutdown != NULL)
-            hooks->shutdown();
-        machine_exit(code);
-    }
+              self->name, status);
+    if (self->exit_alone)
+        process_exit_thread(0); /* execve in another thread ends this one, not the process */
+    power_off_if_init(process, status);
     spinlock_acquire(&process_lock);
     if (!process->exit_requested) {
         process->exit_requested = true;
         process->exit_status = status;
     }
+    /* exit_group: the others leave at their next way back to user mode (signal_deliver). */
+    notify_other_threads_locked(process, self);
     spinlock_release(&process_lock);
-    thread_exit(status);
+    process_exit_thread(status);
+}
+
+/* CLONE_CHILD_CLEARTID / set_tid_address: 0 at the word, and a wake for a pthread_join. */
+static void clear_child_tid(struct thread *self)
+{
+    uint64_t address = self->clear_child_tid;
+    if (address == 0 || self->process->live_threads == 1)
+        return; /* nobody but this thread could wait there */
+    self->clear_child_tid = 0;
+    int zero = 0;
+    if (copy_to_user(self->process->memory_set, address, &zero, sizeof(zero)) == 0)
+        futex_wake_address(self->process->memory_set, address, 1);
+}
+
+void process_exit_thread(int code)
+{
+    struct thread *self = thread_current();
+    struct process *process = self->process;
+    spinlock_acquire(&process_lock);
+    /* First: once the joiner is woken below, tgkill must no longer find this thread. */
+    if (!self->exiting) {
+        self->exiting = true;
+        process->exiting_threads++;
+    }
+    spinlock_release(&process_lock);
+    clear_child_tid(self);
+    spinlock_acquire(&process_lock);
+    bool last = process->exiting_threads == process->live_threads;
+    int status = process->exit_requested ? process->exit_status : WAIT_STATUS_EXITED(code);
+    spinlock_release(&process_lock);
+    if (last) {
+        power_off_if_init(process, status);
+        /* Close its descriptors now: a pipe's reader must see the end even if no one reaps this. */
+        process_release_resources(process);
+    } else {
+        /* Not the last: nobody joins a user thread, so it is freed as soon as it is off its hart.
+         */
+        spinlock_acquire(&sched_lock);
+        self->detached = true;
+        spinlock_release(&sched_lock);
+    }
+    thread_exit(last ? status : WAIT_STATUS_EXITED(code));
+}
+
+void process_end_other_threads(void)
+{
+    struct thread *self = thread_current();
+    struct process *process = self->process;
+    spinlock_acquire(&process_lock);
+    list_for_each(node, &process->threads)
+    {
+        struct thread *thread = list_entry(node, struct thread, process_node);
+        if (thread != self)
+            thread->exit_alone = true;
+    }
+    notify_other_threads_locked(process, self);
+    /* Until they have left the list: freed, so off their harts and out of the old address space. */
+    while (list_first(&process->threads) != &self->process_node ||
+           self->process_node.next != &process->threads.head)
+        wait_queue_sleep(&process->threads_gone, &process_lock);
+    /* The thread that runs the new program leads the process: its tid is the pid. */
+    extra_tids -= self->user_tid != process->pid;
+    self->user_tid = process->pid;
+    spinlock_release(&process_lock);
 }
 
 /*

@@ -52,6 +52,11 @@ struct process {
     /* Its threads, exited ones too until they are freed; live_threads counts the others. */
     struct list threads;
     int live_threads;
+    /* Of those, how many are on their way out (process_exit_thread): the last one ends the process.
+     */
+    int exiting_threads;
+    /* execve in a threaded process sleeps here until its other threads are gone. */
+    struct wait_queue threads_gone;
     struct process *parent;
     struct list children;
     struct list_node sibling_node; /* in parent->children */
@@ -165,6 +170,25 @@ void process_set_init(int pid);
  * parent is woken. Never returns. Process 0 cannot exit.
  */
 __attribute__((noreturn)) void process_exit(int status);
+
+/*
+ * End the calling user thread alone (exit, 93): its clear_child_tid word
+ * gets 0 and a futex wake, and if it is the last thread of its process the
+ * process ends (descriptors closed, a zombie for its parent, with the first
+ * thread's exit code unless exit_group or a signal set one). Never returns.
+ */
+__attribute__((noreturn)) void process_exit_thread(int code);
+
+/*
+ * execve in a threaded process (Linux's de_thread): every other thread of
+ * the caller's process ends, and this returns once they are all off their
+ * harts and freed, so the old address space may go. The caller becomes the
+ * process's first thread (its tid is the pid).
+ */
+void process_end_other_threads(void);
+
+/* The thread of `process` whose Linux tid is `tid`, not yet exited, or NULL (process_lock held). */
+struct thread *process_find_thread_locked(struct process *process, int tid);
 
 /*
  * Wait for a child of the calling thread's process to become a zombie, and

@@ -482,6 +482,33 @@ int sched_sleep_until_interruptible(uint64_t wake_time)
     return signal_pending() ? -EINTR : 0;
 }
 
+int sched_sleep_until_guarded(uint64_t wake_time, struct spinlock *guard)
+{
+    sched_assert_may_sleep("sched_sleep_until_guarded", 1);
+    spinlock_acquire(&sched_lock);
+    struct thread *self = sched_hart()->current;
+    if (signal_pending()) {
+        spinlock_release(&sched_lock);
+        return -EINTR;
+    }
+    enqueue_sleeper_locked(self, wake_time);
+    self->interruptible = true;
+    spinlock_release(guard); /* after the enqueue: a waker that takes the guard finds us asleep */
+    sched_block_locked();
+    self->interruptible = false;
+    sched_unlock();
+    spinlock_acquire(guard);
+    return signal_pending() ? -EINTR : 0;
+}
+
+void sched_end_sleep_locked(struct thread *thread)
+{
+    if (thread->state != THREAD_BLOCKED || !list_node_linked(&thread->sleep_node))
+        return; /* already woken: by its time, or by a signal */
+    list_remove(&thread->sleep_node);
+    sched_wake_locked(thread);
+}
+
 /* The hart index `thread` runs on, or -1: each hart's current is in its own block. */
 static int hart_running_locked(const struct thread *thread)
 {

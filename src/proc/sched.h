@@ -178,6 +178,17 @@ void sched_wake_locked(struct thread *thread);
  */
 void sched_interrupt_locked(struct thread *thread);
 
+/*
+ * A sleep in the timer queue until wake_time (UINT64_MAX: no limit), that
+ * a signal ends early, and sched_end_sleep_locked too: the futex's wait.
+ * `guard` is held on entry and on return, and let go once the thread is
+ * in the queue, so a waker that holds it cannot miss the sleeper. 0, or
+ * -EINTR when a signal is pending.
+ */
+int sched_sleep_until_guarded(uint64_t wake_time, struct spinlock *guard);
+/* End the timer-queue sleep of `thread` now, if it still sleeps there. */
+void sched_end_sleep_locked(struct thread *thread);
+
 /* Release sched_lock after a switch, and free a detached thread that just exited here. */
 void sched_unlock(void);
 

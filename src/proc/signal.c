@@ -1,8 +1,8 @@
 /*
  * signal.c: sending, blocking and delivering signals. See signal.h.
  *
- * Every process has one thread today (clone does fork only), but the state
- * is split the way Linux splits it: actions and process-directed pending
+ * The state is split the way Linux splits it between a process and its
+ * threads (clone with CLONE_THREAD): actions and process-directed pending
  * signals in the process, the mask and thread-directed pending signals
  * (faults, tgkill) in the thread. All of it is guarded by process_lock;
  * waking a sleeper takes sched_lock inside it.
@@ -208,10 +208,17 @@ static void generate_locked(struct process *process, struct thread *thread, int 
         continue_locked(process);
     else if (is_stop_signal(signal))
         discard_pending_locked(process, SIGSET_BIT(SIGCONT));
-    struct thread *target = thread;
-    if (target == NULL && !list_empty(&process->threads))
-        target = list_entry(list_first(&process->threads), struct thread, process_node);
-    bool blocked = target != NULL && (target->signal_blocked & SIGSET_BIT(signal)) != 0;
+    /* Blocked: by its thread, or for the process by every thread (one that does not takes it). */
+    bool blocked = thread != NULL && (thread->signal_blocked & SIGSET_BIT(signal)) != 0;
+    if (thread == NULL) {
+        blocked = !list_empty(&process->threads);
+        list_for_each(node, &process->threads)
+        {
+            const struct thread *each = list_entry(node, struct thread, process_node);
+            if (each->state != THREAD_EXITED && (each->signal_blocked & SIGSET_BIT(signal)) == 0)
+                blocked = false;
+        }
+    }
     if (is_ignored(process, signal) && !blocked)
         return; /* discarded as it is sent, as on Linux */
     kernel_sigset_t *pending = thread != NULL ? &thread->signal_pending : &process->signal_pending;
@@ -273,17 +280,12 @@ int signal_send_thread(int64_t tgid_argument, int64_t tid_argument, uint64_t sig
     int result = -ESRCH;
     spinlock_acquire(&process_lock);
     struct process *target = process_find_locked(tgid);
-    if (target != NULL && target->state == PROCESS_ALIVE) {
-        list_for_each(node, &target->threads)
-        {
-            struct thread *thread = list_entry(node, struct thread, process_node);
-            /* A process's one thread answers to its pid as its Linux tid. */
-            if (thread->tid == tid || (tid == tgid && node == list_first(&target->threads))) {
-                generate_locked(target, thread, (int)signal_argument, &source, false);
-                result = 0;
-                break;
-            }
-        }
+    struct thread *thread = target != NULL && target->state == PROCESS_ALIVE
+                                ? process_find_thread_locked(target, tid)
+                                : NULL;
+    if (thread != NULL) {
+        generate_locked(target, thread, (int)signal_argument, &source, false);
+        result = 0;
     }
     spinlock_release(&process_lock);
     return result;
@@ -605,7 +607,7 @@ void signal_deliver(struct context *context)
     for (;;) {
         spinlock_acquire(&process_lock);
         int status = process->exit_status;
-        if (process->exit_requested) {
+        if (process->exit_requested || thread->exit_alone) { /* (exit_alone: execve elsewhere) */
             spinlock_release(&process_lock);
             process_exit(status);
         }

@@ -125,8 +125,8 @@ struct thread *thread_create_unscheduled(thread_fn fn, void *arg, const char *na
     return thread;
 }
 
-struct thread *thread_create_user(struct process *process, const struct context *context,
-                                  const char *name)
+struct thread *thread_prepare_user(struct process *process, const struct context *context,
+                                   const char *name)
 {
     if ((context->sstatus & SSTATUS_SIE) != 0)
         panic("thread_create_user: '%s' would start with sstatus.SIE set (0x%lx); trap_return "
@@ -159,7 +159,15 @@ struct thread *thread_create_user(struct process *process, const struct context 
         thread->signal_stack_size = creator->signal_stack_size;
         thread->signal_stack_flags = creator->signal_stack_flags;
     }
-    sched_start_thread(thread);
+    return thread;
+}
+
+struct thread *thread_create_user(struct process *process, const struct context *context,
+                                  const char *name)
+{
+    struct thread *thread = thread_prepare_user(process, context, name);
+    if (thread != NULL)
+        sched_start_thread(thread);
     return thread;
 }
 

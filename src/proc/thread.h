@@ -120,6 +120,17 @@ struct thread {
     uint64_t signal_stack_sp;
     uint64_t signal_stack_size;
     uint32_t signal_stack_flags;
+    /*
+     * Linux's view of a user thread (docs/threads.md, "Threads of a user
+     * process"): its tid (the pid for a process's first thread, a number
+     * from the pid space for the others), the futex word that clone's
+     * CLONE_CHILD_CLEARTID or set_tid_address named (0 and a wake at exit),
+     * and whether execve in another thread has told it to end.
+     */
+    int user_tid;
+    uint64_t clear_child_tid;
+    bool exit_alone;
+    bool exiting; /* in process_exit_thread: counted in process->exiting_threads */
     int exit_code;
     bool detached; /* freed at exit; nobody joins it */
     bool joined;   /* a thread_join has claimed it */
@@ -168,6 +179,14 @@ struct thread *thread_create_in(struct process *process, thread_fn fn, void *arg
  */
 struct thread *thread_create_user(struct process *process, const struct context *context,
                                   const char *name);
+
+/*
+ * The same, but not READY yet: the caller (clone) finishes setting the
+ * thread up (its tid written to user memory, its clear_child_tid) and then
+ * calls sched_start_thread(thread).
+ */
+struct thread *thread_prepare_user(struct process *process, const struct context *context,
+                                   const char *name);
 
 /* Stop the calling thread with an exit code. Never returns. */
 __attribute__((noreturn)) void thread_exit(int code);

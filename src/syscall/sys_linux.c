@@ -9,8 +9,8 @@
  *   odds       getrandom, madvise (accepted), set_robust_list (accepted),
  *              rseq and membarrier (-ENOSYS on purpose: glibc copes)
  *
- * Every process has one thread, so a thread id is the process id, as it is
- * for the main thread on Linux.
+ * A process's first thread has the pid as its tid, as on Linux; the
+ * threads clone adds have tids of their own (sys_thread.c).
  */
 #include "abi/errno.h"
 #include "abi/resource.h"
@@ -39,17 +39,15 @@ static struct memory_set *current_memory(void)
 
 long sys_set_tid_address(struct context *context)
 {
-    /*
-     * The address is where a thread's exit would write 0 and wake a futex
-     * (CLONE_CHILD_CLEARTID). With one thread per process nobody can wait
-     * there: the memory goes with the process. So it is not kept.
-     */
-    return process_current()->pid;
+    /* Where this thread's exit writes 0 and wakes a futex, as CLONE_CHILD_CLEARTID would. */
+    struct thread *self = thread_current();
+    self->clear_child_tid = syscall_arg(context, 0);
+    return self->user_tid;
 }
 
 long sys_gettid(struct context *context)
 {
-    return process_current()->pid;
+    return thread_current()->user_tid;
 }
 
 /* getuid, geteuid, getgid, getegid: there are no users; everyone is root. */

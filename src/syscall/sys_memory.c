@@ -52,7 +52,7 @@ static uint64_t prot_flags(uint64_t prot)
     return pte;
 }
 
-long sys_brk(struct context *context)
+static long brk_unlocked(struct context *context)
 {
     /* LAB 7 BEGIN: sys_brk */
     uint64_t address = syscall_arg(context, 0);
@@ -91,6 +91,16 @@ long sys_brk(struct context *context)
     /* LAB 7 END: sys_brk */
 }
 
+/* Threads share the set: the brk's look for room and its change are one step (memory_set_lock). */
+long sys_brk(struct context *context)
+{
+    struct memory_set *set = process_current()->memory_set;
+    memory_set_lock(set);
+    long result = brk_unlocked(context);
+    memory_set_unlock(set);
+    return result;
+}
+
 /* The lowest gap of `length` bytes at or above USER_MMAP_BASE, below the stack's area. */
 static uint64_t find_gap(const struct memory_set *set, uint64_t length)
 {
@@ -109,7 +119,7 @@ static uint64_t find_gap(const struct memory_set *set, uint64_t length)
     /* LAB 7 END: mmap_find_gap */
 }
 
-long sys_mmap(struct context *context)
+static long mmap_unlocked(struct context *context)
 {
     /* LAB 7 BEGIN: sys_mmap */
     uint64_t address = syscall_arg(context, 0);
@@ -152,6 +162,16 @@ long sys_mmap(struct context *context)
                                        MAP_FRAMED, paddr(0), NULL, 0);
     return error != 0 ? error : (long)start;
     /* LAB 7 END: sys_mmap */
+}
+
+/* Threads share the set: the mmap's look for room and its change are one step (memory_set_lock). */
+long sys_mmap(struct context *context)
+{
+    struct memory_set *set = process_current()->memory_set;
+    memory_set_lock(set);
+    long result = mmap_unlocked(context);
+    memory_set_unlock(set);
+    return result;
 }
 
 long sys_munmap(struct context *context)

@@ -2,6 +2,7 @@
  * sys_process.c: the process lifecycle from user mode: fork (clone),
  * execve, exit, wait4, kill, and the small ones (getpid, sched_yield).
  *
+ *   clone  with CLONE_THREAD makes a thread instead (sys_thread.c);
  *   fork   shares the address space copy-on-write (memory_set_clone) and starts
  *          a thread in the child with the parent's registers, a0 = 0;
  *   execve builds the new address space first and only then drops the old
@@ -33,13 +34,6 @@
 #include "abi/wait.h"
 
 #define PATH_BUFFER_SIZE (PATH_MAX_LENGTH + 1) /* Linux's PATH_MAX, the NUL included */
-
-long sys_exit(struct context *context)
-{
-    uint64_t code = syscall_arg(context, 0);
-    /* Every process has one thread, so exit and exit_group end the same way. */
-    process_exit(WAIT_STATUS_EXITED((int)code));
-}
 
 long sys_sched_yield(struct context *context)
 {
@@ -87,6 +81,9 @@ static int clone_store_child_tid(struct memory_set *child_set, uint64_t flags, u
 
 long sys_clone(struct context *context)
 {
+    /* Anything that shares (memory, handlers, the process): a thread, or Linux's -EINVAL. */
+    if ((syscall_arg(context, 0) & (CLONE_THREAD_NEEDS | CLONE_THREAD)) != 0)
+        return sys_clone_thread(context);
     /* LAB 8 BEGIN: sys_clone */
     uint64_t flags = syscall_arg(context, 0);
     uint64_t stack = syscall_arg(context, 1);
@@ -241,9 +238,12 @@ long sys_execve(struct context *context)
         kfree(set);
         return error;
     }
-    /* The point of no return: switch to the new address space, drop the old. */
+    /* The point of no return: the other threads end (Linux's de_thread), then the old space goes.
+     */
+    process_end_other_threads();
     struct memory_set *old = process->memory_set;
     process->memory_set = set;
+    set->threads = 1; /* the caller alone: the others ended above */
     memory_set_activate(set);
     memory_set_destroy(old);
     kfree(old);

@@ -92,7 +92,7 @@ static const struct {
     ENTRY(mprotect, "dpux"),
     ENTRY(wait4, "ddpxp"),
     [SYS_exit] = {sys_exit, "exit", "vd"},
-    [SYS_exit_group] = {sys_exit, "exit_group", "vd"},
+    [SYS_exit_group] = {sys_exit_group, "exit_group", "vd"},
     /* sys_linux.c: static glibc's start-up and daily calls. */
     ENTRY(set_tid_address, "dp"),
     ENTRY(set_robust_list, "dpu"),
@@ -113,6 +113,9 @@ static const struct {
     ENTRY(madvise, "dpud"),
     [SYS_rseq] = {sys_not_implemented, "rseq", "dpuxx"},
     [SYS_membarrier] = {sys_not_implemented, "membarrier", "ddx"},
+    /* sys_thread.c: threads of a process (clone's thread form is reached from sys_clone). */
+    ENTRY(futex, "dpdxppx"),
+    ENTRY(tkill, "ddd"),
 };
 
 #define SYSCALL_COUNT (sizeof(syscall_table) / sizeof(syscall_table[0]))

@@ -121,6 +121,12 @@ long sys_clock_getres(struct context *context);
 long sys_getrandom(struct context *context);
 long sys_madvise(struct context *context);
 long sys_not_implemented(struct context *context); /* -ENOSYS, on purpose and without a log */
+
+/* sys_thread.c: threads of a user process (docs/threads.md). */
+long sys_clone_thread(struct context *context); /* clone with CLONE_VM: called by sys_clone */
+long sys_exit_group(struct context *context);
+long sys_futex(struct context *context);
+long sys_tkill(struct context *context);
 /* CLOCK_REALTIME in nanoseconds since 1970: the RTC's date at boot plus the uptime. */
 uint64_t syscall_realtime_ns(void);
 

@@ -78,6 +78,8 @@ CASES = (
     _t0("signals", doc="sigaction SA_SIGINFO, raise, kill, masks, SIGCHLD"),
     _t0("stopcont", doc="SIGSTOP, SIGTSTP, SIGCONT, wait4 WUNTRACED/WCONTINUED, sigaltstack"),
     _t0("threads", doc="four pthreads, mutex, condition variable, TLS"),
+    _t0("threadedge", doc="futex timeouts, EAGAIN, EFAULT, wake counts; exit vs exit_group; "
+        "CLEARTID; tgkill; SIGKILL and fork in a threaded process; a futex mutex hammered"),
     _t0("sleeptime", doc="nanosleep, clock_gettime, clock_nanosleep"),
     Case(name="bb_list", argv=("/bin/busybox", "--list"), needs_busybox=True,
          doc="busybox lists its applets"),

@@ -34,7 +34,6 @@ LINUX_CC = "riscv64-linux-gnu-gcc"
 
 # Why a case fails today: the missing piece, by name. Remove a line when it passes.
 NOT_YET = {
-    "threads": "clone with CLONE_VM|CLONE_THREAD and futex are missing: no threads in a process yet",
 }
 
 TIER0 = [case for case in linux_cases.CASES if not case.needs_busybox]

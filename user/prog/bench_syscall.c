@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "raw_thread.h"
+
 #define SAMPLES      1001
 #define FORK_SAMPLES 101
 
@@ -45,6 +47,36 @@ static uint64_t median(uint64_t *values, int count)
         values[j + 1] = value;
     }
     return values[count / 2];
+}
+
+static int return_zero(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+/*
+ * pthread_create + pthread_join of a thread that does nothing, the way
+ * glibc makes them: clone with the thread flags, the thread's exit (93),
+ * and the join's futex wait on the CLEARTID word until the exit wakes it.
+ */
+static uint64_t measure_thread_create_join(void)
+{
+    /* Mapped here, not a static array: a bigger image would make the fork figures above grow. */
+    char *stack =
+        mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    static int tid;
+    if (stack == MAP_FAILED)
+        return 0;
+    for (int i = 0; i < FORK_SAMPLES; i++) {
+        uint64_t before = instret();
+        if (spawn(return_zero, NULL, stack, &tid) <= 0)
+            return 0;
+        join(&tid);
+        samples[i] = instret() - before;
+    }
+    munmap(stack, STACK_SIZE);
+    return median(samples, FORK_SAMPLES);
 }
 
 static void empty_handler(int signal)
@@ -200,8 +232,9 @@ int main(void)
     uint64_t zero_fault_cost = measure_zero_fault();
     uint64_t cow_fault_cost = measure_cow_fault();
     uint64_t signal_cost = measure_signal_roundtrip();
+    uint64_t thread_cost = measure_thread_create_join();
     if (getpid_cost == 0 || fork_cost == 0 || exec_cost <= fork_cost || zero_fault_cost == 0 ||
-        cow_fault_cost == 0) {
+        cow_fault_cost == 0 || thread_cost == 0) {
         printf("bench_syscall: a measurement failed\n");
         return 1;
     }
@@ -223,5 +256,9 @@ int main(void)
     printf("BENCH signal_roundtrip_insns %lu insns raise (tgkill to itself), an empty handler "
            "and rt_sigreturn back: rdinstret around the ecall, median of %d\n",
            signal_cost, SAMPLES);
+    printf("BENCH thread_create_join_insns %lu insns a thread made as pthread_create makes it "
+           "(clone with CLONE_THREAD), its exit, and the join's futex wait on the CLEARTID "
+           "word: median of %d\n",
+           thread_cost, FORK_SAMPLES);
     return 0;
 }

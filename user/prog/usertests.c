@@ -1469,6 +1469,9 @@ static const struct usertest tests[] = {
     {"stack_past_8_mib_is_sigsegv", NULL, {"vmtest", "stack", "16384"}, KILLED_BY, SIGSEGV, false},
     {"mprotect_read_only_none_and_back", NULL, {"vmtest", "mprotect"}, EXITS, 0, false},
     {"munmap_of_a_middle_page", NULL, {"vmtest", "munmap_middle"}, EXITS, 0, false},
+    /* Issue 17, threads: user/prog/threadtest.c. */
+    {"threaded_processes_return_every_frame", NULL, {"threadtest", "frames"}, EXITS, 0, false},
+    {"munmap_reaches_a_thread_on_another_hart", NULL, {"threadtest", "shootdown"}, EXITS, 0, false},
     /* Issue 15, signals and FP: user/prog/sigtest.c, user/prog/fptest.c. */
     {"fp_two_processes_and_exec", NULL, {"fptest", "pair"}, EXITS, 0, false},
     {"fp_across_a_signal_handler", NULL, {"fptest", "signal"}, EXITS, 0, false},
