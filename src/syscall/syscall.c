@@ -112,6 +112,11 @@ static const struct {
     ENTRY(madvise, "dpud"),
     [SYS_rseq] = {sys_not_implemented, "rseq", "dpuxx"},
     [SYS_membarrier] = {sys_not_implemented, "membarrier", "ddx"},
+    /* What BusyBox's ash and applets need besides (tests/linux/busybox_script.sh). */
+    ENTRY(ppoll, "dpdppu"),
+    ENTRY(fchmod, "ddo"),
+    ENTRY(fchmodat, "ddso"),
+    ENTRY(utimensat, "ddspx"),
 };
 
 #define SYSCALL_COUNT (sizeof(syscall_table) / sizeof(syscall_table[0]))

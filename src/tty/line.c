@@ -351,6 +351,15 @@ long tty_line_read(char *buf, size_t size, bool nonblock)
     return result;
 }
 
+bool tty_line_readable(void)
+{
+    /* Read without the reader mutex: a hint, and any key at all counts (line.h says why). */
+    if (!uart_present())
+        return true; /* no receive interrupt to wait for: let read do the waiting */
+    return __atomic_load_n(&committed, __ATOMIC_RELAXED) > 0 ||
+           __atomic_load_n(&end_of_input, __ATOMIC_RELAXED) || uart_bytes_waiting() > 0;
+}
+
 void tty_line_write(const char *buf, size_t len)
 {
     console_write(buf, len);
