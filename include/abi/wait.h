@@ -20,5 +20,8 @@
 
 /* wait4 options. */
 #define WNOHANG 1 /* return 0 at once if no child has ended */
+/* Also report a child that stopped / continued (job-control shells always pass them). */
+#define WUNTRACED  2
+#define WCONTINUED 8
 
 #endif

@@ -297,7 +297,10 @@ long sys_wait4(struct context *context)
     uint64_t status = syscall_arg(context, 1);
     uint64_t options = syscall_arg(context, 2);
     /* Argument 3, struct rusage: no resource accounting to report, so it is never written. */
-    if ((options & ~(uint64_t)WNOHANG) != 0)
+    /* A job-control shell (BusyBox's ash) asks for stopped and continued children too;
+       while no process can stop, there is never one to report, and the flags change nothing. */
+    uint64_t job_control = WUNTRACED | WCONTINUED;
+    if ((options & ~(uint64_t)(WNOHANG | job_control)) != 0)
         return -EINVAL;
     const struct memory_set *set = process_current()->memory_set;
     /* Check the status pointer before reaping, so a bad one loses no child. */

@@ -94,9 +94,18 @@ static void start_signal_filter(void)
         uart_set_receive_filter(filter_received_byte);
 }
 
+/*
+ * Until a shell claims the console (TIOCSPGRP), it reports init's group, 1:
+ * as on Linux, where init's session holds the console as its controlling
+ * terminal and init's group is in the foreground. A job-control shell run as
+ * init (BusyBox's ash: `make qemu LINUX=1`) asks this first, and waits with
+ * SIGTTIN for as long as the answer is not its own group. (Ctrl-C still
+ * signals nobody until someone has claimed the console.)
+ */
 int tty_line_get_foreground(void)
 {
-    return __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
+    int group = __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
+    return group != 0 ? group : 1;
 }
 
 int tty_line_set_foreground(int group)
