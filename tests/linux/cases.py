@@ -78,6 +78,8 @@ CASES = (
     _t0("signals", doc="sigaction SA_SIGINFO, raise, kill, masks, SIGCHLD"),
     _t0("threads", doc="four pthreads, mutex, condition variable, TLS"),
     _t0("sleeptime", doc="nanosleep, clock_gettime, clock_nanosleep"),
+    _t0("shellcalls", doc="what BusyBox needs: ppoll, prctl names, F_DUPFD_CLOEXEC, chmod, "
+        "utimensat, vfork"),
     Case(name="bb_list", argv=("/bin/busybox", "--list"), needs_busybox=True,
          doc="busybox lists its applets"),
     Case(name="bb_script", argv=("/bin/busybox", "ash", "/tests/busybox_script.sh"),
