@@ -126,7 +126,7 @@ image: $(BUILD)/fs.img
 # `make busybox` builds a static BusyBox 1.35 from Debian's source package, once:
 # scripts/busybox-build.sh caches it outside the tree (~/.cache/rvkernel; the first
 # build takes one to two minutes, then it is instant) and it is copied to
-# $(BUILD)/linux/busybox. LINUX=1 boots a disk of its own, $(BUILD)/fs-linux.img:
+# $(BUILD)/linux/busybox (through a rename: parallel test workers may both ask). LINUX=1 boots a disk of its own, $(BUILD)/fs-linux.img:
 # the daily disk plus /bin/busybox and a link in /bin for every applet (over the
 # kernel's own programs of the same name), with BusyBox's ash as init.
 LINUX ?= 0
@@ -135,7 +135,7 @@ BUSYBOX := $(BUILD)/linux/busybox
 busybox: deps $(BUSYBOX)
 $(BUSYBOX): tests/linux/busybox.config scripts/busybox-build.sh
 	$(Q)mkdir -p $(BUILD)/linux
-	$(Q)bin=$$(sh scripts/busybox-build.sh) && test -x "$$bin" && cp "$$bin" $@
+	$(Q)bin=$$(sh scripts/busybox-build.sh) && test -x "$$bin" && cp "$$bin" $@.$$$$ && mv $@.$$$$ $@
 
 # The applets' links, from the binary itself (run under qemu-riscv64).
 $(BUILD)/linux-root/.stamp: $(BUSYBOX)
