@@ -138,9 +138,12 @@ $(BUSYBOX): tests/linux/busybox.config scripts/busybox-build.sh
 	$(Q)bin=$$(sh scripts/busybox-build.sh) && test -x "$$bin" && cp "$$bin" $@.$$$$ && mv $@.$$$$ $@
 
 # The applets' links, from the binary itself (run under qemu-riscv64).
-$(BUILD)/linux-root/.stamp: $(BUSYBOX)
-	$(Q)rm -rf $(BUILD)/linux-root && mkdir -p $(BUILD)/linux-root/bin
+# /bin/linux_hello and /tests/busybox_script.sh are make bench's (src/exec/linux_bench.c).
+$(BUILD)/linux-root/.stamp: $(BUSYBOX) $(BUILD)/linux/hello tests/linux/busybox_script.sh
+	$(Q)rm -rf $(BUILD)/linux-root && mkdir -p $(BUILD)/linux-root/bin $(BUILD)/linux-root/tests
 	$(Q)cp $(BUSYBOX) $(BUILD)/linux-root/bin/busybox
+	$(Q)cp $(BUILD)/linux/hello $(BUILD)/linux-root/bin/linux_hello
+	$(Q)cp tests/linux/busybox_script.sh $(BUILD)/linux-root/tests/
 	$(Q)for applet in $$(qemu-riscv64 $(BUSYBOX) --list); do \
 		[ "$$applet" = busybox ] || ln -s busybox $(BUILD)/linux-root/bin/$$applet; done
 	$(Q)touch $@
@@ -308,8 +311,9 @@ fuzz: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
 		-drive file=$(BUILD)/fuzz-fs.img,if=none,format=raw,id=hd0 \
 		-device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 
-bench: deps $(BUILD)/bench.elf $(BUILD)/fs.img
-	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs.img
+# The disk is fs-linux.img (fs.img plus BusyBox): linux_bench.c runs Linux programs from it.
+bench: deps $(BUILD)/bench.elf $(BUILD)/fs-linux.img
+	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs-linux.img
 
 # ---- Tests ---------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
