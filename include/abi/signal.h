@@ -23,9 +23,9 @@
 #define SIGTERM   15
 #define SIGSTKFLT 16
 #define SIGCHLD   17 /* sent to the parent when a child ends; ignored by default */
-#define SIGCONT   18
-#define SIGSTOP   19 /* cannot be caught or blocked (stopping is not implemented) */
-#define SIGTSTP   20
+#define SIGCONT   18 /* continues a stopped process, even when blocked or ignored */
+#define SIGSTOP   19 /* stops the process; cannot be caught or blocked */
+#define SIGTSTP   20 /* Ctrl-Z: stops, by default */
 #define SIGTTIN   21
 #define SIGTTOU   22
 #define SIGURG    23
@@ -47,10 +47,10 @@
 #define SIG_ERR ((void (*)(int)) - 1)
 
 /* sa_flags. */
-#define SA_NOCLDSTOP 0x00000001u
+#define SA_NOCLDSTOP 0x00000001u /* no SIGCHLD when a child stops or continues */
 #define SA_NOCLDWAIT 0x00000002u
 #define SA_SIGINFO   0x00000004u /* the handler is sa_sigaction(sig, info, ucontext) */
-#define SA_ONSTACK   0x08000000u /* (no sigaltstack here: accepted, ignored) */
+#define SA_ONSTACK   0x08000000u /* the handler runs on the alternate stack (sigaltstack) */
 #define SA_RESTART   0x10000000u /* a call the signal interrupted starts again */
 #define SA_NODEFER   0x40000000u /* the signal is not blocked while its handler runs */
 #define SA_RESETHAND 0x80000000u /* the action goes back to SIG_DFL once delivered */
@@ -61,18 +61,20 @@
 #define SIG_SETMASK 2
 
 /* si_code values. */
-#define SI_USER     0 /* kill */
-#define SI_KERNEL   0x80
-#define SI_TKILL    (-6)
-#define ILL_ILLOPC  1
-#define FPE_INTDIV  1
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRALN  1
-#define TRAP_BRKPT  1
-#define CLD_EXITED  1
-#define CLD_KILLED  2
-#define CLD_DUMPED  3
+#define SI_USER       0 /* kill */
+#define SI_KERNEL     0x80
+#define SI_TKILL      (-6)
+#define ILL_ILLOPC    1
+#define FPE_INTDIV    1
+#define SEGV_MAPERR   1
+#define SEGV_ACCERR   2
+#define BUS_ADRALN    1
+#define TRAP_BRKPT    1
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -113,11 +115,18 @@ typedef struct {
     };
 } siginfo_t;
 
+/* sigaltstack's stack, and uc_stack in the frame: where it is, and SS_* flags. */
 typedef struct {
     void *ss_sp;
     int ss_flags;
     unsigned long ss_size;
 } stack_t;
+
+#define SS_ONSTACK    1          /* (read back) the thread runs on it now */
+#define SS_DISABLE    2          /* no alternate stack */
+#define SS_AUTODISARM (1u << 31) /* forget it while a handler runs on it */
+#define MINSIGSTKSZ   2048       /* riscv64 Linux's: smaller is -ENOMEM */
+#define SIGSTKSZ      8192
 
 /* struct user_regs_struct: pc where x0 would be, then x1..x31. */
 struct user_regs_struct {

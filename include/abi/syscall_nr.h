@@ -55,6 +55,7 @@
 #define SYS_sched_yield     124 /* sched_yield() */
 #define SYS_kill            129 /* kill(pid, signal) */
 #define SYS_tgkill          131 /* tgkill(tgid, tid, signal) */
+#define SYS_sigaltstack     132 /* sigaltstack(new, old): the alternate signal stack */
 #define SYS_rt_sigsuspend   133 /* rt_sigsuspend(mask, sizeof(mask)) */
 #define SYS_rt_sigaction    134 /* rt_sigaction(signal, new, old, sizeof(sigset)) */
 #define SYS_rt_sigprocmask  135 /* rt_sigprocmask(how, set, old, sizeof(sigset)) */

@@ -48,6 +48,7 @@ struct winsize {
 #define VEOF   4
 #define VTIME  5
 #define VMIN   6
+#define VSUSP  10 /* Ctrl-Z: SIGTSTP to the foreground group */
 #define VEOL   11
 
 /* c_iflag. */

@@ -27,6 +27,15 @@ from labs import labfile, regions, tree, verdict
 QEMU = "qemu-system-riscv64"
 QEMU_MACHINE = ["-machine", "virt", "-bios", "default", "-m", "128M", "-smp", "1",
                 "-nographic", "-no-reboot"]
+
+
+def machine(harts=1):
+    """QEMU_MACHINE with `harts` harts instead of one (a ktest test's 'harts')."""
+    command = list(QEMU_MACHINE)
+    command[command.index("-smp") + 1] = str(harts)
+    return command
+
+
 # Guest time follows the instruction count, so a test gives the same answer on a
 # fast laptop and a loaded grading server (docs/labs/instructors.md).
 ICOUNT = ["-icount", "shift=0,sleep=off"]
@@ -208,7 +217,7 @@ def ktest_append(test, nonce):
 
 def run_ktest(work, test, timeout):
     nonce = secrets.token_hex(16)
-    command = [QEMU, *QEMU_MACHINE, *ICOUNT, "-kernel", "build/ktest.elf", "-append",
+    command = [QEMU, *machine(test.harts), *ICOUNT, "-kernel", "build/ktest.elf", "-append",
                ktest_append(test, nonce)]
     status, text, timed_out, seconds = run_process(command, work, timeout)
     judged = verdict.judge_ktest(text, status, nonce, test.cases, work, timed_out)

@@ -14,7 +14,7 @@ The schema is documented in docs/labs/instructors.md. In short:
     [calendar]   out = 2025-01-13, due = 2025-01-24T23:59:00
     [timeouts]   build = 600, test = 60      seconds, times GRADE_TIMEOUT_SCALE
     [[test]]     name, group, points, one of ktest/host/pytest/written,
-                 cases, timeout, hidden, files, on_handout, bootargs (ktest)
+                 cases, timeout, hidden, files, on_handout, bootargs and harts (ktest)
 """
 import datetime
 import fnmatch
@@ -28,7 +28,7 @@ KINDS = ("ktest", "host", "pytest", "written")
 TOP_KEYS = {"lab", "title", "guide", "chapter", "regions", "handin", "baseline",
             "forge_region", "forge_at", "leak_allow", "calendar", "timeouts", "test", "handout"}
 TEST_KEYS = {"name", "group", "points", "timeout", "hidden", "cases", "files", "on_handout",
-             "description", "images", "bootargs"} | set(KINDS)
+             "description", "images", "bootargs", "harts"} | set(KINDS)
 NAME = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -58,6 +58,7 @@ class Test:
     description: str = ""
     images: list = field(default_factory=list)  # pytest: the images it boots ([] = all)
     bootargs: str = ""   # ktest: more of the kernel command line (e.g. "timer=sbi")
+    harts: int = 1       # ktest: QEMU's -smp (the lab 10 cases run on four harts)
 
     @property
     def automatic(self):
@@ -162,6 +163,11 @@ def _test(entry, index, default_timeout, where):
         raise LabFileError("%s: 'bootargs' is for ktest tests" % here)
     if any(word.split("=")[0] in ("ktest.filter", "grade.nonce") for word in bootargs.split()):
         raise LabFileError("%s: 'bootargs' may not set ktest.filter or grade.nonce" % here)
+    harts = entry.get("harts", 1)
+    if not isinstance(harts, int) or isinstance(harts, bool) or not 1 <= harts <= 8:
+        raise LabFileError("%s: 'harts' is a number from 1 to 8" % here)
+    if harts != 1 and kind != "ktest":
+        raise LabFileError("%s: 'harts' is for ktest tests" % here)
     on_handout = entry.get("on_handout", "fail")
     if on_handout not in ("fail", "pass"):
         raise LabFileError("%s: on_handout is 'fail' or 'pass'" % here)
@@ -169,7 +175,7 @@ def _test(entry, index, default_timeout, where):
                 cases=list(cases), timeout=float(entry.get("timeout", default_timeout)),
                 hidden=bool(entry.get("hidden", False)), files=files, on_handout=on_handout,
                 description=entry.get("description", ""), images=list(entry.get("images", [])),
-                bootargs=bootargs)
+                bootargs=bootargs, harts=harts)
 
 
 def parse(text, path):

@@ -4,6 +4,7 @@ Each entry makes one small, plausible bug by exact snippet (snippets.py)
 and names the tests that should notice it:
 
     ktest:GLOB         boot the ktest image with ktest.filter=GLOB; any failure notices
+    ktest@N:GLOB       the same on N harts (-smp N), for what only several harts show
     host:NAME[/GLOB]   run build/host/NAME, with --filter=GLOB (Criterion's "suite/test")
     pytest:NODE [NODE] run pytest nodes or files of tests/system (space-separated: one run)
 
@@ -30,6 +31,15 @@ CATALOGUE = "labs/mutations.toml"
 KINDS = ("ktest", "host", "pytest")
 
 
+def spec_kind(spec):
+    """(kind, harts) of a notice spec: "ktest@4:smp*" is a ktest on four harts."""
+    kind = spec.split(":", 1)[0]
+    base, _, harts = kind.partition("@")
+    if base == "ktest" and harts.isdigit() and 1 <= int(harts) <= 8:
+        return base, int(harts)
+    return kind, 1
+
+
 class Mutation:
     def __init__(self, entry, where):
         self.edit = snippets.edit_from(entry, where)
@@ -43,7 +53,7 @@ class Mutation:
             raise snippets.SnippetError("%s: %s names no test that should notice it"
                                         % (where, self.name))
         for spec in self.notice:
-            if spec.split(":", 1)[0] not in KINDS or ":" not in spec:
+            if spec_kind(spec)[0] not in KINDS or ":" not in spec:
                 raise snippets.SnippetError("%s: %s: %r is not kind:selector with kind one of %s"
                                             % (where, self.name, spec, KINDS))
 
@@ -63,6 +73,7 @@ def targets_for(specs):
     wanted = []
     for spec in specs:
         kind, selector = spec.split(":", 1)
+        kind = spec_kind(spec)[0]
         if kind == "ktest":
             target = "build/ktest.elf"
         elif kind == "host":
@@ -77,9 +88,10 @@ def targets_for(specs):
 def run_spec(work, spec, timeout):
     """Run one notice test. Returns (passed, one-line detail)."""
     kind, selector = spec.split(":", 1)
+    kind, harts = spec_kind(spec)
     if kind == "ktest":
         nonce = secrets.token_hex(8)
-        command = [grade.QEMU, *grade.QEMU_MACHINE, *grade.ICOUNT, "-kernel", "build/ktest.elf",
+        command = [grade.QEMU, *grade.machine(harts), *grade.ICOUNT, "-kernel", "build/ktest.elf",
                    "-append", "ktest.filter=%s grade.nonce=%s" % (selector, nonce)]
         status, text, timed_out, _ = grade.run_process(command, work, timeout)
         if timed_out:

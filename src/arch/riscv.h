@@ -69,6 +69,20 @@ static inline uint64_t read_time(void)
 }
 
 /*
+ * Spin until `time` reaches `until`. Under -icount (make ktest, make bench)
+ * every rdtime ends QEMU's translated block, so a loop of nothing but rdtime
+ * runs twenty times slower than plain arithmetic: look at the clock only
+ * every 256 turns of an empty counted loop (under a microsecond late).
+ */
+static inline void spin_until_time(uint64_t until)
+{
+    while (read_time() < until) {
+        for (int i = 0; i < 256; i++)
+            asm volatile("" ::: "memory");
+    }
+}
+
+/*
  * stimecmp (CSR 0x14d, Sstc extension): the supervisor timer interrupt is
  * pending while time >= stimecmp. Named by number, since older assemblers
  * do not know it.

@@ -173,9 +173,7 @@ static enum async_poll stress_poll(struct async_future *future, struct async_cx 
         if (s->round == STRESS_ROUNDS)
             return ASYNC_READY;
         loopback_send(1);
-        uint64_t until = read_time() + stress_spin(s);
-        while (read_time() < until) {
-        }
+        spin_until_time(read_time() + stress_spin(s));
         if (uart_bytes_waiting() > 0)
             s->arrived_during_spin++;
         else

@@ -219,6 +219,8 @@ static void frame_freed_blocks_merge_back_exactly(struct ktest *t)
  * The buddy split, observed through the free lists: when the smallest free
  * block has order j > 0, one frame splits it into one free block of each
  * order 0 .. j-1. Freeing the frame merges them all back into the one block.
+ * The frames come from frame_alloc_contiguous(0), straight from the buddy
+ * system: frame_alloc would take a whole batch for this hart's cache.
  */
 static void frame_split_leaves_one_block_per_order(struct ktest *t)
 {
@@ -226,7 +228,7 @@ static void frame_split_leaves_one_block_per_order(struct ktest *t)
     paddr_t taken[64];
     int count = 0;
     while (frame_free_blocks(0) > 0 && count < 64) {
-        taken[count] = frame_alloc();
+        taken[count] = frame_alloc_contiguous(0);
         ASSERT_FALSE(t, paddr_is_null(taken[count]));
         count++;
     }
@@ -238,7 +240,7 @@ static void frame_split_leaves_one_block_per_order(struct ktest *t)
     uint64_t before[FRAME_MAX_ORDER + 1];
     for (unsigned order = 0; order <= FRAME_MAX_ORDER; order++)
         before[order] = frame_free_blocks(order);
-    paddr_t pa = frame_alloc();
+    paddr_t pa = frame_alloc_contiguous(0);
     ASSERT_FALSE(t, paddr_is_null(pa));
     for (unsigned order = 0; order < smallest; order++)
         EXPECT_EQ(t, frame_free_blocks(order), before[order] + 1);

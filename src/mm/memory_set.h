@@ -180,6 +180,12 @@ static inline const struct memory_set *memory_set_active(void)
     return ((const struct memory_set_hart *)hart_slot(HART_SLOT_MM))->active;
 }
 
+/* The same, for a caller that knows this hart has entered (the scheduler's switch): no test. */
+static inline const struct memory_set *memory_set_active_entered(void)
+{
+    return ((const struct memory_set_hart *)hart_slot(HART_SLOT_MM))->active;
+}
+
 /*
  * Unmap everything, free every frame and segment. The set is empty
  * afterwards. It must be active on no hart (panics otherwise, with the harts).

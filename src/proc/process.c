@@ -52,6 +52,7 @@ static void process_init_fields(struct process *process, const char *name)
     list_init(&process->children);
     list_node_init(&process->sibling_node);
     wait_queue_init(&process->child_exited, "child exit");
+    wait_queue_init(&process->continued, "stopped");
 }
 
 void process_init(void)
@@ -315,8 +316,71 @@ static void process_free(struct process *zombie)
     kfree(zombie);
 }
 
-int process_wait(int pid, int *status, bool no_hang)
+/* A stop or a continue of `child` that wait4 with these options reports (and forgets): 0 if none.
+ */
+static int take_stop_report_locked(struct process *child, int options)
 {
+    int report = child->stop_report;
+    if (child->state != PROCESS_ALIVE || report == 0)
+        return 0;
+    if (WIFSTOPPED(report) ? (options & WUNTRACED) == 0 : (options & WCONTINUED) == 0)
+        return 0;
+    child->stop_report = 0;
+    return report;
+}
+
+/*
+ * wait4 with WUNTRACED or WCONTINUED: a stop or continue report of a
+ * matching child is taken here; a zombie is left to process_wait's own
+ * loop (asked with WNOHANG, so it reaps it or says none is left).
+ */
+static int wait_reporting_stops(int pid, int *status, int options)
+{
+    struct process *self = process_current();
+    for (;;) {
+        spinlock_acquire(&process_lock);
+        bool have_child = false;
+        bool have_zombie = false;
+        list_for_each(node, &self->children)
+        {
+            struct process *child = list_entry(node, struct process, sibling_node);
+            if (pid > 0 && child->pid != pid)
+                continue;
+            have_child = true;
+            have_zombie |= child->state == PROCESS_ZOMBIE;
+            int report = take_stop_report_locked(child, options);
+            if (report != 0) { /* stopped or continued: reported, not reaped */
+                int reported = child->pid;
+                spinlock_release(&process_lock);
+                if (status != NULL)
+                    *status = report;
+                return reported;
+            }
+        }
+        if (!have_child || have_zombie) {
+            spinlock_release(&process_lock);
+            int reaped = process_wait(pid, status, WNOHANG);
+            if (reaped != 0 || (options & WNOHANG) != 0)
+                return reaped;
+            continue; /* another thread reaped it first */
+        }
+        if ((options & WNOHANG) != 0) {
+            spinlock_release(&process_lock);
+            return 0;
+        }
+        /* Stops, continues and exits all wake child_exited; a signal ends the wait. */
+        int error = wait_queue_sleep_interruptible(&self->child_exited, &process_lock);
+        spinlock_release(&process_lock);
+        if (error != 0)
+            return error;
+    }
+}
+
+int process_wait(int pid, int *status, int options)
+{
+    if ((options & (WUNTRACED | WCONTINUED)) != 0)
+        return wait_reporting_stops(pid, status, options);
+    bool no_hang = (options & WNOHANG) != 0;
     /* LAB 8 BEGIN: process_wait */
     struct process *self = process_current();
     spinlock_acquire(&process_lock);

@@ -81,6 +81,16 @@ struct process {
         int status;    /* si_status for SIGCHLD */
         uint64_t addr; /* si_addr for a fault */
     } signal_sources[NSIG];
+    /*
+     * Stop and continue (proc/signal.c), guarded by process_lock: stopped
+     * from a stop signal's default action until SIGCONT or SIGKILL, its
+     * threads sleeping on `continued`; stop_report is what wait4 has yet to
+     * tell the parent, WAIT_STATUS_STOPPED(signal) or WAIT_STATUS_CONTINUED
+     * (0: nothing new).
+     */
+    bool stopped;
+    int stop_report;
+    struct wait_queue continued;
 };
 
 /*
@@ -160,10 +170,12 @@ __attribute__((noreturn)) void process_exit(int status);
  * Wait for a child of the calling thread's process to become a zombie, and
  * reap it: free its threads, its MemorySet and its pid. `pid` > 0 waits for
  * that child, -1 for any. Returns the reaped pid and stores its status, or
- * 0 if `no_hang` and none is a zombie yet, or -ECHILD if there is no such
- * child.
+ * 0 if WNOHANG and none is a zombie yet, or -ECHILD if there is no such
+ * child. `options` (abi/wait.h): WNOHANG; WUNTRACED also returns a child
+ * that stopped, WCONTINUED one that was continued, each reported once
+ * (status WAIT_STATUS_STOPPED / WAIT_STATUS_CONTINUED), without reaping it.
  */
-int process_wait(int pid, int *status, bool no_hang);
+int process_wait(int pid, int *status, int options);
 
 /*
  * For thread.c: a new thread joins its process (-ESRCH if the process is

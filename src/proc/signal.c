@@ -32,20 +32,25 @@ _Static_assert(sizeof(struct user_regs_struct) == 32 * 8, "user_regs_struct: pc 
 
 /* ---- Default actions -------------------------------------------------------------- */
 
-/* The default action ignores these (stopping and continuing are not implemented). */
+/* The default action ignores these (SIGCONT continues as it is sent, then has nothing to do). */
 static bool default_ignores(int signal)
 {
     switch (signal) {
     case SIGCHLD:
     case SIGURG:
     case SIGWINCH:
-    case SIGCONT:
-    case SIGSTOP:
-    case SIGTSTP:
-    case SIGTTIN:
-    case SIGTTOU: return true;
+    case SIGCONT: return true;
     default: return false;
     }
+}
+
+#define STOP_SIGNALS                                                                               \
+    (SIGSET_BIT(SIGSTOP) | SIGSET_BIT(SIGTSTP) | SIGSET_BIT(SIGTTIN) | SIGSET_BIT(SIGTTOU))
+
+/* The signals whose default action stops the process. */
+static bool is_stop_signal(int signal)
+{
+    return (STOP_SIGNALS & SIGSET_BIT(signal)) != 0;
 }
 
 static bool is_ignored(const struct process *process, int signal)
@@ -95,7 +100,7 @@ static void notify_threads_locked(struct process *process, int signal, struct th
     spinlock_release(&sched_lock);
 }
 
-/* The process must end: SIGKILL, or a fatal default. Its sleeps end now. */
+/* The process must end: SIGKILL, or a fatal default. Its sleeps end now, a stop too. */
 static void request_exit_locked(struct process *process, int status)
 {
     if (!process->exit_requested) {
@@ -103,6 +108,79 @@ static void request_exit_locked(struct process *process, int status)
         process->exit_status = status;
     }
     notify_threads_locked(process, 0, NULL);
+    wait_queue_wake_all(&process->continued);
+}
+
+/* Take the signals in `set` off every pending set of the process (and of its threads). */
+static void discard_pending_locked(struct process *process, kernel_sigset_t set)
+{
+    process->signal_pending &= ~set;
+    list_for_each(node, &process->threads)
+    {
+        list_entry(node, struct thread, process_node)->signal_pending &= ~set;
+    }
+}
+
+/*
+ * `process` stopped or continued: its parent's wait4 (WUNTRACED,
+ * WCONTINUED) hears of it, and so does the parent as SIGCHLD, unless its
+ * SIGCHLD action says SA_NOCLDSTOP.
+ */
+static void generate_locked(struct process *process, struct thread *thread, int signal,
+                            const struct signal_source *source, bool forced);
+static void tell_parent_locked(struct process *process, int code, int signal)
+{
+    process->stop_report =
+        code == CLD_STOPPED ? WAIT_STATUS_STOPPED(signal) : WAIT_STATUS_CONTINUED;
+    struct process *parent = process->parent;
+    if (parent == NULL || parent == &kernel_process)
+        return;
+    wait_queue_wake_all(&parent->child_exited);
+    if ((parent->signal_actions[SIGCHLD].flags & SA_NOCLDSTOP) != 0)
+        return;
+    struct signal_source source = {.code = code, .pid = process->pid, .status = signal};
+    generate_locked(parent, NULL, SIGCHLD, &source, false);
+}
+
+/*
+ * SIGCONT, as it is sent, blocked or not, handled or not: the stop
+ * signals still pending are forgotten, and a stopped process runs again.
+ */
+static void continue_locked(struct process *process)
+{
+    discard_pending_locked(process, STOP_SIGNALS);
+    if (!process->stopped)
+        return;
+    process->stopped = false;
+    wait_queue_wake_all(&process->continued);
+    tell_parent_locked(process, CLD_CONTINUED, SIGCONT);
+}
+
+/*
+ * The calling thread takes a stop signal's default action: the process
+ * stops (its other threads stop as they next leave the kernel, where
+ * signal_deliver finds it stopped), and the caller sleeps, not
+ * interruptibly, until SIGCONT or an exit. process_lock is held and held
+ * again on return.
+ */
+static void stop_locked(struct thread *self, struct process *process, int signal)
+{
+    if (!process->stopped && signal != 0) {
+        process->stopped = true;
+        tell_parent_locked(process, CLD_STOPPED, signal);
+        spinlock_acquire(&sched_lock);
+        list_for_each(node, &process->threads)
+        {
+            struct thread *thread = list_entry(node, struct thread, process_node);
+            if (thread == self)
+                continue;
+            __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED);
+            sched_interrupt_locked(thread); /* its sleep ends; the call restarts once continued */
+        }
+        spinlock_release(&sched_lock);
+    }
+    while (process->stopped && !process->exit_requested)
+        wait_queue_sleep(&process->continued, &process_lock);
 }
 
 /*
@@ -125,6 +203,11 @@ static void generate_locked(struct process *process, struct thread *thread, int 
         request_exit_locked(process, WAIT_STATUS_SIGNALED(SIGKILL));
         return;
     }
+    /* A stop and a continue cancel each other as they are sent, as on Linux. */
+    if (signal == SIGCONT)
+        continue_locked(process);
+    else if (is_stop_signal(signal))
+        discard_pending_locked(process, SIGSET_BIT(SIGCONT));
     struct thread *target = thread;
     if (target == NULL && !list_empty(&process->threads))
         target = list_entry(list_first(&process->threads), struct thread, process_node);
@@ -328,6 +411,91 @@ static void registers_to_frame(const struct context *context, struct user_regs_s
         out[i] = context->x[i];
 }
 
+/* ---- The alternate signal stack (sigaltstack) ------------------------------------- */
+
+/* Whether `sp` is on the thread's alternate stack (never, with SS_AUTODISARM: Linux's rule). */
+static bool on_signal_stack(const struct thread *thread, uint64_t sp)
+{
+    if ((thread->signal_stack_flags & SS_AUTODISARM) != 0)
+        return false;
+    return sp > thread->signal_stack_sp &&
+           sp - thread->signal_stack_sp <= thread->signal_stack_size;
+}
+
+/* Linux's sas_ss_flags: SS_DISABLE (none), SS_ONSTACK (the thread at `sp` is on it), or 0. */
+static int signal_stack_mode(const struct thread *thread, uint64_t sp)
+{
+    if (thread->signal_stack_size == 0)
+        return SS_DISABLE;
+    return on_signal_stack(thread, sp) ? SS_ONSTACK : 0;
+}
+
+/* What sigaltstack reports as ss_flags: that, and SS_AUTODISARM if it was asked for. */
+static int signal_stack_state(const struct thread *thread, uint64_t sp)
+{
+    return signal_stack_mode(thread, sp) | (int)thread->signal_stack_flags;
+}
+
+/* Install `stack` as the thread at `sp` asks it (sigaltstack, rt_sigreturn): Linux's checks. */
+static long set_signal_stack(struct thread *thread, const stack_t *stack, uint64_t sp)
+{
+    if (on_signal_stack(thread, sp))
+        return -EPERM; /* the handler runs on it: changing it under its feet is refused */
+    uint32_t mode = (uint32_t)stack->ss_flags & ~SS_AUTODISARM;
+    if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+        return -EINVAL;
+    if (mode == SS_DISABLE) {
+        thread->signal_stack_sp = 0;
+        thread->signal_stack_size = 0;
+        thread->signal_stack_flags = 0;
+        return 0;
+    }
+    if (stack->ss_size < MINSIGSTKSZ)
+        return -ENOMEM;
+    thread->signal_stack_sp = (uint64_t)stack->ss_sp;
+    thread->signal_stack_size = stack->ss_size;
+    thread->signal_stack_flags = (uint32_t)stack->ss_flags & SS_AUTODISARM;
+    return 0;
+}
+
+long signal_alternate_stack(const struct context *context, uint64_t user_new, uint64_t user_old)
+{
+    struct thread *thread = thread_current();
+    const struct memory_set *memory = thread->process->memory_set;
+    uint64_t sp = context->x[REG_SP];
+    stack_t new_stack;
+    if (user_new != 0 && copy_from_user(memory, &new_stack, user_new, sizeof(new_stack)) != 0)
+        return -EFAULT;
+    /* Only this thread reads or writes its own alternate stack: no lock. */
+    stack_t old_stack = {.ss_sp = (void *)thread->signal_stack_sp,
+                         .ss_flags = signal_stack_state(thread, sp),
+                         .ss_size = thread->signal_stack_size};
+    if (user_new != 0) {
+        long error = set_signal_stack(thread, &new_stack, sp);
+        if (error != 0)
+            return error;
+    }
+    if (user_old != 0 && copy_to_user(memory, user_old, &old_stack, sizeof(old_stack)) != 0)
+        return -EFAULT;
+    return 0;
+}
+
+/*
+ * Where a handler's frame goes: under the user's sp, or, for an SA_ONSTACK
+ * action, at the top of the alternate stack unless the thread is on it
+ * already. 0 if the frame would run off the alternate stack (Linux: SIGSEGV).
+ */
+static uint64_t frame_address(const struct thread *thread, uint64_t sp,
+                              const struct kernel_sigaction *action, uint64_t size)
+{
+    if ((action->flags & SA_ONSTACK) != 0 && signal_stack_mode(thread, sp) == 0)
+        sp = thread->signal_stack_sp + thread->signal_stack_size;
+    uint64_t frame = (sp - size) & ~15ull;
+    if (on_signal_stack(thread, sp) && !on_signal_stack(thread, frame))
+        return 0; /* a handler on the alternate stack that overflows it */
+    return frame;
+}
+
 /* Build the frame under the user's sp, and point the registers at the handler. */
 static int push_frame(struct thread *thread, struct context *context, int signal,
                       const struct kernel_sigaction *action, const struct signal_source *source,
@@ -353,7 +521,19 @@ static int push_frame(struct thread *thread, struct context *context, int signal
     registers_to_frame(context, &frame->uc.uc_mcontext.sc_regs);
     fp_flush(thread);
     memcpy(&frame->uc.uc_mcontext.sc_fpregs.d, &thread->fp, sizeof(thread->fp));
-    uint64_t sp = (context->x[REG_SP] - sizeof(*frame)) & ~15ull;
+    /* uc_stack: the alternate stack as it was set (Linux: SS_DISABLE when there is none). */
+    frame->uc.uc_stack.ss_sp = (void *)thread->signal_stack_sp;
+    frame->uc.uc_stack.ss_size = thread->signal_stack_size;
+    frame->uc.uc_stack.ss_flags =
+        thread->signal_stack_size == 0 ? SS_DISABLE : (int)thread->signal_stack_flags;
+    uint64_t sp = frame_address(thread, context->x[REG_SP], action, sizeof(*frame));
+    if (sp == 0)
+        return -EFAULT;
+    if ((thread->signal_stack_flags & SS_AUTODISARM) != 0) { /* until rt_sigreturn restores it */
+        thread->signal_stack_sp = 0;
+        thread->signal_stack_size = 0;
+        thread->signal_stack_flags = 0;
+    }
     /*
      * The way back to user mode runs with interrupts off; a user copy may
      * fault in a page (the stack grows, a page is zero-filled), as it may
@@ -429,6 +609,11 @@ void signal_deliver(struct context *context)
             spinlock_release(&process_lock);
             process_exit(status);
         }
+        if (process->stopped) { /* another thread took a stop signal: this one stops too */
+            stop_locked(thread, process, 0);
+            spinlock_release(&process_lock);
+            continue;
+        }
         int signal = dequeue_locked(thread, process);
         if (signal == 0) {
             finish_delivery_locked(thread, context);
@@ -438,6 +623,12 @@ void signal_deliver(struct context *context)
         struct kernel_sigaction action = process->signal_actions[signal];
         struct signal_source source = process->signal_sources[signal];
         bool ignored = is_ignored(process, signal);
+        if (!ignored && action.handler == (void *)SIG_DFL && is_stop_signal(signal) &&
+            process->pid != 1) {
+            stop_locked(thread, process, signal); /* returns once continued (or killed) */
+            spinlock_release(&process_lock);
+            continue; /* a call it interrupted restarts, unless a handler runs first */
+        }
         kernel_sigset_t old_mask = 0;
         if (!ignored && action.handler != (void *)SIG_DFL)
             old_mask = prepare_handler_locked(thread, context, signal, &action);
@@ -454,6 +645,40 @@ void signal_deliver(struct context *context)
         /* One frame at a time; attention stays, so any other pending signal is looked at next. */
         return;
     }
+}
+
+bool signal_sleep_may_resume(void)
+{
+    struct thread *thread = thread_current();
+    struct process *process = thread->process;
+    if (process->pid == 0)
+        return false;
+    bool resume = false;
+    spinlock_acquire(&process_lock);
+    while (!process->exit_requested) {
+        if (process->stopped) {
+            stop_locked(thread, process, 0);
+            continue;
+        }
+        kernel_sigset_t ready =
+            (thread->signal_pending | process->signal_pending) & ~thread->signal_blocked;
+        if (ready == 0) {
+            resume = true; /* nothing (left) for the way out: sleep on */
+            break;
+        }
+        int signal = __builtin_ctzll(ready) + 1;
+        bool ignored = is_ignored(process, signal);
+        bool stops = !ignored && is_stop_signal(signal) && process->pid != 1 &&
+                     process->signal_actions[signal].handler == (void *)SIG_DFL;
+        if (!ignored && !stops)
+            break; /* a handler, or a fatal default: the call must return */
+        thread->signal_pending &= ~SIGSET_BIT(signal);
+        process->signal_pending &= ~SIGSET_BIT(signal);
+        if (stops)
+            stop_locked(thread, process, signal);
+    }
+    spinlock_release(&process_lock);
+    return resume;
 }
 
 /* ---- The system calls ------------------------------------------------------------- */
@@ -553,6 +778,18 @@ long signal_return_from_handler(struct context *context)
         context->x[i] = regs[i];
     memcpy(&thread->fp, &frame->uc.uc_mcontext.sc_fpregs.d, sizeof(thread->fp));
     fp_discard_live(thread); /* loaded from thread->fp at the next FP instruction */
+    /*
+     * The alternate stack as the frame says (refused while on it; Linux
+     * ignores that too). Mostly it says what is set already: nothing to do.
+     */
+    const stack_t *saved = &frame->uc.uc_stack;
+    bool unchanged = thread->signal_stack_size == 0
+                         ? saved->ss_flags == SS_DISABLE
+                         : (uint64_t)saved->ss_sp == thread->signal_stack_sp &&
+                               saved->ss_size == thread->signal_stack_size &&
+                               (uint32_t)saved->ss_flags == thread->signal_stack_flags;
+    if (!unchanged)
+        (void)set_signal_stack(thread, saved, context->x[REG_SP]);
     spinlock_acquire(&process_lock);
     thread->signal_blocked = frame->uc.uc_sigmask & ~UNBLOCKABLE;
     __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED); /* unblocked ones, now */
@@ -583,13 +820,20 @@ long signal_suspend(uint64_t user_mask, uint64_t set_size)
     if (error != 0)
         return error;
     static struct wait_queue nobody_wakes = WAIT_QUEUE_INIT(nobody_wakes, "sigsuspend");
-    while (wait_queue_sleep_interruptible(&nobody_wakes, NULL) == 0)
+    /* A stop and its SIGCONT, or an ignored signal, do not end it: only a handler does. */
+    while (wait_queue_sleep_interruptible(&nobody_wakes, NULL) == 0 || signal_sleep_may_resume())
         ;
     return -EINTR; /* always: a handler ran, or the process ends */
 }
 
 void signal_reset_on_exec(struct process *process)
 {
+    struct thread *self = thread_current();
+    if (self != NULL && self->process == process) { /* the old program's alternate stack is gone */
+        self->signal_stack_sp = 0;
+        self->signal_stack_size = 0;
+        self->signal_stack_flags = 0;
+    }
     spinlock_acquire(&process_lock);
     for (int signal = 1; signal < NSIG; signal++) {
         struct kernel_sigaction *action = &process->signal_actions[signal];

@@ -10,10 +10,11 @@
  * way back to user mode (signal_return_to_user), a thread with attention
  * takes its lowest unblocked pending signal and:
  *
- *   ignores it       SIG_IGN, or SIG_DFL for SIGCHLD, SIGURG, SIGWINCH,
- *                    SIGCONT, and the stop signals (stopping is not
- *                    implemented: SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU are
- *                    ignored, and SIGCONT has nothing to continue);
+ *   ignores it       SIG_IGN, or SIG_DFL for SIGCHLD, SIGURG, SIGWINCH and
+ *                    SIGCONT (which continued the process as it was sent);
+ *   stops            SIG_DFL for SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the
+ *                    process sleeps until SIGCONT or SIGKILL, and its parent
+ *                    hears of it (wait4 WUNTRACED, SIGCHLD CLD_STOPPED);
  *   dies of it       SIG_DFL for the others ("core" ones too: no core file);
  *   runs a handler   signal_deliver pushes a struct rt_sigframe (abi/signal.h)
  *                    under the user's sp and enters the handler with
@@ -69,6 +70,15 @@ void signal_syscall_interrupted(uint64_t first_argument);
 /* "SIGSEGV" for SIGSEGV, and so on; "SIG?" for a number without a name here. */
 const char *signal_name(int signal);
 
+/*
+ * For a sleep that a signal ended but that Linux resumes when no handler
+ * runs (nanosleep, rt_sigsuspend): takes the pending signals that need no
+ * return to user mode, the ignored ones and the stops (the process stops
+ * here, until SIGCONT). True if nothing else is pending and the sleep may
+ * go on; false if a handler or a fatal signal waits (the call returns).
+ */
+bool signal_sleep_may_resume(void);
+
 /* Run what the attention flag asks for: a handler's frame, an exit, a restart. */
 void signal_deliver(struct context *context);
 
@@ -96,6 +106,13 @@ long signal_suspend(uint64_t user_mask, uint64_t set_size);
  * a set size that is not 8, -EFAULT.
  */
 int signal_mask_during_call(uint64_t user_mask, uint64_t set_size);
+
+/*
+ * sigaltstack(new, old) for the calling thread (context: its registers,
+ * for its sp): 0, -EFAULT, -EINVAL, -ENOMEM (smaller than MINSIGSTKSZ) or
+ * -EPERM (changing it while running on it).
+ */
+long signal_alternate_stack(const struct context *context, uint64_t user_new, uint64_t user_old);
 
 /* exec: handlers go back to SIG_DFL (ignored signals stay ignored, the mask stays). */
 void signal_reset_on_exec(struct process *process);

@@ -220,9 +220,10 @@ void smp_print_summary(void)
              hart_time * 1000 / timer_frequency(), ipis, sched.kicks, tlb.shootdowns,
              tlb.fences_avoided);
     log_info("smp: spinlocks found taken by another hart: sched %lu, process %lu, frame %lu, "
-             "heap %lu",
+             "heap %lu, frame caches %lu; frame_lock taken %lu times",
              spinlock_contention(&sched_lock), spinlock_contention(&process_lock),
-             frame_lock_contention(), heap_lock_contention());
+             frame_lock_contention(), heap_lock_contention(), frame_cache_contention(),
+             frame_pool_lock_takes());
 #ifdef LOCKDEP
     lockdep_print_graph();
 #endif

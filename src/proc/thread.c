@@ -58,6 +58,8 @@ static struct thread *thread_new_struct(const char *name, int tid)
     strlcpy(thread->name, name, sizeof(thread->name));
     thread->tid = tid;
     thread->priority = THREAD_PRIORITY_DEFAULT;
+    /* The switch away from it records a timeline event when the timeline runs (sched.c). */
+    thread->timeline_switch = timeline_on;
     list_node_init(&thread->run_node);
     list_node_init(&thread->wait_node);
     list_node_init(&thread->sleep_node);
@@ -152,6 +154,11 @@ struct thread *thread_create_user(struct process *process, const struct context 
     struct thread *creator = thread_current();
     fp_copy_to_child(thread, creator);
     thread->signal_blocked = creator != NULL ? creator->signal_blocked : 0;
+    if (creator != NULL) { /* fork keeps the alternate signal stack too */
+        thread->signal_stack_sp = creator->signal_stack_sp;
+        thread->signal_stack_size = creator->signal_stack_size;
+        thread->signal_stack_flags = creator->signal_stack_flags;
+    }
     sched_start_thread(thread);
     return thread;
 }

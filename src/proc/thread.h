@@ -71,9 +71,10 @@ struct switch_context {
 };
 
 struct thread {
+    /* First, so that its address is the thread's: the switch names the running one for free. */
+    char name[THREAD_NAME_MAX];
     struct switch_context switch_context; /* where the thread resumes; valid while not RUNNING */
     int tid;                              /* unique, never reused */
-    char name[THREAD_NAME_MAX];
     enum thread_state state;
     struct process *process;
     struct kstack kstack; /* owned: freed with the thread */
@@ -87,8 +88,19 @@ struct thread {
      * A user thread's FP registers (proc/fp.h): fp_live while they are in
      * the hart's registers (it is running, FS on); fp_used once it has
      * executed an FP instruction (then `fp` holds them while not live).
+     *
+     * fp_live shares a halfword with timeline_switch (set at creation when
+     * the timeline records, trace/timeline.h): the switch away from a
+     * thread tests `switch_work` once, one load and one branch, and only
+     * when it is not zero looks at which of the two it has to do.
      */
-    bool fp_live;
+    union {
+        struct {
+            bool fp_live;
+            bool timeline_switch;
+        };
+        uint16_t switch_work;
+    };
     bool fp_used;
     struct fp_state fp;
     /*
@@ -104,6 +116,10 @@ struct thread {
     kernel_sigset_t signal_blocked;
     kernel_sigset_t signal_pending; /* sent to this thread: faults, tgkill */
     kernel_sigset_t signal_saved_mask;
+    /* sigaltstack: [sp, sp + size) and SS_AUTODISARM; size 0 when there is none. */
+    uint64_t signal_stack_sp;
+    uint64_t signal_stack_size;
+    uint32_t signal_stack_flags;
     int exit_code;
     bool detached; /* freed at exit; nobody joins it */
     bool joined;   /* a thread_join has claimed it */

@@ -297,17 +297,14 @@ long sys_wait4(struct context *context)
     uint64_t status = syscall_arg(context, 1);
     uint64_t options = syscall_arg(context, 2);
     /* Argument 3, struct rusage: no resource accounting to report, so it is never written. */
-    /* A job-control shell (BusyBox's ash) asks for stopped and continued children too;
-       while no process can stop, there is never one to report, and the flags change nothing. */
-    uint64_t job_control = WUNTRACED | WCONTINUED;
-    if ((options & ~(uint64_t)(WNOHANG | job_control)) != 0)
+    if ((options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED)) != 0)
         return -EINVAL;
     const struct memory_set *set = process_current()->memory_set;
     /* Check the status pointer before reaping, so a bad one loses no child. */
     if (status != 0 && !user_range_ok(set, status, sizeof(int), PTE_W))
         return -EFAULT;
     int wait_status = 0;
-    int reaped = process_wait((int)(int64_t)pid, &wait_status, (options & WNOHANG) != 0);
+    int reaped = process_wait((int)(int64_t)pid, &wait_status, (int)options);
     if (reaped > 0 && status != 0 && copy_to_user(set, status, &wait_status, sizeof(int)) != 0)
         return -EFAULT;
     return reaped;

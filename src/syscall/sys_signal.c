@@ -47,6 +47,12 @@ long sys_rt_sigsuspend(struct context *context)
     return signal_suspend(syscall_arg(context, 0), syscall_arg(context, 1));
 }
 
+/* sigaltstack(new, old): the calling thread's alternate signal stack */
+long sys_sigaltstack(struct context *context)
+{
+    return signal_alternate_stack(context, syscall_arg(context, 0), syscall_arg(context, 1));
+}
+
 long sys_setpgid(struct context *context)
 {
     return process_setpgid((int)syscall_arg(context, 0), (int)syscall_arg(context, 1));

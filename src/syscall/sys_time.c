@@ -11,6 +11,7 @@
 #include "mm/uaccess.h"
 #include "arch/riscv.h"
 #include "proc/interruptible.h"
+#include "proc/signal.h"
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "syscall/syscall.h"
@@ -77,8 +78,10 @@ static int timespec_from_user(uint64_t address, struct timespec *value)
 }
 
 /*
- * Sleep until `deadline` (a `time` value); a signal ends it early with
- * -EINTR, and then what was left goes to `remaining` if it is not 0.
+ * Sleep until `deadline` (a `time` value); a signal that runs a handler or
+ * ends the process ends it early with -EINTR, and then what was left goes
+ * to `remaining` if it is not 0. A stop only pauses it (Linux restarts it
+ * with the time left).
  */
 static long sleep_until(uint64_t deadline, uint64_t remaining)
 {
@@ -86,7 +89,11 @@ static long sleep_until(uint64_t deadline, uint64_t remaining)
         sched_yield(); /* a zero sleep still gives the hart away, as before */
         return 0;
     }
-    if (sched_sleep_until_interruptible(deadline) == 0)
+    /* A stop (and its SIGCONT) or an ignored signal does not end the sleep: it goes on. */
+    int error;
+    while ((error = sched_sleep_until_interruptible(deadline)) != 0 && signal_sleep_may_resume())
+        ;
+    if (error == 0)
         return 0;
     uint64_t now = read_time();
     struct timespec left = time_to_timespec(deadline > now ? deadline - now : 0);

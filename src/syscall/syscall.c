@@ -71,6 +71,7 @@ static const struct {
     ENTRY(sched_yield, "d"),
     ENTRY(kill, "ddd"),
     ENTRY(tgkill, "dddd"),
+    ENTRY(sigaltstack, "dpp"),
     ENTRY(rt_sigsuspend, "dpu"),
     ENTRY(rt_sigaction, "ddppu"),
     ENTRY(rt_sigprocmask, "ddppu"),

@@ -99,6 +99,7 @@ long sys_rt_sigprocmask(struct context *context);
 long sys_rt_sigpending(struct context *context);
 long sys_rt_sigreturn(struct context *context);
 long sys_rt_sigsuspend(struct context *context);
+long sys_sigaltstack(struct context *context);
 long sys_setpgid(struct context *context);
 long sys_getpgid(struct context *context);
 long sys_getsid(struct context *context);

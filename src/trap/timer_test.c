@@ -76,9 +76,7 @@ static void timer_counts_ticks_missed_with_interrupts_off(struct ktest *t)
 {
     irq_state_t state = irq_save();
     uint64_t before = timer_ticks();
-    uint64_t until = read_time() + 5 * timer_interval();
-    while (read_time() < until) {
-    }
+    spin_until_time(read_time() + 5 * timer_interval());
     uint64_t while_off = timer_ticks();
     irq_restore(state);
     uint64_t after = timer_ticks();
@@ -99,8 +97,7 @@ static void timer_deadlines_stay_on_the_grid_after_late_ticks(struct ktest *t)
     for (uint64_t round = 0; round < 4; round++) {
         irq_state_t state = irq_save();
         uint64_t until = read_time() + interval + interval / 3 + round * interval / 7;
-        while (read_time() < until) {
-        }
+        spin_until_time(until);
         irq_restore(state); /* the pending tick is taken here, late */
         state = irq_save();
         uint64_t deadline = timer_next_deadline();
@@ -110,13 +107,6 @@ static void timer_deadlines_stay_on_the_grid_after_late_ticks(struct ktest *t)
         EXPECT_GT(t, deadline, until);
         EXPECT_LE(t, deadline, now + interval);
     }
-}
-
-/* Spin with interrupts off until `time` reaches `until`. */
-static void busy_wait_until(uint64_t until)
-{
-    while (read_time() < until)
-        ;
 }
 
 /*
@@ -140,7 +130,7 @@ static void timer_deadlines_stay_on_the_grid(struct ktest *t)
     uint64_t due = timer_next_deadline();
     EXPECT_EQ(t, (due - origin) % interval, 0u);
     /* Miss the tick due at `due`, and half of the next interval too. */
-    busy_wait_until(due + interval + interval / 2);
+    spin_until_time(due + interval + interval / 2);
     irq_restore(state); /* the pending interrupt is taken here */
     state = irq_save();
     uint64_t after = timer_ticks();

@@ -34,6 +34,7 @@ static struct termios settings = {
     .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
     .c_cc = {[VINTR] = CONTROL('C'),
              [VQUIT] = 0x1c,
+             [VSUSP] = CONTROL('Z'),
              [VERASE] = 0x7f,
              [VKILL] = CONTROL('U'),
              [VEOF] = CONTROL('D'),
@@ -51,7 +52,7 @@ static bool end_of_input;     /* ^D on an empty line: the next read returns 0 */
 static bool overflowed;       /* the line being typed lost characters: it will be refused */
 static uint32_t drop_pending; /* TCSETSF: forget the line being typed (a word, for atomics) */
 
-/* ---- Signals: Ctrl-C and Ctrl-\ --------------------------------------------------- */
+/* ---- Signals: Ctrl-C, Ctrl-\ and Ctrl-Z -------------------------------------------- */
 
 static void echo(const char *text, size_t len);
 
@@ -59,9 +60,10 @@ static void echo(const char *text, size_t len);
 static int foreground_group;
 
 /*
- * ISIG: VINTR (Ctrl-C) sends SIGINT, VQUIT (Ctrl-\) SIGQUIT, to the
- * foreground group, and what was typed but not read is dropped, as on
- * Linux. True if `c` was one of them. Runs in the UART interrupt.
+ * ISIG: VINTR (Ctrl-C) sends SIGINT, VQUIT (Ctrl-\) SIGQUIT, VSUSP
+ * (Ctrl-Z) SIGTSTP, to the foreground group, and what was typed but not
+ * read is dropped, as on Linux. True if `c` was one of them. Runs in the
+ * UART interrupt.
  */
 static bool signal_character(char c)
 {
@@ -69,11 +71,14 @@ static bool signal_character(char c)
     tty_line_get_termios(&t);
     if ((t.c_lflag & ISIG) == 0 || c == 0) /* a c_cc of 0 is a disabled one */
         return false;
-    int signal = c == t.c_cc[VINTR] ? SIGINT : c == t.c_cc[VQUIT] ? SIGQUIT : 0;
+    int signal = c == t.c_cc[VINTR]   ? SIGINT
+                 : c == t.c_cc[VQUIT] ? SIGQUIT
+                 : c == t.c_cc[VSUSP] ? SIGTSTP
+                                      : 0;
     if (signal == 0)
         return false;
     if ((t.c_lflag & ECHO) != 0)
-        echo(signal == SIGINT ? "^C\n" : "^\\\n", 3);
+        echo(signal == SIGINT ? "^C\n" : signal == SIGQUIT ? "^\\\n" : "^Z\n", 3);
     __atomic_store_n(&drop_pending, 1, __ATOMIC_RELEASE);
     int group = __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
     if (group > 0)

@@ -59,11 +59,22 @@ static int lock_second_then_first(void *unused)
     return 0;
 }
 
+/*
+ * Takes `first` and stays alive holding it, so that the report can name a
+ * live thread. (It used to exit and be joined: the report then read the
+ * name of a freed thread, which only came out right while nothing reused
+ * that part of its memory.)
+ */
+static int holder_has_it;
+
 static int hold_first(void *unused)
 {
     (void)unused;
     mutex_lock(&first);
-    return 0; /* exits still holding it */
+    __atomic_store_n(&holder_has_it, 1, __ATOMIC_SEQ_CST);
+    for (;;)
+        sched_yield();
+    return 0;
 }
 
 static void lock_in_a_tick(uint64_t now)
@@ -84,8 +95,9 @@ void kernel_run(void)
         mutex_lock(&first);
         mutex_lock(&first);
     } else if (strcmp(which, "unlock_not_owner") == 0) {
-        struct thread *holder = thread_create(hold_first, NULL, "holder");
-        thread_join(holder, NULL);
+        thread_create(hold_first, NULL, "holder");
+        while (!__atomic_load_n(&holder_has_it, __ATOMIC_SEQ_CST))
+            sched_yield();
         mutex_unlock(&first);
     } else if (strcmp(which, "unlock_unlocked") == 0) {
         mutex_unlock(&second);

@@ -76,6 +76,7 @@ CASES = (
     _t0("pipedup", doc="pipes, dup2, EOF, EPIPE, SIGPIPE, 256 KiB transfer"),
     _t0("fileio", "/tmp", doc="files and directories under /tmp"),
     _t0("signals", doc="sigaction SA_SIGINFO, raise, kill, masks, SIGCHLD"),
+    _t0("stopcont", doc="SIGSTOP, SIGTSTP, SIGCONT, wait4 WUNTRACED/WCONTINUED, sigaltstack"),
     _t0("threads", doc="four pthreads, mutex, condition variable, TLS"),
     _t0("sleeptime", doc="nanosleep, clock_gettime, clock_nanosleep"),
     _t0("shellcalls", doc="what BusyBox needs: ppoll, prctl names, F_DUPFD_CLOEXEC, chmod, "

@@ -9,6 +9,8 @@ which prints `async: line N: "text" (L bytes)` and the next prompt.
 """
 import re
 
+import pytest
+
 from qemu import run
 
 TIMEOUT = 30
@@ -106,6 +108,7 @@ def test_select_reports_idle_time_and_keeps_the_line(qemu):
     finish(vm, lines=1, typed=len("half done") + 2)
 
 
+@pytest.mark.slow
 def test_sleep_race_is_hit_and_closed_under_icount():
     status, out = run("tests/async_race", timeout=120, extra=ICOUNT)
     good = re.search(r"async_race: executor idle: (\d+) of (\d+) rounds, (\d+) sleeps, (\d+) "

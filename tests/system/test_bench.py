@@ -29,6 +29,7 @@ HOST_TIMED = {"file_write_1m_insns": 0.20, "file_read_1m_cold_insns": 0.20,
               "busybox_script_insns": 0.001}
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("busybox")
 def test_two_bench_runs_give_identical_figures(tmp_path):
     disk = BUILD / "fs-linux.img"

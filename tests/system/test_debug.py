@@ -142,6 +142,7 @@ def test_qemu_does_not_outlive_a_crashed_gdb(session):
     assert "GDB ended by signal %d" % signal.SIGSEGV in s.output, s.output
 
 
+@pytest.mark.slow
 def test_the_debug_build_is_at_og_and_boots_to_the_end():
     flags = (BUILD / "debug" / "flags").read_text()
     assert " -Og " in flags, flags

@@ -111,7 +111,7 @@ def read_manifest(path):
     return entries, ranges
 
 
-@pytest.mark.parametrize("profile", ["b1k", "b2k", "b4k"])
+@pytest.mark.parametrize("profile", [pytest.param("b1k", marks=pytest.mark.slow), "b2k", "b4k"])
 def test_generated_tree_reads_back_with_the_same_checksums(qemu, tmp_path, profile):
     source = FSIMG / (profile + ".img")
     if not source.exists():
@@ -162,6 +162,7 @@ def probe(image_path, kernel, directory):
     return image_path.stem, status, vm.output
 
 
+@pytest.mark.slow
 def test_damaged_images_never_panic_or_hang(tmp_path):
     images = corrupted_images()
     if not images:

@@ -46,6 +46,7 @@ def test_a_hang_report_names_the_looping_function_and_its_line(qemu):
     assert re.search(r"hart \d  [SM]-mode  thread 'idle' ", text), text
 
 
+@pytest.mark.slow
 def test_make_ktest_style_runs_report_a_hang_too():
     image = BUILD / "tests" / "hang_loop.elf"
     done = subprocess.run(
@@ -95,6 +96,7 @@ def test_harts_names_the_user_program_a_hart_runs(gdb_socket):
 LOCKUP_SOURCE = ROOT / "tests" / "kernel" / "lockup.c"
 
 
+@pytest.mark.slow
 def test_a_kernel_loop_with_interrupts_on_gets_a_lockup_report_and_goes_on():
     # Under -icount the time CSR follows the instructions run: the same ticks on any host.
     # One hart, whatever TEST_SMP says: under -icount several harts share the virtual clock's

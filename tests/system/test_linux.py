@@ -18,8 +18,10 @@ true.
 Tier 1 is BusyBox (the cases with needs_busybox): `make busybox` builds it
 if it is not cached yet (scripts/busybox-build.sh: Debian's source through a
 private apt configuration; one to two minutes the first time, then instant),
-so on a clean machine these tests build it rather than skip. They run on one
-worker (xdist_group), which builds it once. The same binary, with a link for
+so on a clean machine these tests build it rather than skip. That first build
+is over make test's 120 s budget, so they are marked slow: CI runs them right
+after make test (.ci/run: make system-test SYSTEM_TEST_MARK=slow) and again in
+its four-hart pass. They run on one worker (xdist_group), which builds it once. The same binary, with a link for
 every applet, is the disk of `make qemu LINUX=1`, whose interactive ash is
 tested last.
 """
@@ -131,6 +133,7 @@ def test_tier0_case_matches_qemu_user(qemu, linux_disk, tmp_path, case):
     assert ok, report + "\nconsole:\n" + console[-3000:]
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("busybox")
 @pytest.mark.parametrize("case", [case_param(case) for case in TIER1])
 def test_busybox_case_matches_qemu_user(qemu, busybox_disk, tmp_path, case):
@@ -140,9 +143,11 @@ def test_busybox_case_matches_qemu_user(qemu, busybox_disk, tmp_path, case):
     assert ok, report + "\nconsole:\n" + console[-3000:]
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("busybox")
 def test_busybox_ash_is_an_interactive_shell_with_job_control(qemu, tmp_path):
-    """make qemu LINUX=1's disk: ash as init, line editing, a background job, Ctrl-C, exit."""
+    """make qemu LINUX=1's disk: ash as init, line editing, background jobs, Ctrl-C, Ctrl-Z
+    with bg and fg, exit."""
     make_busybox()
     made = subprocess.run(["make", "-s", "BUILD=%s" % BUILD, str(BUILD / "fs-linux.img")],
                           cwd=ROOT, env=make_env(), capture_output=True, text=True)
@@ -175,6 +180,23 @@ def test_busybox_ash_is_an_interactive_shell_with_job_control(qemu, tmp_path):
     vm.send("echo status $?\r")
     vm.expect(r"\nstatus 130")
     vm.expect(prompt)
+    # Ctrl-Z stops the foreground job; bg continues it in the background, fg brings it back.
+    vm.send("echo again; sleep 30\r")
+    vm.expect(r"\nagain")
+    time.sleep(1)
+    vm.send("\x1a")
+    vm.expect(r"\[1\]\+ +Stopped +sleep 30")
+    vm.expect(prompt)
+    vm.send("bg\r")
+    vm.expect(prompt)
+    vm.send("jobs\r")
+    vm.expect(r"\[1\]\+ +Running +sleep 30")
+    vm.expect(prompt)
+    vm.send("fg\r")
+    vm.expect(r"\nsleep 30")
+    time.sleep(1)
+    vm.send("\x03")
+    vm.expect(prompt, timeout=15)
     vm.send("exit 5\r")
     vm.expect(r"init exited with status 5")
     assert vm.wait() == 5, vm.output  # the machine powers off with init's status

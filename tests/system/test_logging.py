@@ -8,6 +8,7 @@ debugger, and every newline reaches the terminal as one "\\r\\n".
 import re
 
 import pexpect
+import pytest
 
 from qemu import Qemu, image, run
 
@@ -68,6 +69,7 @@ def test_strace_names_errors(qemu):
     assert re.search(r"\[TRACE\] \[pid \d+ badptr\] \w+\(.*\) = -14 EFAULT", vm.output), vm.output
 
 
+@pytest.mark.slow
 def test_unknown_system_calls_are_named_once_at_debug():
     status, out = run("kernel", bootargs="loglevel=debug init=usertests", timeout=120)
     lines = re.findall(r"\[DEBUG\] \[pid \d+ usertests\] system call 1000 \(\?\) is not "

@@ -64,6 +64,7 @@ def test_harts_on_the_command_line_leaves_the_others_in_the_firmware():
     assert len(parked) == 2, out
 
 
+@pytest.mark.slow
 def test_in_kernel_suites_pass_on_four_harts_at_once():
     status, out = run("ktest", bootargs="ktest.filter=", smp=4, extra=MTTCG, timeout=300)
     report = ktap.parse(out)
@@ -74,6 +75,7 @@ def test_in_kernel_suites_pass_on_four_harts_at_once():
     assert status == 0, out
 
 
+@pytest.mark.slow
 def test_usertests_pass_on_four_harts():
     status, out = run("kernel", bootargs="init=usertests", smp=4, extra=MTTCG, timeout=300)
     report = ktap.parse(out)
@@ -83,6 +85,7 @@ def test_usertests_pass_on_four_harts():
     assert status == 0, out
 
 
+@pytest.mark.slow
 def test_four_harts_churn_fork_exec_wait_and_every_frame_comes_back():
     status, out = run("kernel", bootargs="init=forkstress init.args=%d,4" % STRESS_ROUNDS,
                       smp=4, extra=MTTCG, timeout=600)

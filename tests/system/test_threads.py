@@ -133,6 +133,7 @@ def stride_build():
     return os.path.relpath(STRIDE_BUILD, BUILD)
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("stride-build")
 def test_stride_build_passes_every_in_kernel_suite(stride_build):
     # One hart, whatever TEST_SMP says: stride's shares are measured on one, and under -icount
@@ -152,6 +153,7 @@ def test_stride_build_passes_every_in_kernel_suite(stride_build):
     assert status == 0, out
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("stride-build")
 def test_stride_build_runs_the_demo(stride_build):
     status, out = run(stride_build + "/kernel", bootargs="mode=threads", timeout=60)
@@ -160,6 +162,7 @@ def test_stride_build_runs_the_demo(stride_build):
     assert status == 0, out
 
 
+@pytest.mark.slow
 def test_the_lock_order_checker_catches_a_deliberate_ab_ba(stride_build):
     status, out = run(stride_build + "/tests/lock_order", timeout=60)
     assert "lock_order: thread 'alpha-beta' took alpha, then beta" in out, out

@@ -34,6 +34,8 @@ int sigpending(sigset_t *set);
 /* Wait with `mask` in place until a handler has run; always -1 with EINTR. */
 int sigsuspend(const sigset_t *mask);
 int pause(void);
+/* The calling thread's alternate signal stack, for SA_ONSTACK handlers (sigaltstack(2)). */
+int sigaltstack(const stack_t *stack, stack_t *old);
 
 int sigemptyset(sigset_t *set);
 int sigfillset(sigset_t *set);

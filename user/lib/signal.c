@@ -46,6 +46,11 @@ int sigsuspend(const sigset_t *mask)
     return posix_result(syscall2(SYS_rt_sigsuspend, (long)mask, sizeof(sigset_t)));
 }
 
+int sigaltstack(const stack_t *stack, stack_t *old)
+{
+    return posix_result(syscall2(SYS_sigaltstack, (long)stack, (long)old));
+}
+
 int pause(void)
 {
     sigset_t mask;

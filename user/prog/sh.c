@@ -25,9 +25,14 @@
  * the line; Ctrl-\ sends SIGQUIT the same way. The shell survives both. Without a terminal (sh <
  * script) it reads lines all the same, and prints no prompt.
  *
+ * Ctrl-Z stops the running command (SIGTSTP): the shell says
+ * "[pid] Stopped name" and gives its prompt back; `fg` continues it in the
+ * foreground, `bg` in the background ("[pid] Done" when it ends), `jobs`
+ * lists what is stopped or running (pid: the job's process group).
+ *
  * Built-ins: `exit [N]` ends the shell (with N, or the last command's
- * status), `cd [DIR]`, `pwd`, and `help` (the built-ins and the programs in
- * /bin).
+ * status), `cd [DIR]`, `pwd`, `jobs`, `fg`, `bg`, and `help` (the
+ * built-ins and the programs in /bin).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -371,8 +376,167 @@ static void start_job_control(void)
     struct sigaction action = {.sa_handler = interrupted}; /* no SA_RESTART: read ends */
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGQUIT, &action, NULL);
-    setpgid(0, 0); /* a group of its own (a session leader has one already) */
+    sigaction(SIGTSTP, &action, NULL); /* Ctrl-Z at the prompt does not stop the shell */
+    setpgid(0, 0);                     /* a group of its own (a session leader has one already) */
     job_control = tcsetpgrp(STDIN_FILENO, getpgrp()) == 0;
+}
+
+/*
+ * Jobs: a pipeline that Ctrl-Z stopped, or that `bg` continued in the
+ * background, waits here with the processes not yet reaped. A few are
+ * enough; `fg` and `bg` take the latest one.
+ */
+#define JOBS_MAX 4
+
+struct job {
+    pid_t group; /* its process group, the pid it is known by; 0: a free slot */
+    pid_t pids[COMMANDS_MAX];
+    bool reaped[COMMANDS_MAX];
+    int count;
+    bool stopped; /* else running in the background */
+    char name[32];
+};
+
+static struct job jobs[JOBS_MAX];
+
+/* The latest job (the last slot in use), or NULL. */
+static struct job *latest_job(void)
+{
+    for (int i = JOBS_MAX - 1; i >= 0; i--) {
+        if (jobs[i].group != 0)
+            return &jobs[i];
+    }
+    return NULL;
+}
+
+/* Keep `job` in the table (compacted, newest last); false if it is full. */
+static bool keep_job(const struct job *job)
+{
+    for (int i = 0; i < JOBS_MAX; i++) {
+        if (jobs[i].group == 0) {
+            jobs[i] = *job;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void forget_job(struct job *job)
+{
+    int at = (int)(job - jobs);
+    for (int i = at; i + 1 < JOBS_MAX; i++)
+        jobs[i] = jobs[i + 1];
+    jobs[JOBS_MAX - 1].group = 0;
+}
+
+/*
+ * Wait in the foreground for the processes of `job` that are not yet
+ * reaped, the terminal given to its group. True if it stopped (Ctrl-Z,
+ * SIGSTOP): it is left for `fg` or `bg`, and the terminal is the shell's.
+ */
+static bool wait_in_foreground(struct job *job)
+{
+    if (job_control && job->group != 0)
+        tcsetpgrp(STDIN_FILENO, job->group);
+    bool stopped = false;
+    last_status = 1;
+    for (int i = 0; i < job->count && !stopped; i++) {
+        if (job->reaped[i])
+            continue;
+        int status;
+        pid_t reaped;
+        while ((reaped = waitpid(job->pids[i], &status, job_control ? WUNTRACED : 0)) < 0 &&
+               errno == EINTR) {
+        }
+        if (reaped < 0) {
+            dprintf(2, "sh: wait: %s\n", strerror(errno));
+            job->reaped[i] = true;
+            continue;
+        }
+        if (WIFSTOPPED(status)) {
+            stopped = true;
+            last_status = 128 + WSTOPSIG(status);
+            break;
+        }
+        job->reaped[i] = true;
+        if (i == job->count - 1) {
+            report(job->name, status);
+            last_status = status_number(status);
+        }
+    }
+    if (job_control)
+        tcsetpgrp(STDIN_FILENO, getpgrp()); /* the terminal is the shell's again */
+    job->stopped = stopped;
+    return stopped;
+}
+
+/* A pipeline that stopped: into the table, with its "[pid] Stopped" line. */
+static void job_stopped(struct job *job)
+{
+    printf("[%d] Stopped %s\n", job->group, job->name);
+    if (!keep_job(job)) {
+        printf("sh: %d jobs already wait: [%d] killed\n", JOBS_MAX, job->group);
+        kill(-job->group, SIGKILL);
+        kill(-job->group, SIGCONT);
+        for (int i = 0; i < job->count; i++) {
+            if (!job->reaped[i])
+                waitpid(job->pids[i], NULL, 0);
+        }
+    }
+}
+
+/* Before a prompt: background jobs whose processes have all ended are reaped and reported. */
+static void reap_background_jobs(void)
+{
+    for (int i = 0; i < JOBS_MAX; i++) {
+        struct job *job = &jobs[i];
+        if (job->group == 0 || job->stopped)
+            continue;
+        bool all = true;
+        for (int k = 0; k < job->count; k++) {
+            if (!job->reaped[k])
+                job->reaped[k] = waitpid(job->pids[k], NULL, WNOHANG) != 0;
+            all = all && job->reaped[k];
+        }
+        if (all) {
+            printf("[%d] Done %s\n", job->group, job->name);
+            forget_job(job);
+            i--;
+        }
+    }
+}
+
+/* fg and bg: continue the latest job, in the foreground (waiting for it) or the background. */
+static void continue_job(bool foreground)
+{
+    struct job *job = latest_job();
+    if (job == NULL || !job_control) {
+        dprintf(2, "sh: %s: no job\n", foreground ? "fg" : "bg");
+        last_status = 1;
+        return;
+    }
+    struct job copy = *job;
+    if (foreground) {
+        forget_job(job);
+        printf("%s\n", copy.name);
+        tcsetpgrp(STDIN_FILENO, copy.group); /* before it runs: it may read the terminal */
+        kill(-copy.group, SIGCONT);
+        if (wait_in_foreground(&copy))
+            job_stopped(&copy);
+    } else {
+        job->stopped = false;
+        printf("[%d] %s &\n", job->group, job->name);
+        kill(-job->group, SIGCONT);
+        last_status = 0;
+    }
+}
+
+static void list_jobs(void)
+{
+    for (int i = 0; i < JOBS_MAX && jobs[i].group != 0; i++)
+        printf("[%d] %s %s\n", jobs[i].group, jobs[i].stopped ? "Stopped" : "Running",
+               jobs[i].name);
+    last_status = 0;
 }
 
 /* Run a pipeline: each command in a child, the pipes between them, then wait for all. */
@@ -408,27 +572,22 @@ static void run_pipeline(struct command *commands, int count)
         join_group(pid, &group);
         pids[started++] = pid;
     }
-    if (job_control && group != 0)
-        tcsetpgrp(STDIN_FILENO, group);
     if (input_fd >= 0 && input_fd != STDIN_FILENO)
         close(input_fd);
-    last_status = 1;
-    for (int i = 0; i < started; i++) {
-        int status;
-        pid_t reaped;
-        while ((reaped = waitpid(pids[i], &status, 0)) < 0 && errno == EINTR) {
-        }
-        if (reaped < 0) {
-            dprintf(2, "sh: wait: %s\n", strerror(errno));
-            continue;
-        }
-        if (i == count - 1) {
-            report(commands[i].argv[0], status);
-            last_status = status_number(status);
-        }
+    struct job job = {.group = group, .count = started};
+    for (int i = 0; i < started; i++)
+        job.pids[i] = pids[i];
+    /* Named after its last command, whose status is the pipeline's. */
+    const char *name = count > 0 ? commands[count - 1].argv[0] : "?";
+    strncpy(job.name, name, sizeof(job.name) - 1);
+    if (job.group == 0)
+        job.group = started > 0 ? pids[0] : 0;
+    if (started == 0) {
+        last_status = 1;
+        return;
     }
-    if (job_control)
-        tcsetpgrp(STDIN_FILENO, getpgrp()); /* the terminal is the shell's again */
+    if (wait_in_foreground(&job))
+        job_stopped(&job);
 }
 
 /* ---- Built-ins --------------------------------------------------------------------- */
@@ -452,7 +611,7 @@ static void sort_names(char **names, int count)
 
 static void help(void)
 {
-    printf("built-ins: cd [DIR], exit [N], help, pwd\n");
+    printf("built-ins: cd [DIR], exit [N], help, pwd, jobs, fg, bg\n");
     printf("programs:");
     DIR *dir = opendir("/bin");
     if (dir == NULL) {
@@ -506,7 +665,8 @@ static bool run_builtin(struct command *command)
 {
     const char *name = command->argv[0];
     bool known = strcmp(name, "help") == 0 || strcmp(name, "exit") == 0 ||
-                 strcmp(name, "cd") == 0 || strcmp(name, "pwd") == 0;
+                 strcmp(name, "cd") == 0 || strcmp(name, "pwd") == 0 || strcmp(name, "fg") == 0 ||
+                 strcmp(name, "bg") == 0 || strcmp(name, "jobs") == 0;
     if (!known)
         return false;
     int saved[3];
@@ -521,6 +681,10 @@ static bool run_builtin(struct command *command)
         change_directory(command->argc, command->argv);
     } else if (strcmp(name, "pwd") == 0) {
         print_directory();
+    } else if (strcmp(name, "fg") == 0 || strcmp(name, "bg") == 0) {
+        continue_job(name[0] == 'f');
+    } else if (strcmp(name, "jobs") == 0) {
+        list_jobs();
     } else {
         int status = last_status;
         char *end = "";
@@ -565,6 +729,7 @@ int main(void)
     struct word words[WORDS_MAX];
     struct command commands[COMMANDS_MAX];
     for (;;) {
+        reap_background_jobs();
         if (interactive)
             write(STDOUT_FILENO, "$ ", 2);
         int length = read_line(line, sizeof(line));

@@ -3,6 +3,7 @@
  * and wants exit status 0). docs/signals.md says what each one proves.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -609,6 +610,348 @@ static void case_other_hart(void)
           WTERMSIG(status) == SIGKILL);
 }
 
+/* ---- Stop and continue -------------------------------------------------------------------- */
+
+/* A child that writes one byte to `fd` every 10 ms until it is killed. */
+static pid_t ticker(int fd)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        for (;;) {
+            write(fd, "t", 1);
+            sleep_ms(10);
+        }
+    }
+    return child;
+}
+
+/* Bytes waiting in a non-blocking pipe, read away. */
+static int drain(int fd)
+{
+    char buffer[64];
+    int total = 0;
+    int got;
+    while ((got = (int)read(fd, buffer, sizeof(buffer))) > 0)
+        total += got;
+    return total;
+}
+
+static void case_stop_continue(void)
+{
+    int fds[2];
+    CHECK(pipe2(fds, O_NONBLOCK) == 0);
+    install_info(SIGCHLD, SA_RESTART);
+    pid_t child = ticker(fds[1]);
+    sleep_ms(50);
+    CHECK(kill(child, SIGSTOP) == 0);
+    int status = 0;
+    /* Without WUNTRACED a stop is not reported: WNOHANG finds nothing. */
+    CHECK(waitpid(child, &status, WNOHANG) == 0);
+    CHECK(waitpid(child, &status, WUNTRACED) == child);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP && !WIFEXITED(status) &&
+          !WIFSIGNALED(status) && status == 0x137f);
+    CHECK(caught >= 1 && caught_signal == SIGCHLD && caught_code == CLD_STOPPED &&
+          caught_pid == child && caught_status == SIGSTOP);
+    /* Reported once. */
+    CHECK(waitpid(child, &status, WUNTRACED | WNOHANG) == 0);
+    /* Stopped: it writes nothing. */
+    drain(fds[0]);
+    sleep_ms(150);
+    int while_stopped = drain(fds[0]);
+    CHECK(while_stopped == 0);
+    caught = 0;
+    CHECK(kill(child, SIGCONT) == 0);
+    CHECK(waitpid(child, &status, WCONTINUED) == child && WIFCONTINUED(status) &&
+          status == 0xffff && !WIFSTOPPED(status) && !WIFSIGNALED(status));
+    CHECK(caught >= 1 && caught_code == CLD_CONTINUED && caught_status == SIGCONT);
+    sleep_ms(100);
+    CHECK(drain(fds[0]) > 0); /* it runs again */
+    /* SA_NOCLDSTOP: the parent is not told by SIGCHLD, but wait4 still sees it. */
+    install_info(SIGCHLD, SA_RESTART | SA_NOCLDSTOP);
+    caught = 0;
+    CHECK(kill(child, SIGTSTP) == 0);
+    CHECK(waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status) &&
+          WSTOPSIG(status) == SIGTSTP);
+    CHECK(caught == 0);
+    kill(child, SIGKILL);
+    CHECK(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+          WTERMSIG(status) == SIGKILL);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* In one process: a stop signal and SIGCONT each discard the other while pending. */
+static void case_stop_cancels_continue(void)
+{
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGTSTP);
+    sigaddset(&both, SIGCONT);
+    sigprocmask(SIG_BLOCK, &both, NULL);
+    install(SIGCONT, on_signal, 0);
+    sigset_t pending;
+    raise(SIGCONT);
+    raise(SIGTSTP);
+    sigpending(&pending);
+    CHECK(sigismember(&pending, SIGTSTP) == 1 && sigismember(&pending, SIGCONT) == 0);
+    raise(SIGCONT);
+    sigpending(&pending);
+    CHECK(sigismember(&pending, SIGTSTP) == 0 && sigismember(&pending, SIGCONT) == 1);
+    /* Unblocked: SIGCONT's handler runs, and no stop is left to stop this process. */
+    sigprocmask(SIG_UNBLOCK, &both, NULL);
+    CHECK(caught == 1 && caught_signal == SIGCONT);
+    /* A stop signal with a handler does not stop; SIG_IGN'd, it is dropped. */
+    install(SIGTSTP, on_signal, 0);
+    raise(SIGTSTP);
+    CHECK(caught == 2 && caught_signal == SIGTSTP);
+    signal(SIGTTOU, SIG_IGN);
+    raise(SIGTTOU);
+    CHECK(caught == 2);
+}
+
+/* Stop a child, see the stop, keep it stopped for `ms`, continue it, and return its status. */
+static int stop_for(pid_t child, long ms)
+{
+    int status = 0;
+    CHECK(kill(child, SIGSTOP) == 0);
+    CHECK(waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status));
+    sleep_ms(ms);
+    CHECK(waitpid(child, &status, WNOHANG) == 0); /* still there, still stopped */
+    CHECK(kill(child, SIGCONT) == 0);
+    CHECK(waitpid(child, &status, 0) == child);
+    return status;
+}
+
+static void case_stop_blocked(void)
+{
+    /* nanosleep: a stop pauses it; after SIGCONT it sleeps what was left and returns 0. */
+    pid_t child = fork();
+    if (child == 0) {
+        long start = now_ms();
+        struct timespec nap = {0, 300 * 1000000};
+        int result = nanosleep(&nap, NULL);
+        long took = now_ms() - start;
+        _exit(result == 0 && took >= 300 ? 0 : result != 0 ? 10 + errno : 99);
+    }
+    sleep_ms(50);
+    int status = stop_for(child, 100);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        printf("    # nanosleep: status 0x%x\n", status);
+
+    /* A pipe read: stopped, it does not take the byte; continued, the read restarts and does. */
+    int fds[2];
+    int replies[2];
+    CHECK(pipe(fds) == 0 && pipe2(replies, O_NONBLOCK) == 0);
+    child = fork();
+    if (child == 0) {
+        char byte = 0;
+        ssize_t got = read(fds[0], &byte, 1);
+        write(replies[1], &byte, 1);
+        _exit(got == 1 && byte == 'r' ? 0 : got < 0 ? 10 + errno : 99);
+    }
+    sleep_ms(50);
+    CHECK(kill(child, SIGSTOP) == 0);
+    CHECK(waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status));
+    write(fds[1], "r", 1);
+    sleep_ms(100);
+    char reply = 0;
+    CHECK(read(replies[0], &reply, 1) < 0 && errno == EAGAIN); /* stopped: no answer */
+    CHECK(kill(child, SIGCONT) == 0);
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(read(replies[0], &reply, 1) == 1 && reply == 'r');
+
+    /* wait4: a stop and a continue do not end it with EINTR. */
+    child = fork();
+    if (child == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            sleep_ms(250);
+            _exit(7);
+        }
+        int inner = 0;
+        pid_t got = waitpid(grandchild, &inner, 0);
+        _exit(got == grandchild && WEXITSTATUS(inner) == 7 ? 0 : got < 0 ? 10 + errno : 99);
+    }
+    sleep_ms(50);
+    status = stop_for(child, 50);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(fds[0]);
+    close(fds[1]);
+    close(replies[0]);
+    close(replies[1]);
+}
+
+static void case_kill_stopped(void)
+{
+    int status = 0;
+    /* SIGKILL ends a stopped process at once. */
+    pid_t child = fork();
+    if (child == 0) {
+        block_in_pipe_read();
+        _exit(0);
+    }
+    sleep_ms(30);
+    CHECK(kill(child, SIGSTOP) == 0);
+    CHECK(waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status));
+    long start = now_ms();
+    CHECK(kill(child, SIGKILL) == 0);
+    CHECK(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+          WTERMSIG(status) == SIGKILL);
+    CHECK(now_ms() - start < 500);
+    /* SIGTERM waits while it is stopped, and kills it once it is continued. */
+    child = fork();
+    if (child == 0) {
+        block_in_pipe_read();
+        _exit(0);
+    }
+    sleep_ms(30);
+    CHECK(kill(child, SIGSTOP) == 0);
+    CHECK(waitpid(child, &status, WUNTRACED) == child && WIFSTOPPED(status));
+    CHECK(kill(child, SIGTERM) == 0);
+    sleep_ms(100);
+    CHECK(waitpid(child, &status, WNOHANG) == 0); /* stopped, not dead */
+    CHECK(kill(child, SIGCONT) == 0);
+    CHECK(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+          WTERMSIG(status) == SIGTERM);
+}
+
+/* ---- The alternate signal stack --------------------------------------------------------- */
+
+static char alternate[3 * MINSIGSTKSZ] __attribute__((aligned(16)));
+static volatile uintptr_t handler_sp;
+static volatile int handler_stack_flags;
+static volatile int handler_change_result;
+static volatile int handler_change_errno;
+static stack_t handler_uc_stack;
+
+static void on_stack_handler(int signal, siginfo_t *info, void *context)
+{
+    (void)info;
+    ucontext_t *uc = context;
+    int local = signal;
+    handler_sp = (uintptr_t)&local;
+    handler_uc_stack = uc->uc_stack;
+    stack_t now;
+    sigaltstack(NULL, &now);
+    handler_stack_flags = now.ss_flags;
+    stack_t other = {.ss_sp = alternate, .ss_size = sizeof(alternate)};
+    handler_change_result = sigaltstack(&other, NULL);
+    handler_change_errno = errno;
+    caught++;
+}
+
+static bool on_alternate(uintptr_t address)
+{
+    return address >= (uintptr_t)alternate && address < (uintptr_t)alternate + sizeof(alternate);
+}
+
+static void case_altstack(void)
+{
+    stack_t old;
+    /* None at first. */
+    CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE && old.ss_size == 0);
+    /* Refusals: a bad pointer either way, a stack too small, unknown flags. */
+    CHECK(sigaltstack((stack_t *)8, NULL) < 0 && errno == EFAULT);
+    CHECK(sigaltstack(NULL, (stack_t *)8) < 0 && errno == EFAULT);
+    stack_t small = {.ss_sp = alternate, .ss_size = MINSIGSTKSZ - 1};
+    CHECK(sigaltstack(&small, NULL) < 0 && errno == ENOMEM);
+    stack_t odd = {.ss_sp = alternate, .ss_size = sizeof(alternate), .ss_flags = 4};
+    CHECK(sigaltstack(&odd, NULL) < 0 && errno == EINVAL);
+    CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == SS_DISABLE);
+    /* Set it, read it back. */
+    stack_t stack = {.ss_sp = alternate, .ss_size = sizeof(alternate)};
+    CHECK(sigaltstack(&stack, NULL) == 0);
+    CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == alternate &&
+          old.ss_size == sizeof(alternate) && old.ss_flags == 0);
+    /* An SA_ONSTACK handler runs on it, sees SS_ONSTACK, may not change it, finds it in uc_stack.
+     */
+    struct sigaction action = {.sa_sigaction = on_stack_handler,
+                               .sa_flags = SA_SIGINFO | SA_ONSTACK};
+    CHECK(sigaction(SIGUSR1, &action, NULL) == 0);
+    raise(SIGUSR1);
+    CHECK(caught == 1 && on_alternate(handler_sp));
+    CHECK(handler_stack_flags == SS_ONSTACK);
+    CHECK(handler_change_result < 0 && handler_change_errno == EPERM);
+    CHECK(handler_uc_stack.ss_sp == alternate && handler_uc_stack.ss_size == sizeof(alternate) &&
+          handler_uc_stack.ss_flags == 0);
+    CHECK(sigaltstack(NULL, &old) == 0 && old.ss_flags == 0); /* back on the ordinary stack */
+    /* Without SA_ONSTACK, the ordinary stack. */
+    action.sa_flags = SA_SIGINFO;
+    CHECK(sigaction(SIGUSR1, &action, NULL) == 0);
+    raise(SIGUSR1);
+    CHECK(caught == 2 && !on_alternate(handler_sp) && handler_stack_flags == 0);
+    CHECK(handler_change_result == 0); /* not on it: a change is allowed */
+    /* SS_DISABLE turns it off: SA_ONSTACK then uses the ordinary stack. */
+    stack_t off = {.ss_flags = SS_DISABLE};
+    CHECK(sigaltstack(&off, &old) == 0 && old.ss_sp == alternate);
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    CHECK(sigaction(SIGUSR1, &action, NULL) == 0);
+    raise(SIGUSR1);
+    CHECK(caught == 3 && !on_alternate(handler_sp) && handler_uc_stack.ss_flags == SS_DISABLE);
+    /* A fork's child keeps it. */
+    CHECK(sigaltstack(&stack, NULL) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        stack_t inherited;
+        sigaltstack(NULL, &inherited);
+        _exit(inherited.ss_sp == alternate && inherited.ss_size == sizeof(alternate) ? 0 : 1);
+    }
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static volatile int depth;
+
+/* Recursion without end: each call keeps 1 KiB of stack. */
+static int __attribute__((noinline)) recurse(int n)
+{
+    volatile char room[1024];
+    room[0] = (char)n;
+    if (++depth > (1 << 30))
+        return room[0]; /* never: the stack ends long before */
+    return recurse(n + 1) + room[0];
+}
+
+static void overflow_handler(int signal, siginfo_t *info, void *context)
+{
+    (void)info;
+    (void)context;
+    int local = 0;
+    /* Exit 42 if this runs on the alternate stack, as it must: the ordinary one is full. */
+    _exit(signal == SIGSEGV && on_alternate((uintptr_t)&local) ? 42 : 43);
+}
+
+/* The classic: a stack overflow caught by a SIGSEGV handler on the alternate stack. */
+static void case_altstack_overflow(void)
+{
+    int status = 0;
+    pid_t child = fork();
+    if (child == 0) {
+        stack_t stack = {.ss_sp = alternate, .ss_size = sizeof(alternate)};
+        sigaltstack(&stack, NULL);
+        struct sigaction action = {.sa_sigaction = overflow_handler,
+                                   .sa_flags = SA_SIGINFO | SA_ONSTACK};
+        sigaction(SIGSEGV, &action, NULL);
+        recurse(0);
+        _exit(1);
+    }
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 42);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 42)
+        printf("    # with an alternate stack: status 0x%x\n", status);
+    /* Without one, there is nowhere to run the handler: the process dies of SIGSEGV. */
+    child = fork();
+    if (child == 0) {
+        struct sigaction action = {.sa_sigaction = overflow_handler,
+                                   .sa_flags = SA_SIGINFO | SA_ONSTACK};
+        sigaction(SIGSEGV, &action, NULL);
+        recurse(0);
+        _exit(1);
+    }
+    CHECK(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+          WTERMSIG(status) == SIGSEGV);
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -627,6 +970,12 @@ static const struct {
     {"fault_fixup", case_segv_fixup},
     {"groups", case_groups},
     {"other_hart", case_other_hart},
+    {"stop_continue", case_stop_continue},
+    {"stop_cancels_continue", case_stop_cancels_continue},
+    {"stop_blocked", case_stop_blocked},
+    {"kill_stopped", case_kill_stopped},
+    {"altstack", case_altstack},
+    {"altstack_overflow", case_altstack_overflow},
 };
 
 int main(int argc, char **argv)

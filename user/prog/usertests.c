@@ -1492,6 +1492,22 @@ static const struct usertest tests[] = {
     {"signal_fault_handlers_fix_up", NULL, {"sigtest", "fault_fixup"}, EXITS, 0, false},
     {"signal_process_groups_and_sessions", NULL, {"sigtest", "groups"}, EXITS, 0, false},
     {"signal_reaches_a_running_process", NULL, {"sigtest", "other_hart"}, EXITS, 0, false},
+    {"signal_stop_and_continue", NULL, {"sigtest", "stop_continue"}, EXITS, 0, false},
+    {"signal_stop_and_continue_cancel",
+     NULL,
+     {"sigtest", "stop_cancels_continue"},
+     EXITS,
+     0,
+     false},
+    {"signal_stop_while_blocked", NULL, {"sigtest", "stop_blocked"}, EXITS, 0, false},
+    {"signal_kill_of_a_stopped_process", NULL, {"sigtest", "kill_stopped"}, EXITS, 0, false},
+    {"signal_alternate_stack", NULL, {"sigtest", "altstack"}, EXITS, 0, false},
+    {"signal_stack_overflow_on_alternate_stack",
+     NULL,
+     {"sigtest", "altstack_overflow"},
+     EXITS,
+     0,
+     false},
 };
 
 #define TEST_COUNT (int)(sizeof(tests) / sizeof(tests[0]))

@@ -14,7 +14,7 @@
 
 struct rusage; /* never filled in: pass NULL */
 
-/* pid > 0: that child; pid == -1: any child. options: 0 or WNOHANG. */
+/* pid > 0: that child; pid == -1: any child. options: WNOHANG, WUNTRACED, WCONTINUED. */
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage);
 pid_t waitpid(pid_t pid, int *status, int options);
 pid_t wait(int *status);
