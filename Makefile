@@ -107,6 +107,9 @@ images: $(IMAGES) $(BUILD)/fs.img
 # the default goal.
 include user/user.mk
 
+# tests/linux: unmodified static Linux programs (Tier 0) and BusyBox (Tier 1).
+include tests/linux/linux.mk
+
 # ---- The disk ------------------------------------------------------------------
 # $(BUILD)/fs.img: ext2, made by mke2fs -d from a staging folder ($(BUILD)/fsroot)
 # with every program in /bin, /home, /tmp, /etc/motd and the device files in
@@ -119,8 +122,47 @@ $(BUILD)/fs.img: $(USER_PACKED_ELFS) scripts/mkfs_image.sh $(if $(EXTRA),FORCE)
 	$(Q)sh scripts/mkfs_image.sh $@ $(FS_SIZE) $(BUILD)/fsroot $(BUILD)/user/packed $(EXTRA)
 image: $(BUILD)/fs.img
 
+# ---- BusyBox: make busybox, make qemu LINUX=1 (docs/linux-abi.md) ------------------
+# `make busybox` builds a static BusyBox 1.35 from Debian's source package, once:
+# scripts/busybox-build.sh caches it outside the tree (~/.cache/rvkernel; the first
+# build takes one to two minutes, then it is instant) and it is copied to
+# $(BUILD)/linux/busybox (through a rename: parallel test workers may both ask). LINUX=1 boots a disk of its own, $(BUILD)/fs-linux.img:
+# the daily disk plus /bin/busybox and a link in /bin for every applet (over the
+# kernel's own programs of the same name), with BusyBox's ash as init.
+LINUX ?= 0
+BUSYBOX := $(BUILD)/linux/busybox
+.PHONY: busybox
+busybox: deps $(BUSYBOX)
+$(BUSYBOX): tests/linux/busybox.config scripts/busybox-build.sh
+	$(Q)mkdir -p $(BUILD)/linux
+	$(Q)bin=$$(sh scripts/busybox-build.sh) && test -x "$$bin" && cp "$$bin" $@.$$$$ && mv $@.$$$$ $@
+
+# The applets' links, from the binary itself (run under qemu-riscv64).
+# /bin/linux_hello and /tests/busybox_script.sh are make bench's (src/exec/linux_bench.c).
+$(BUILD)/linux-root/.stamp: $(BUSYBOX) $(BUILD)/linux/hello tests/linux/busybox_script.sh
+	$(Q)rm -rf $(BUILD)/linux-root && mkdir -p $(BUILD)/linux-root/bin $(BUILD)/linux-root/tests
+	$(Q)cp $(BUSYBOX) $(BUILD)/linux-root/bin/busybox
+	$(Q)cp $(BUILD)/linux/hello $(BUILD)/linux-root/bin/linux_hello
+	$(Q)cp tests/linux/busybox_script.sh $(BUILD)/linux-root/tests/
+	$(Q)for applet in $$(qemu-riscv64 $(BUSYBOX) --list); do \
+		[ "$$applet" = busybox ] || ln -s busybox $(BUILD)/linux-root/bin/$$applet; done
+	$(Q)touch $@
+
+$(BUILD)/fs-linux.img: $(USER_PACKED_ELFS) scripts/mkfs_image.sh $(BUILD)/linux-root/.stamp
+	@echo "  MKE2FS  $@ ($(FS_SIZE) + BusyBox)"
+	$(Q)sh scripts/mkfs_image.sh $@ $(FS_SIZE) $(BUILD)/fsroot-linux $(BUILD)/user/packed \
+		$(BUILD)/linux-root
+
+ifeq ($(LINUX),1)
+QEMU_IMAGE := $(BUILD)/fs-linux.img
+LINUX_BOOTARGS := init=/bin/busybox init.args=ash
+else
+QEMU_IMAGE := $(BUILD)/fs.img
+LINUX_BOOTARGS :=
+endif
+
 # The disk on virtio-mmio, with the modern interface (QEMU 7.2 defaults to legacy).
-QEMU_DISK = -drive file=$(BUILD)/fs.img,if=none,format=raw,id=hd0 \
+QEMU_DISK = -drive file=$(QEMU_IMAGE),if=none,format=raw,id=hd0 \
             -device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 # Debugging sessions see it as a snapshot: their writes go to a throwaway overlay, so
 # a kernel stopped half way through a write cannot damage the daily disk (and the
@@ -194,8 +236,8 @@ deps:
 
 # The kernel's power-off status is its own business: "kernel exited with status N",
 # and make goes on. QEMU killed, stopped by a signal or failing is still an error.
-qemu: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
-	$(Q)$(PYTHON) scripts/run_image.py --guest-status $(BUILD)/kernel.elf 0 "$(BOOTARGS)" \
+qemu: deps $(BUILD)/kernel.elf $(QEMU_IMAGE)
+	$(Q)$(PYTHON) scripts/run_image.py --guest-status $(BUILD)/kernel.elf 0 "$(LINUX_BOOTARGS) $(BOOTARGS)" \
 		$(QEMU_MACHINE) $(QEMU_DISK)
 
 # ---- Debugging (docs/debugging.md) -------------------------------------------------
@@ -269,8 +311,9 @@ fuzz: deps $(BUILD)/kernel.elf $(BUILD)/fs.img
 		-drive file=$(BUILD)/fuzz-fs.img,if=none,format=raw,id=hd0 \
 		-device virtio-blk-device,drive=hd0 -global virtio-mmio.force-legacy=false
 
-bench: deps $(BUILD)/bench.elf $(BUILD)/fs.img
-	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs.img
+# The disk is fs-linux.img (fs.img plus BusyBox): linux_bench.c runs Linux programs from it.
+bench: deps $(BUILD)/bench.elf $(BUILD)/fs-linux.img
+	@$(PYTHON) scripts/bench.py $(BUILD)/bench.elf $(BUILD)/bench.json --disk $(BUILD)/fs-linux.img
 
 # ---- Tests ---------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \

@@ -14,9 +14,9 @@
 #     src/busybox-<debver>/         Debian's source, as `apt-get source` unpacks it
 #     busybox-<debver>-<cfg>/busybox  the binary; <cfg> is a hash of the config
 #                                   and of the compiler's version
-# so a second run finds the binary and returns at once, and CI can skip the
-# build by leaving SKIP_BUSYBOX=1 set (the script then only prints the path if
-# the binary is already there, and otherwise says so and exits 0).
+# so a second run finds the binary and returns at once. Two runs at once
+# (parallel test workers) take turns on a lock: the second finds the first's
+# binary.
 #
 # The machine's own apt configuration is not touched: the source index is
 # downloaded with Dir::Etc::SourceList pointing at our own sources.list, and
@@ -149,9 +149,18 @@ if [ -n "$bin" ] && [ -x "$bin" ]; then
     echo "$bin"
     exit 0
 fi
-if [ "${SKIP_BUSYBOX:-0}" = 1 ]; then
-    say "SKIP_BUSYBOX=1 and no cached binary: nothing built"
-    exit 0
+
+# One build at a time: the lock is held until this script exits, and a run
+# that waited on it looks in the cache again first.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/busybox.lock"
+if command -v flock >/dev/null; then
+    flock 9
+    bin=$(known_binary)
+    if [ -n "$bin" ] && [ -x "$bin" ]; then
+        echo "$bin"
+        exit 0
+    fi
 fi
 
 start=$(date +%s)

@@ -7,9 +7,11 @@
 # the exact apt-get command for a person to run.
 set -eu
 
-# The last four serve tests/linux (unmodified static Linux programs): the Linux
+# The last ones serve tests/linux (unmodified static Linux programs): the Linux
 # cross compiler and its libc, qemu-user (qemu-riscv64) as the reference, and
-# dpkg-dev, whose dpkg-source `apt-get source` needs (scripts/busybox-build.sh).
+# for BusyBox (scripts/busybox-build.sh, make busybox): dpkg-dev, whose
+# dpkg-source `apt-get source` needs, the archive's keyring that our private
+# deb-src line is signed by, and gcc for BusyBox's host-side config tools.
 PACKAGES="
 gcc-riscv64-unknown-elf
 binutils-riscv64-unknown-elf
@@ -27,6 +29,8 @@ gcc-riscv64-linux-gnu
 libc6-dev-riscv64-cross
 qemu-user
 dpkg-dev
+debian-archive-keyring
+gcc
 e2fsprogs
 "
 

@@ -13,6 +13,7 @@
 #define CLONE_FS               0x00000200
 #define CLONE_FILES            0x00000400
 #define CLONE_SIGHAND          0x00000800
+#define CLONE_VFORK            0x00004000
 #define CLONE_THREAD           0x00010000
 #define CLONE_SYSVSEM          0x00040000
 #define CLONE_SETTLS           0x00080000

@@ -26,6 +26,8 @@
 #define SYS_faccessat  48 /* faccessat(dirfd, path, mode, flags): does it exist? */
 #define SYS_chdir      49 /* chdir(path) */
 #define SYS_fchdir     50 /* fchdir(fd) */
+#define SYS_fchmod     52 /* fchmod(fd, mode) */
+#define SYS_fchmodat   53 /* fchmodat(dirfd, path, mode) */
 #define SYS_openat     56 /* openat(dirfd, path, flags, mode) */
 #define SYS_close      57 /* close(fd) */
 #define SYS_pipe2      59 /* pipe2(fds[2], flags) */
@@ -37,11 +39,13 @@
 #define SYS_writev     66 /* writev(fd, iov, iovcnt) */
 #define SYS_pread64    67 /* pread64(fd, buf, count, offset) */
 #define SYS_pwrite64   68 /* pwrite64(fd, buf, count, offset) */
+#define SYS_ppoll      73 /* ppoll(fds, nfds, timeout, sigmask, sigsetsize) */
 #define SYS_readlinkat 78 /* readlinkat(dirfd, path, buf, size) */
 #define SYS_newfstatat 79 /* newfstatat(dirfd, path, stat, flags) */
 #define SYS_fstat      80 /* fstat(fd, stat) */
 #define SYS_sync       81 /* sync(): every dirty block to the disk */
 #define SYS_fsync      82 /* fsync(fd) */
+#define SYS_utimensat  88 /* utimensat(dirfd, path, times[2], flags): touch */
 #define SYS_exit                                                                                   \
     93 /* exit(status): ends the calling thread; the last thread's exit ends the process too */
 #define SYS_exit_group      94  /* exit_group(status): ends the whole process */

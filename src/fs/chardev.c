@@ -5,6 +5,7 @@
 
 #include "abi/errno.h"
 #include "abi/fcntl.h"
+#include "abi/poll.h"
 #include "abi/stat.h"
 #include "abi/termios.h"
 #include "fs/file.h"
@@ -110,11 +111,21 @@ static int nothing_to_sync(struct file *file)
     return 0;
 }
 
+/* ppoll: always writable; readable when a key or a line waits (tty/line.h). */
+static uint32_t console_poll(struct file *file)
+{
+    uint32_t ready = POLLOUT | POLLWRNORM;
+    if (tty_line_readable())
+        ready |= POLLIN | POLLRDNORM;
+    return ready;
+}
+
 static const struct file_ops console_ops = {
     .kind = "console",
     .read = console_read,
     .write = console_write,
     .stat = console_stat,
+    .poll = console_poll,
     .ioctl = console_ioctl,
     .fsync = nothing_to_sync,
 };

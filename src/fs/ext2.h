@@ -111,6 +111,15 @@ void ext2_stat(struct ext2_inode *inode, struct ext2_stat *out);
 uint32_t ext2_inode_number(const struct ext2_inode *inode);
 uint16_t ext2_inode_mode(struct ext2_inode *inode);
 struct ext2_fs *ext2_inode_fs(const struct ext2_inode *inode);
+/* chmod: the permission bits (07777) become `mode`'s, the type stays; ctime moves. 0 or -errno. */
+int ext2_chmod(struct ext2_inode *inode, uint16_t mode);
+/*
+ * utimensat: atime and mtime become the given seconds, or the current time
+ * (EXT2_TIME_NOW), or stay (EXT2_TIME_OMIT); ctime moves unless both stay.
+ */
+#define EXT2_TIME_NOW  (-1)
+#define EXT2_TIME_OMIT (-2)
+int ext2_set_times(struct ext2_inode *inode, int64_t atime, int64_t mtime);
 
 /* ---- Files (ext2_file.c) -------------------------------------------------------- */
 

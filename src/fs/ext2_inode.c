@@ -377,6 +377,41 @@ void ext2_inode_touch(struct ext2_inode *inode, bool modified)
         inode->disk.i_mtime = now;
 }
 
+int ext2_chmod(struct ext2_inode *inode, uint16_t mode)
+{
+    if (inode->fs->read_only)
+        return -EROFS;
+    mutex_lock(&inode->lock);
+    inode->disk.i_mode = (uint16_t)((inode->disk.i_mode & EXT2_S_IFMT) | (mode & 07777));
+    ext2_inode_touch(inode, false);
+    int err = ext2_inode_write(inode);
+    mutex_unlock(&inode->lock);
+    return err;
+}
+
+/* One of utimensat's times: seconds since 1970 as ext2 keeps them (32 bits), or now. */
+static uint32_t inode_time(const struct ext2_fs *fs, int64_t seconds)
+{
+    return seconds == EXT2_TIME_NOW ? ext2_now(fs) : (uint32_t)seconds;
+}
+
+int ext2_set_times(struct ext2_inode *inode, int64_t atime, int64_t mtime)
+{
+    if (atime == EXT2_TIME_OMIT && mtime == EXT2_TIME_OMIT)
+        return 0; /* nothing changes, not even ctime (Linux) */
+    if (inode->fs->read_only)
+        return -EROFS;
+    mutex_lock(&inode->lock);
+    if (atime != EXT2_TIME_OMIT)
+        inode->disk.i_atime = inode_time(inode->fs, atime);
+    if (mtime != EXT2_TIME_OMIT)
+        inode->disk.i_mtime = inode_time(inode->fs, mtime);
+    ext2_inode_touch(inode, false);
+    int err = ext2_inode_write(inode);
+    mutex_unlock(&inode->lock);
+    return err;
+}
+
 void ext2_stat(struct ext2_inode *inode, struct ext2_stat *out)
 {
     mutex_lock(&inode->lock);

@@ -56,6 +56,8 @@ struct file_ops {
                      uint64_t *position);              /* ENOTDIR */
     int (*truncate)(struct file *file, uint64_t size); /* EINVAL */
     int (*fsync)(struct file *file);                   /* EINVAL */
+    /* What is true now, as ppoll's POLLIN|POLLOUT|POLLHUP|POLLERR bits (fs/poll.h). */
+    uint32_t (*poll)(struct file *file); /* NULL: always ready, as a disk file is */
     /* The last reference is gone. */
     void (*release)(struct file *file);
     /* lseek, pread and pwrite apply; a position is kept (else they give ESPIPE). */

@@ -17,9 +17,11 @@
 
 #include "abi/errno.h"
 #include "abi/fcntl.h"
+#include "abi/poll.h"
 #include "abi/signal.h"
 #include "abi/stat.h"
 #include "fs/file.h"
+#include "fs/poll.h"
 #include "lib/string.h"
 #include "mm/heap/heap.h"
 #include "mm/uaccess.h"
@@ -109,6 +111,7 @@ static long pipe_read(struct file *file, uint64_t buffer, size_t count, uint64_t
         pipe->read += n;
         if (pipe->writers_waiting > 0)
             wait_queue_wake_all(&pipe->can_write);
+        poll_notify(); /* room: a poller may wait to write */
     }
     spinlock_release_inline(&pipe->lock);
     return error != 0 ? error : (long)n;
@@ -161,6 +164,7 @@ static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_
         done += n;
         if (pipe->readers_waiting > 0)
             wait_queue_wake_one(&pipe->can_read);
+        poll_notify(); /* data: a poller may wait to read */
     }
     spinlock_release_inline(&pipe->lock);
     return (long)done;
@@ -187,6 +191,7 @@ static void pipe_release_end(struct file *file, bool read_end)
     else
         pipe->writers--;
     wait_queue_wake_all(read_end ? &pipe->can_write : &pipe->can_read);
+    poll_notify(); /* the other end now polls POLLHUP or POLLERR */
     bool last = pipe->readers == 0 && pipe->writers == 0;
     spinlock_release(&pipe->lock);
     if (last) {
@@ -205,10 +210,35 @@ static void pipe_release_write_end(struct file *file)
     pipe_release_end(file, false);
 }
 
+/* ppoll: data (or the end) to read, and whether the writers are gone. */
+static uint32_t pipe_poll_read_end(struct file *file)
+{
+    struct pipe *pipe = file->private_data;
+    spinlock_acquire(&pipe->lock);
+    uint32_t ready = pipe_used(pipe) > 0 ? POLLIN | POLLRDNORM : 0;
+    if (pipe->writers == 0)
+        ready |= POLLHUP;
+    spinlock_release(&pipe->lock);
+    return ready;
+}
+
+/* ppoll: room to write (a byte at least), and POLLERR once no reader is left. */
+static uint32_t pipe_poll_write_end(struct file *file)
+{
+    struct pipe *pipe = file->private_data;
+    spinlock_acquire(&pipe->lock);
+    uint32_t ready = pipe_used(pipe) < PIPE_SIZE ? POLLOUT | POLLWRNORM : 0;
+    if (pipe->readers == 0)
+        ready |= POLLERR;
+    spinlock_release(&pipe->lock);
+    return ready;
+}
+
 static const struct file_ops pipe_read_ops = {
     .kind = "pipe",
     .read = pipe_read,
     .stat = pipe_stat,
+    .poll = pipe_poll_read_end,
     .release = pipe_release_read_end,
 };
 
@@ -216,6 +246,7 @@ static const struct file_ops pipe_write_ops = {
     .kind = "pipe",
     .write = pipe_write,
     .stat = pipe_stat,
+    .poll = pipe_poll_write_end,
     .release = pipe_release_write_end,
 };
 

@@ -320,6 +320,49 @@ int vfs_stat(int dirfd, const char *path, uint32_t flags, struct stat *out)
     return 0;
 }
 
+/*
+ * The inode that fchmodat and utimensat change: *out is a reference, or NULL
+ * for an open file that has no inode on the disk (0 then too).
+ */
+static int attribute_target(int dirfd, const char *path, uint32_t flags, struct ext2_inode **out)
+{
+    *out = NULL;
+    if (path == NULL) {
+        struct file *file = files_get(dirfd);
+        if (file == NULL)
+            return -EBADF;
+        struct ext2_inode *inode = inode_file_inode(file);
+        if (inode != NULL)
+            *out = ext2_idup(inode);
+        file_put(file);
+        return 0;
+    }
+    unsigned follow = (flags & AT_SYMLINK_NOFOLLOW) != 0 ? 0 : PATH_FOLLOW;
+    return lookup_at(dirfd, path, follow, out);
+}
+
+int vfs_chmod(int dirfd, const char *path, uint32_t mode, uint32_t flags)
+{
+    struct ext2_inode *inode;
+    int error = attribute_target(dirfd, path, flags, &inode);
+    if (error != 0 || inode == NULL)
+        return error;
+    error = ext2_chmod(inode, (uint16_t)mode);
+    ext2_iput(inode);
+    return error;
+}
+
+int vfs_set_times(int dirfd, const char *path, int64_t atime, int64_t mtime, uint32_t flags)
+{
+    struct ext2_inode *inode;
+    int error = attribute_target(dirfd, path, flags, &inode);
+    if (error != 0 || inode == NULL)
+        return error;
+    error = ext2_set_times(inode, atime, mtime);
+    ext2_iput(inode);
+    return error;
+}
+
 int vfs_access(int dirfd, const char *path)
 {
     struct ext2_inode *inode;

@@ -41,6 +41,15 @@ int vfs_rename(int old_dirfd, const char *old_path, int new_dirfd, const char *n
 int vfs_stat(int dirfd, const char *path, uint32_t flags, struct stat *out);
 /* faccessat: does it exist (there are no permissions to check yet)? */
 int vfs_access(int dirfd, const char *path);
+/*
+ * fchmodat, fchmod, utimensat: the inode at dirfd/path (following a symlink
+ * unless AT_SYMLINK_NOFOLLOW), or the open file dirfd itself when path is
+ * NULL (fchmod, futimens). A descriptor that is not a disk file (a pipe,
+ * the console) is accepted and nothing is recorded: it has no inode on the
+ * disk. Times are seconds, or EXT2_TIME_NOW / EXT2_TIME_OMIT (fs/ext2.h).
+ */
+int vfs_chmod(int dirfd, const char *path, uint32_t mode, uint32_t flags);
+int vfs_set_times(int dirfd, const char *path, int64_t atime, int64_t mtime, uint32_t flags);
 int vfs_chdir(const char *path);
 int vfs_fchdir(int fd);
 /* The current directory's absolute path into buf (NUL-terminated): its length + 1, or -ERANGE. */

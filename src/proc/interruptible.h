@@ -42,6 +42,15 @@ bool signal_pending(void);
  */
 int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *guard);
 
+/*
+ * wait_queue_sleep_interruptible with a deadline (a `time` value, as
+ * sched_sleep_until's): 0 after a wake-up, -ETIMEDOUT once the deadline has
+ * passed (at once if it has already), -ERESTARTSYS for a signal. `guard` is
+ * held on entry and on return, as always.
+ */
+int wait_queue_sleep_until_interruptible(struct wait_queue *queue, struct spinlock *guard,
+                                         uint64_t deadline);
+
 /* sched_sleep_until that a signal ends early: 0, or -EINTR. */
 int sched_sleep_until_interruptible(uint64_t wake_time);
 

@@ -348,6 +348,9 @@ void sched_wake_locked(struct thread *thread)
         panic("sched: waking thread '%s', which is %s, not blocked", thread->name,
               thread_state_name(thread->state));
     thread->waiting_on = NULL;
+    /* A sleep on a queue with a deadline (ppoll): woken from the queue, it leaves the timer's. */
+    if (list_node_linked(&thread->sleep_node))
+        list_remove(&thread->sleep_node);
     sched.stats.wakeups++;
     if (__builtin_expect(sched.timeline, 0))
         timeline_wake(thread);
@@ -364,6 +367,9 @@ static void wake_sleepers_locked(uint64_t now)
         if (sleeper->wake_time > now)
             break;
         list_remove(&sleeper->sleep_node);
+        /* Its deadline came first: it leaves the wait queue it also slept on (ppoll). */
+        if (sleeper->waiting_on != NULL)
+            list_remove(&sleeper->wait_node);
         sleeper->woken_time = now;
         sched_wake_locked(sleeper);
     }
@@ -439,7 +445,7 @@ static void sched_tick(uint64_t now)
 
 /* Into the timer queue, sorted by wake time; a thread goes after those that wake at the same time.
  */
-static void enqueue_sleeper_locked(struct thread *self, uint64_t wake_time)
+void sched_enqueue_sleeper_locked(struct thread *self, uint64_t wake_time)
 {
     self->wake_time = wake_time;
     /* Sorted by wake time; a thread goes after those that wake at the same time. */
@@ -459,7 +465,7 @@ void sched_sleep_until(uint64_t wake_time)
 {
     sched_assert_may_sleep("sched_sleep", 0);
     spinlock_acquire(&sched_lock);
-    enqueue_sleeper_locked(sched_hart()->current, wake_time);
+    sched_enqueue_sleeper_locked(sched_hart()->current, wake_time);
     sched_block_locked();
     sched_unlock();
 }
@@ -474,7 +480,7 @@ int sched_sleep_until_interruptible(uint64_t wake_time)
         spinlock_release(&sched_lock);
         return -EINTR;
     }
-    enqueue_sleeper_locked(self, wake_time);
+    sched_enqueue_sleeper_locked(self, wake_time);
     self->interruptible = true;
     sched_block_locked();
     self->interruptible = false;
@@ -491,7 +497,7 @@ int sched_sleep_until_guarded(uint64_t wake_time, struct spinlock *guard)
         spinlock_release(&sched_lock);
         return -EINTR;
     }
-    enqueue_sleeper_locked(self, wake_time);
+    sched_enqueue_sleeper_locked(self, wake_time);
     self->interruptible = true;
     spinlock_release(guard); /* after the enqueue: a waker that takes the guard finds us asleep */
     sched_block_locked();
@@ -538,8 +544,7 @@ void sched_interrupt_locked(struct thread *thread)
         return;
     if (thread->waiting_on != NULL)
         list_remove(&thread->wait_node); /* off its wait queue (guarded by sched_lock) */
-    else if (list_node_linked(&thread->sleep_node))
-        list_remove(&thread->sleep_node); /* out of the timer queue */
+    /* (sched_wake_locked takes it out of the timer queue too, if it is there.) */
     sched_wake_locked(thread);
 }
 

@@ -168,6 +168,14 @@ static inline void sched_might_sleep(const char *what)
  */
 void sched_block_locked(void);
 
+/*
+ * Put the running thread in the timer queue, to be woken at wake_time, and
+ * mark it BLOCKED (the caller then calls sched_block_locked). It may be on a
+ * wait queue as well: whichever comes first, the wake-up or the deadline,
+ * takes it off both (a sleep with a timeout, proc/interruptible.h).
+ */
+void sched_enqueue_sleeper_locked(struct thread *self, uint64_t wake_time);
+
 /* Make a BLOCKED thread READY (it must already be off its wait queue). */
 void sched_wake_locked(struct thread *thread);
 /*

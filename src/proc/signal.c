@@ -799,7 +799,7 @@ long signal_return_from_handler(struct context *context)
     return (long)context->x[REG_A0]; /* the dispatcher stores it in a0: unchanged */
 }
 
-long signal_suspend(uint64_t user_mask, uint64_t set_size)
+int signal_mask_during_call(uint64_t user_mask, uint64_t set_size)
 {
     struct thread *thread = thread_current();
     if (set_size != sizeof(kernel_sigset_t))
@@ -813,6 +813,14 @@ long signal_suspend(uint64_t user_mask, uint64_t set_size)
     thread->signal_restore_mask = true;
     __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED); /* to restore the mask */
     spinlock_release(&process_lock);
+    return 0;
+}
+
+long signal_suspend(uint64_t user_mask, uint64_t set_size)
+{
+    int error = signal_mask_during_call(user_mask, set_size);
+    if (error != 0)
+        return error;
     static struct wait_queue nobody_wakes = WAIT_QUEUE_INIT(nobody_wakes, "sigsuspend");
     /* A stop and its SIGCONT, or an ignored signal, do not end it: only a handler does. */
     while (wait_queue_sleep_interruptible(&nobody_wakes, NULL) == 0 || signal_sleep_may_resume())

@@ -99,6 +99,13 @@ long signal_change_mask(int how, uint64_t user_set, uint64_t user_old, uint64_t 
 long signal_get_pending(uint64_t user_set, uint64_t set_size);
 long signal_return_from_handler(struct context *context);
 long signal_suspend(uint64_t user_mask, uint64_t set_size);
+/*
+ * The blocked set becomes the user's mask until the call returns to user
+ * mode (rt_sigsuspend, ppoll): then the old one comes back, or, if a signal
+ * the mask let through runs a handler, after the handler. 0, -EINVAL for
+ * a set size that is not 8, -EFAULT.
+ */
+int signal_mask_during_call(uint64_t user_mask, uint64_t set_size);
 
 /*
  * sigaltstack(new, old) for the calling thread (context: its registers,

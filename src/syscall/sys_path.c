@@ -10,7 +10,9 @@
 #include "abi/errno.h"
 #include "abi/fcntl.h"
 #include "abi/stat.h"
+#include "abi/time.h"
 #include "fs/file.h"
+#include "fs/ext2.h"
 #include "fs/files.h"
 #include "fs/path.h"
 #include "fs/vfs.h"
@@ -233,4 +235,76 @@ long sys_getcwd(struct context *context)
 long sys_umask(struct context *context)
 {
     return files_umask((uint32_t)syscall_arg(context, 0));
+}
+
+/* ---- Attributes: fchmodat, fchmod, utimensat --------------------------------------- */
+
+/* fchmodat(dirfd, path, mode): the system call has no flags (glibc handles its own). */
+long sys_fchmodat(struct context *context)
+{
+    char *path;
+    int error = path_from_user(syscall_arg(context, 1), &path);
+    if (error != 0)
+        return error;
+    error = vfs_chmod(dirfd_arg(context, 0), path, (uint32_t)syscall_arg(context, 2), 0);
+    kfree(path);
+    return error;
+}
+
+long sys_fchmod(struct context *context)
+{
+    return vfs_chmod((int)syscall_arg(context, 0), NULL, (uint32_t)syscall_arg(context, 1), 0);
+}
+
+/* Linux's tv_nsec markers: this time is now / this time stays as it is. */
+#define UTIME_NOW  ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+/* One of utimensat's timespecs as ext2_set_times takes it; false if it is not a valid time. */
+static bool utime_seconds(const struct timespec *value, int64_t *out)
+{
+    if (value->tv_nsec == UTIME_NOW)
+        *out = EXT2_TIME_NOW;
+    else if (value->tv_nsec == UTIME_OMIT)
+        *out = EXT2_TIME_OMIT;
+    else if (value->tv_nsec < 0 || value->tv_nsec >= 1000000000l || value->tv_sec < 0)
+        return false;
+    else
+        *out = value->tv_sec;
+    return true;
+}
+
+/*
+ * utimensat(dirfd, path, times[2], flags): atime and mtime from times (NULL:
+ * both now). A NULL path means dirfd itself (futimens). touch calls it first
+ * and creates the file only on ENOENT, so the error matters as much as the act.
+ */
+long sys_utimensat(struct context *context)
+{
+    int dirfd = dirfd_arg(context, 0);
+    uint64_t user_path = syscall_arg(context, 1);
+    uint64_t user_times = syscall_arg(context, 2);
+    uint64_t flags = syscall_arg(context, 3);
+    if ((flags & ~(uint64_t)AT_SYMLINK_NOFOLLOW) != 0)
+        return -EINVAL;
+    int64_t atime = EXT2_TIME_NOW, mtime = EXT2_TIME_NOW;
+    if (user_times != 0) {
+        struct timespec times[2];
+        if (copy_from_user(process_current()->memory_set, times, user_times, sizeof(times)) != 0)
+            return -EFAULT;
+        if (!utime_seconds(&times[0], &atime) || !utime_seconds(&times[1], &mtime))
+            return -EINVAL;
+    }
+    if (user_path == 0) {
+        if (dirfd == AT_FDCWD)
+            return -EFAULT; /* Linux: no path and no descriptor */
+        return vfs_set_times(dirfd, NULL, atime, mtime, 0);
+    }
+    char *path;
+    int error = path_from_user(user_path, &path);
+    if (error != 0)
+        return error;
+    error = vfs_set_times(dirfd, path, atime, mtime, (uint32_t)flags);
+    kfree(path);
+    return error;
 }

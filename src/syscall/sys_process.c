@@ -79,8 +79,38 @@ static int clone_store_child_tid(struct memory_set *child_set, uint64_t flags, u
     return memory_set_write(child_set, child_tid, &pid, sizeof(pid));
 }
 
+/*
+ * vfork: clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stack), as glibc's vfork
+ * (stack = its own sp) and posix_spawn (a stack of its own, which the child
+ * runs its start function on) call it. Linux lends the child the parent's
+ * memory and suspends the parent until the child execs or exits. Here the
+ * child gets a copy-on-write copy instead, as fork's, and the parent runs
+ * on: what POSIX allows a vfork to be. A program that obeys vfork's rules
+ * (the child only execs or _exits) sees no difference; the one that peeks
+ * at what its child wrote (BusyBox's spawn() for an exec failure, glibc's
+ * posix_spawn for its errno) learns it from the exit status instead (127).
+ */
+static long clone_vfork(struct context *context)
+{
+    uint64_t flags = syscall_arg(context, 0) & ~(uint64_t)(CLONE_VM | CLONE_VFORK);
+    uint64_t stack = syscall_arg(context, 1);
+    /* A fork whose child starts on `stack`: the parent's context, lent for the call. */
+    uint64_t parent_sp = context->x[REG_SP];
+    context->x[REG_A0] = flags;
+    context->x[REG_A0 + 1] = 0;
+    if (stack != 0)
+        context->x[REG_SP] = stack;
+    long result = sys_clone(context);
+    context->x[REG_SP] = parent_sp; /* (a0 becomes the result; a1 is the user's again) */
+    context->x[REG_A0 + 1] = stack;
+    return result;
+}
+
 long sys_clone(struct context *context)
 {
+    uint64_t vfork_flags = CLONE_VM | CLONE_VFORK;
+    if ((syscall_arg(context, 0) & (vfork_flags | CLONE_THREAD)) == vfork_flags)
+        return clone_vfork(context);
     /* Anything that shares (memory, handlers, the process): a thread, or Linux's -EINVAL. */
     if ((syscall_arg(context, 0) & (CLONE_THREAD_NEEDS | CLONE_THREAD)) != 0)
         return sys_clone_thread(context);

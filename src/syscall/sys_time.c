@@ -143,6 +143,23 @@ long sys_clock_nanosleep(struct context *context)
     return sleep_until(deadline, (flags & TIMER_ABSTIME) != 0 ? 0 : syscall_arg(context, 3));
 }
 
+/* For ppoll (sys_poll.c): the same conversions, by their exported names. */
+int syscall_timespec_from_user(uint64_t address, struct timespec *value)
+{
+    return timespec_from_user(address, value);
+}
+
+uint64_t syscall_timespec_deadline(const struct timespec *value)
+{
+    return saturating_add(read_time(), timespec_to_time(value));
+}
+
+struct timespec syscall_time_left(uint64_t deadline)
+{
+    uint64_t now = read_time();
+    return time_to_timespec(deadline > now ? deadline - now : 0);
+}
+
 long sys_sysinfo(struct context *context)
 {
     uint64_t info = syscall_arg(context, 0);

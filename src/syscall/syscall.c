@@ -116,6 +116,11 @@ static const struct {
     /* sys_thread.c: threads of a process (clone's thread form is reached from sys_clone). */
     ENTRY(futex, "dpdxppx"),
     ENTRY(tkill, "ddd"),
+    /* What BusyBox's ash and applets need besides (tests/linux/busybox_script.sh). */
+    ENTRY(ppoll, "dpdppu"),
+    ENTRY(fchmod, "ddo"),
+    ENTRY(fchmodat, "ddso"),
+    ENTRY(utimensat, "ddspx"),
 };
 
 #define SYSCALL_COUNT (sizeof(syscall_table) / sizeof(syscall_table[0]))

@@ -127,6 +127,18 @@ long sys_clone_thread(struct context *context); /* clone with CLONE_VM: called b
 long sys_exit_group(struct context *context);
 long sys_futex(struct context *context);
 long sys_tkill(struct context *context);
+/* sys_path.c: file attributes (chmod and touch). */
+long sys_fchmodat(struct context *context);
+long sys_fchmod(struct context *context);
+long sys_utimensat(struct context *context);
+/* sys_poll.c: ppoll. */
+long sys_ppoll(struct context *context);
+/* sys_time.c's timespec helpers, for ppoll's timeout: -EFAULT/-EINVAL or 0; a `time` deadline
+   from now (UINT64_MAX: too far to count); what is left until a deadline. */
+struct timespec;
+int syscall_timespec_from_user(uint64_t address, struct timespec *value);
+uint64_t syscall_timespec_deadline(const struct timespec *value);
+struct timespec syscall_time_left(uint64_t deadline);
 /* CLOCK_REALTIME in nanoseconds since 1970: the RTC's date at boot plus the uptime. */
 uint64_t syscall_realtime_ns(void);
 

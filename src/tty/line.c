@@ -99,9 +99,18 @@ static void start_signal_filter(void)
         uart_set_receive_filter(filter_received_byte);
 }
 
+/*
+ * Until a shell claims the console (TIOCSPGRP), it reports init's group, 1:
+ * as on Linux, where init's session holds the console as its controlling
+ * terminal and init's group is in the foreground. A job-control shell run as
+ * init (BusyBox's ash: `make qemu LINUX=1`) asks this first, and waits with
+ * SIGTTIN for as long as the answer is not its own group. (Ctrl-C still
+ * signals nobody until someone has claimed the console.)
+ */
 int tty_line_get_foreground(void)
 {
-    return __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
+    int group = __atomic_load_n(&foreground_group, __ATOMIC_RELAXED);
+    return group != 0 ? group : 1;
 }
 
 int tty_line_set_foreground(int group)
@@ -354,6 +363,15 @@ long tty_line_read(char *buf, size_t size, bool nonblock)
     }
     mutex_unlock(&reader_lock);
     return result;
+}
+
+bool tty_line_readable(void)
+{
+    /* Read without the reader mutex: a hint, and any key at all counts (line.h says why). */
+    if (!uart_present())
+        return true; /* no receive interrupt to wait for: let read do the waiting */
+    return __atomic_load_n(&committed, __ATOMIC_RELAXED) > 0 ||
+           __atomic_load_n(&end_of_input, __ATOMIC_RELAXED) || uart_bytes_waiting() > 0;
 }
 
 void tty_line_write(const char *buf, size_t len)

@@ -38,6 +38,16 @@
  */
 long tty_line_read(char *buf, size_t size, bool nonblock);
 
+/*
+ * Whether a read would find something now (ppoll's POLLIN): a finished line
+ * or the end, or any key waiting in the UART's ring. In canonical mode a key
+ * is not yet a line, so a read after "readable" may still wait for Enter;
+ * Linux would wait for the whole line before it says readable. Programs that
+ * poll the console (BusyBox's line editor) put it in raw mode first, where
+ * the two agree.
+ */
+bool tty_line_readable(void);
+
 /* Print on the console. */
 void tty_line_write(const char *buf, size_t len);
 

@@ -81,6 +81,8 @@ CASES = (
     _t0("threadedge", doc="futex timeouts, EAGAIN, EFAULT, wake counts; exit vs exit_group; "
         "CLEARTID; tgkill; SIGKILL and fork in a threaded process; a futex mutex hammered"),
     _t0("sleeptime", doc="nanosleep, clock_gettime, clock_nanosleep"),
+    _t0("shellcalls", doc="what BusyBox needs: ppoll, prctl names, F_DUPFD_CLOEXEC, chmod, "
+        "utimensat, vfork"),
     Case(name="bb_list", argv=("/bin/busybox", "--list"), needs_busybox=True,
          doc="busybox lists its applets"),
     Case(name="bb_script", argv=("/bin/busybox", "ash", "/tests/busybox_script.sh"),

@@ -6,7 +6,8 @@
 #   linux-progs      Tier 0: tests/linux/src/NAME.c -> $(BUILD)/linux/NAME,
 #                    built static with Debian's riscv64-linux-gnu-gcc
 #   linux-busybox    Tier 1: static BusyBox 1.35, built once and cached outside
-#                    the tree (scripts/busybox-build.sh; SKIP_BUSYBOX=1 skips)
+#                    the tree (scripts/busybox-build.sh; the root Makefile's
+#                    `make busybox` copies it to $(BUILD)/linux/busybox)
 #   linux-ref        run every case under qemu-riscv64, twice, and compare it
 #                    with tests/linux/expected/ (the reference oracle)
 #   linux-ref-record write tests/linux/expected/ anew from qemu-riscv64
