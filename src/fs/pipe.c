@@ -61,7 +61,8 @@ static int ring_to_user(const struct pipe *pipe, uint32_t from, uint64_t buffer,
     return error;
 }
 
-static int ring_from_user(struct pipe *pipe, uint32_t to, uint64_t buffer, uint32_t count)
+static inline __attribute__((always_inline)) int ring_from_user(struct pipe *pipe, uint32_t to,
+                                                                uint64_t buffer, uint32_t count)
 {
     const struct memory_set *set = process_current()->memory_set;
     uint32_t start = to % PIPE_SIZE;
