@@ -7,6 +7,7 @@
 #include "proc/process.h"
 #include "proc/sched.h"
 #include "proc/wait_queue.h"
+#include "sync/spinlock.h"
 
 /*
  * The body of signal_pending, inlined into the sleep below: a pipe round
@@ -30,11 +31,12 @@ bool signal_pending(void)
     return thread_signal_pending(thread_current());
 }
 
+/* The locks with spinlock.h's inline bodies: a pipe round trip sleeps here twice. */
 int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *guard)
 {
     sched_assert_may_sleep("wait_queue_sleep_interruptible", guard != NULL ? 1 : 0);
     struct thread *self = thread_current();
-    spinlock_acquire(&sched_lock);
+    spinlock_acquire_inline(&sched_lock, SPINLOCK_SITE());
     /* The last look, under sched_lock: a sender that comes later finds this thread asleep. */
     if (thread_signal_pending(self)) {
         spinlock_release(&sched_lock);
@@ -45,11 +47,11 @@ int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *gu
     self->state = THREAD_BLOCKED;
     self->interruptible = true;
     if (guard != NULL)
-        spinlock_release(guard);
+        spinlock_release_inline(guard);
     sched_block_locked();
     self->interruptible = false;
     sched_unlock();
     if (guard != NULL)
-        spinlock_acquire(guard);
+        spinlock_acquire_inline(guard, SPINLOCK_SITE());
     return thread_signal_pending(self) ? -ERESTARTSYS : 0;
 }
