@@ -63,7 +63,8 @@ static int ring_to_user(const struct pipe *pipe, uint32_t from, uint64_t buffer,
     return error;
 }
 
-static int ring_from_user(struct pipe *pipe, uint32_t to, uint64_t buffer, uint32_t count)
+static inline __attribute__((always_inline)) int ring_from_user(struct pipe *pipe, uint32_t to,
+                                                                uint64_t buffer, uint32_t count)
 {
     const struct memory_set *set = process_current()->memory_set;
     uint32_t start = to % PIPE_SIZE;
@@ -129,13 +130,13 @@ static long broken_pipe(void)
  * goes in with one or two copies (the ring may wrap) under one hold of the
  * lock; the bytes count as written only once both copies have succeeded,
  * so a bad buffer leaves nothing half written, and no reader ever sees part
- * of it. A longer write goes in as room appears.
+ * of it. A longer write goes in as room appears. Called with the lock
+ * held (pipe_write took it); returns with it released.
  */
-static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_t *position)
+static __attribute__((noinline)) long pipe_write_slow(struct pipe *pipe, struct file *file,
+                                                      uint64_t buffer, size_t count)
 {
-    struct pipe *pipe = file->private_data;
     size_t done = 0;
-    spinlock_acquire_inline(&pipe->lock, SPINLOCK_SITE());
     while (done < count) {
         if (pipe->readers == 0) {
             spinlock_release_inline(&pipe->lock);
@@ -168,6 +169,28 @@ static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_
     }
     spinlock_release_inline(&pipe->lock);
     return (long)done;
+}
+
+/*
+ * The fast path: a reader is there and the ring has room for the whole
+ * write, so it goes in with no wait and no loop (every write that fits is
+ * at most PIPE_SIZE = PIPE_ATOMIC_MAX bytes, hence atomic, as the slow path
+ * would make it). Anything else, the lock still held, takes the slow path.
+ */
+static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_t *position)
+{
+    struct pipe *pipe = file->private_data;
+    spinlock_acquire_inline(&pipe->lock, SPINLOCK_SITE());
+    if (count == 0 || count > PIPE_SIZE - pipe_used(pipe) || pipe->readers == 0)
+        return pipe_write_slow(pipe, file, buffer, count);
+    int error = ring_from_user(pipe, pipe->written, buffer, (uint32_t)count);
+    if (error == 0) {
+        pipe->written += (uint32_t)count;
+        if (pipe->readers_waiting > 0)
+            wait_queue_wake_one(&pipe->can_read);
+    }
+    spinlock_release_inline(&pipe->lock);
+    return error != 0 ? error : (long)count;
 }
 
 static int pipe_stat(struct file *file, struct stat *out)

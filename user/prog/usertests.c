@@ -1266,6 +1266,43 @@ static void test_pipe_nonblocking(void)
     close(fds[1]);
 }
 
+/*
+ * pipe_write's fast path (a write that fits, a reader there) with the ring
+ * wrapping: a buffer whose tail is unmapped gets -EFAULT, and the part that
+ * was copied before the ring's end is not in the pipe; a good wrapping write
+ * comes out intact; a write of exactly the room left goes in whole.
+ */
+static void test_pipe_wrapping_write_with_a_bad_tail_leaves_nothing(void)
+{
+    const long page = 4096;
+    int fds[2];
+    CHECK(pipe2(fds, O_NONBLOCK) == 0);
+    static char buf[4096];
+    memset(buf, 'a', 4000);
+    CHECK(write(fds[1], buf, 4000) == 4000 && read(fds[0], buf, 4000) == 4000);
+    /* The ring's next byte is 96 before its end. A 300-byte write wraps. */
+    char *two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(two != MAP_FAILED);
+    CHECK(munmap(two + page, page) == 0);
+    char *edge = two + page - 200; /* 200 good bytes, then nothing */
+    memset(edge, 'b', 200);
+    CHECK(syscall3(SYS_write, fds[1], (long)edge, 300) == -EFAULT);
+    CHECK(read(fds[0], buf, 1) < 0 && errno == EAGAIN); /* not one byte went in */
+    for (int i = 0; i < 300; i++)
+        buf[i] = (char)('0' + i % 10);
+    CHECK(write(fds[1], buf, 300) == 300);
+    char back[300];
+    CHECK(read(fds[0], back, sizeof(back)) == 300 && memcmp(back, buf, 300) == 0);
+    /* Empty again: exactly the room there is goes in whole, then nothing fits. */
+    memset(buf, 'c', 4096);
+    CHECK(write(fds[1], buf, 4096) == 4096);
+    CHECK(write(fds[1], buf, 1) < 0 && errno == EAGAIN);
+    CHECK(read(fds[0], buf, 4096) == 4096 && buf[0] == 'c' && buf[4095] == 'c');
+    munmap(two, page);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 /* A writer that dies, killed or faulting, closes its end: the reader sees the end. */
 static void test_pipe_end_closes_when_its_process_dies(void)
 {
@@ -1456,6 +1493,7 @@ static const struct usertest tests[] = {
     FUNCTION_TEST(pipe_without_reader_is_epipe_and_sigpipe),
     FUNCTION_TEST(pipe_writes_up_to_4096_bytes_are_atomic),
     FUNCTION_TEST(pipe_nonblocking),
+    FUNCTION_TEST(pipe_wrapping_write_with_a_bad_tail_leaves_nothing),
     FUNCTION_TEST(pipe_end_closes_when_its_process_dies),
     FUNCTION_TEST(pipe_carries_a_programs_output),
     /* Issue 15, memory: user/prog/vmtest.c. */
