@@ -49,7 +49,15 @@ bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length
     /* LAB 7 END: user_range_ok */
 }
 
-int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
+/*
+ * The check and the copy below run under the set's lock (the wrappers after them):
+ * without it another thread of the process, on another hart, could munmap
+ * or mprotect the range between them, and the copy would fault in the
+ * kernel. The lock keeps such changes out until the copy is done; for a
+ * process with one thread it costs a load (memory_set_lock).
+ */
+static int copy_from_user_locked(const struct memory_set *set, void *destination, uint64_t source,
+                                 size_t length)
 {
     /* LAB 7 BEGIN: copy_from_user */
     if (!user_range_ok(set, source, length, PTE_R))
@@ -61,8 +69,8 @@ int copy_from_user(const struct memory_set *set, void *destination, uint64_t sou
     /* LAB 7 END: copy_from_user */
 }
 
-int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
-                 size_t length)
+static int copy_to_user_locked(const struct memory_set *set, uint64_t destination,
+                               const void *source, size_t length)
 {
     /* LAB 7 BEGIN: copy_to_user */
     if (!user_range_ok(set, destination, length, PTE_W))
@@ -74,7 +82,27 @@ int copy_to_user(const struct memory_set *set, uint64_t destination, const void 
     /* LAB 7 END: copy_to_user */
 }
 
-long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)
+int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
+{
+    struct memory_set *locked = (struct memory_set *)set; /* the lock is not the set's content */
+    memory_set_lock(locked);
+    int result = copy_from_user_locked(set, destination, source, length);
+    memory_set_unlock(locked);
+    return result;
+}
+
+int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
+                 size_t length)
+{
+    struct memory_set *locked = (struct memory_set *)set;
+    memory_set_lock(locked);
+    int result = copy_to_user_locked(set, destination, source, length);
+    memory_set_unlock(locked);
+    return result;
+}
+
+static long string_from_user_locked(const struct memory_set *set, char *destination,
+                                    uint64_t source, size_t size)
 {
     if (size == 0)
         return -ENAMETOOLONG;
@@ -100,4 +128,13 @@ long string_from_user(const struct memory_set *set, char *destination, uint64_t 
     }
     destination[size - 1] = '\0';
     return -ENAMETOOLONG;
+}
+
+long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)
+{
+    struct memory_set *locked = (struct memory_set *)set;
+    memory_set_lock(locked);
+    long result = string_from_user_locked(set, destination, source, size);
+    memory_set_unlock(locked);
+    return result;
 }

@@ -10,6 +10,11 @@
  *              munmaps it: once munmap returns, the reader loads it no more
  *              (at most the one load under way) and faults (SIGSEGV); on
  *              several harts that takes munmap's TLB shootdown
+ *   copyrace   a thread unmaps and maps again, over and over, the buffer
+ *              that another thread's write and read system calls copy
+ *              from and into: each call copies all or fails with EFAULT,
+ *              the kernel never faults on its own copy, and the pipe's
+ *              bytes stay whole
  */
 #include <errno.h>
 #include <sched.h>
@@ -195,16 +200,99 @@ static void case_shootdown(void)
     join(&tid);
 }
 
+/* ---- copyrace ---- */
+
+#define RACE_BYTES  4096
+#define RACE_ROUNDS 20000
+
+static char *volatile race_buffer;
+static volatile int flipper_running;
+static volatile long flips;
+
+/* Unmap the buffer and map it again at the same place, as fast as it goes. */
+static int flipper(void *arg __attribute__((unused)))
+{
+    while (flipper_running) {
+        munmap(race_buffer, RACE_BYTES);
+        mmap(race_buffer, RACE_BYTES, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        flips++;
+    }
+    return 0;
+}
+
+/* The race itself, in a child process: its exit status is its failed checks. */
+static void copyrace_child(void)
+{
+    static char stack[STACK_SIZE] __attribute__((aligned(16)));
+    static int tid;
+    static char bounce[RACE_BYTES];
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    race_buffer =
+        mmap(NULL, RACE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(race_buffer != MAP_FAILED);
+    flipper_running = 1;
+    CHECK(spawn(flipper, NULL, stack, &tid) > 0);
+    long whole = 0;
+    long refused = 0;
+    long broken = 0;
+    for (int round = 0; round < RACE_ROUNDS; round++) {
+        /* Out of the buffer (copy_from_user) into the pipe ... */
+        long wrote = write(fds[1], race_buffer, RACE_BYTES);
+        if (wrote == RACE_BYTES) {
+            whole++;
+            /* ... and back into it (copy_to_user), through a bounce that is always there. */
+            CHECK(read(fds[0], bounce, RACE_BYTES) == RACE_BYTES);
+            long back = write(fds[1], bounce, RACE_BYTES);
+            CHECK(back == RACE_BYTES);
+            long got = read(fds[0], race_buffer, RACE_BYTES);
+            if (got < 0 && errno == EFAULT) {
+                refused++;
+                CHECK(read(fds[0], bounce, RACE_BYTES) == RACE_BYTES); /* still there, whole */
+            } else if (got != RACE_BYTES) {
+                broken++;
+            }
+        } else if (wrote < 0 && errno == EFAULT) {
+            refused++;
+        } else {
+            broken++;
+        }
+    }
+    flipper_running = 0;
+    join(&tid);
+    printf("    # %ld whole copies, %ld refused with EFAULT, %ld flips\n", whole, refused, flips);
+    CHECK(broken == 0);
+    CHECK(whole > 0);
+    CHECK(flips > 0);
+    exit(failures);
+}
+
+static void case_copyrace(void)
+{
+    long before = free_frames();
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0)
+        copyrace_child();
+    int status = -1;
+    CHECK(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(free_frames() == before); /* its pipe, its buffer, its thread: every frame back */
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        printf("usage: threadtest frames|shootdown\n");
+        printf("usage: threadtest frames|shootdown|copyrace\n");
         return 2;
     }
     if (strcmp(argv[1], "frames") == 0)
         case_frames();
     else if (strcmp(argv[1], "shootdown") == 0)
         case_shootdown();
+    else if (strcmp(argv[1], "copyrace") == 0)
+        case_copyrace();
     else
         return 2;
     return failures;

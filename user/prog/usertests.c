@@ -1510,6 +1510,7 @@ static const struct usertest tests[] = {
     /* Issue 17, threads: user/prog/threadtest.c. */
     {"threaded_processes_return_every_frame", NULL, {"threadtest", "frames"}, EXITS, 0, false},
     {"munmap_reaches_a_thread_on_another_hart", NULL, {"threadtest", "shootdown"}, EXITS, 0, false},
+    {"user_copies_survive_a_racing_munmap", NULL, {"threadtest", "copyrace"}, EXITS, 0, false},
     /* Issue 15, signals and FP: user/prog/sigtest.c, user/prog/fptest.c. */
     {"fp_two_processes_and_exec", NULL, {"fptest", "pair"}, EXITS, 0, false},
     {"fp_across_a_signal_handler", NULL, {"fptest", "signal"}, EXITS, 0, false},
