@@ -188,6 +188,7 @@ static long pipe_write(struct file *file, uint64_t buffer, size_t count, uint64_
         pipe->written += (uint32_t)count;
         if (pipe->readers_waiting > 0)
             wait_queue_wake_one(&pipe->can_read);
+        poll_notify(); /* data: a poller may wait to read (one load when nobody polls) */
     }
     spinlock_release_inline(&pipe->lock);
     return error != 0 ? error : (long)count;
