@@ -38,10 +38,12 @@ LINUX_PROGS := $(addprefix $(BUILD)/linux/,$(LINUX_NAMES))
 
 linux-progs: $(LINUX_PROGS)
 
+# Written under another name, then renamed: a reader (another test worker's disk)
+# sees the whole program or none of it.
 $(LINUX_PROGS): $(BUILD)/linux/%: $(LINUX_DIR)/src/%.c $(LINUX_DIR)/src/linuxtest.h
 	@mkdir -p $(@D)
 	@echo "  LINUXCC $@"
-	$(Q)$(LINUX_CC) $(LINUX_CFLAGS) -o $@ $<
+	$(Q)$(LINUX_CC) $(LINUX_CFLAGS) -o $@.tmp $< && mv $@.tmp $@
 
 linux-busybox:
 	$(Q)sh scripts/busybox-build.sh

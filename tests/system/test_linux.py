@@ -25,6 +25,7 @@ its four-hart pass. They run on one worker (xdist_group), which builds it once. 
 every applet, is the disk of `make qemu LINUX=1`, whose interactive ash is
 tested last.
 """
+import fcntl
 import re
 import shutil
 import subprocess
@@ -88,8 +89,12 @@ def linux_disk(tmp_path_factory):
     if shutil.which(LINUX_CC) is None:
         pytest.skip("%s is not installed (scripts/install-deps.sh installs it): "
                     "the Linux programs of tests/linux cannot be built" % LINUX_CC)
-    build = subprocess.run(["make", "-s", "-f", "tests/linux/linux.mk", "BUILD=%s" % BUILD,
-                            "linux-progs"], cwd=ROOT, capture_output=True, text=True)
+    # Every xdist worker gets here: one builds at a time, the others find it done.
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / ".linux-progs.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build = subprocess.run(["make", "-s", "-f", "tests/linux/linux.mk", "BUILD=%s" % BUILD,
+                                "linux-progs"], cwd=ROOT, capture_output=True, text=True)
     assert build.returncode == 0, "building tests/linux failed:\n" + build.stdout + build.stderr
     programs = {"bin/" + case.name: BUILD / "linux" / case.name for case in TIER0}
     return build_disk(tmp_path_factory.mktemp("linux-disk"), TIER0, programs)
