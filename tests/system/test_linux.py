@@ -129,6 +129,8 @@ def run_case(qemu, disk, name, timeout):
     return debugfs_dump(disk, "/tmp/%s.out" % name), status, vm.output
 
 
+# One worker runs them all: the disk fixture is made once, not once per worker.
+@pytest.mark.xdist_group("linux-tier0")
 @pytest.mark.parametrize("case", [case_param(case) for case in TIER0])
 def test_tier0_case_matches_qemu_user(qemu, linux_disk, tmp_path, case):
     disk = disk_copy(linux_disk, directory=tmp_path)

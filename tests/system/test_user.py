@@ -47,6 +47,7 @@ def test_usertests_leave_the_disk_sound():
     e2fsck_clean(disk)
 
 
+@pytest.mark.slow
 def test_usertests_without_a_disk_skip_only_the_file_tests():
     status, out = run("tests/diskless", bootargs="init=usertests", timeout=300)
     report = ktap.parse(out)
