@@ -16,6 +16,7 @@
 #include "dev/machine.h"
 #include "proc/sched.h"
 #include "proc/thread.h"
+#include "arch/irq.h"
 #include "sync/spinlock.h"
 
 #define INCREMENTS 200000
@@ -50,14 +51,21 @@ static void add_many(void)
     }
 }
 
-/* Each waits on its own hart until all are there, so that they start together. */
+/*
+ * Each waits on its own hart until all are there, so that they start
+ * together. Interrupts stay off from here to the end: no tick can preempt
+ * an adder and move it to a hart that already has one (on a busy host that
+ * happened, and two adders shared a hart).
+ */
 static int adder(void *unused)
 {
     (void)unused;
+    irq_state_t state = irq_save();
     __atomic_fetch_add(&ready, 1, __ATOMIC_SEQ_CST);
     while (!go) {
     }
     add_many();
+    irq_restore(state);
     return 0;
 }
 
@@ -72,11 +80,14 @@ static uint64_t run_adders(const char *who, bool with_lock)
     use_lock = with_lock;
     for (unsigned i = 1; i < harts; i++)
         threads[i] = thread_create(adder, NULL, "adder");
-    /* Keep this hart (wfi, no yield) while the others are kicked awake to take them. */
+    /* Keep this hart (interrupts off, wfi, no yield) while the others are kicked awake to take
+       them: a wfi ends when an interrupt is pending, taken or not. */
+    irq_state_t state = irq_save();
     while (ready != (int)harts - 1)
         wfi();
     go = true;
     add_many();
+    irq_restore(state);
     for (unsigned i = 1; i < harts; i++)
         thread_join(threads[i], NULL);
     uint64_t expected = (uint64_t)harts * INCREMENTS;
