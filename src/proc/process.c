@@ -333,8 +333,7 @@ static void power_off_if_init(struct process *process, int status)
     machine_exit(code);
 }
 
-/* Give every other thread of `process` attention and end its interruptible sleep. */
-static void notify_other_threads_locked(struct process *process, struct thread *self)
+void process_notify_other_threads_locked(struct process *process, struct thread *self)
 {
     spinlock_acquire(&sched_lock);
     list_for_each(node, &process->threads)
@@ -364,7 +363,7 @@ void process_exit(int status)
         process->exit_status = status;
     }
     /* exit_group: the others leave at their next way back to user mode (signal_deliver). */
-    notify_other_threads_locked(process, self);
+    process_notify_other_threads_locked(process, self);
     spinlock_release(&process_lock);
     process_exit_thread(status);
 }
@@ -422,7 +421,7 @@ void process_end_other_threads(void)
         if (thread != self)
             thread->exit_alone = true;
     }
-    notify_other_threads_locked(process, self);
+    process_notify_other_threads_locked(process, self);
     /* Until they have left the list: freed, so off their harts and out of the old address space. */
     while (list_first(&process->threads) != &self->process_node ||
            self->process_node.next != &process->threads.head)

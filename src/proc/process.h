@@ -191,6 +191,13 @@ void process_end_other_threads(void);
 struct thread *process_find_thread_locked(struct process *process, int tid);
 
 /*
+ * Give every thread of `process` but `self` attention (it looks at the
+ * process's state when it next leaves the kernel) and end its interruptible
+ * sleep: for exit_group, execve and a stop. process_lock held.
+ */
+void process_notify_other_threads_locked(struct process *process, struct thread *self);
+
+/*
  * Wait for a child of the calling thread's process to become a zombie, and
  * reap it: free its threads, its MemorySet and its pid. `pid` > 0 waits for
  * that child, -1 for any. Returns the reaped pid and stores its status, or

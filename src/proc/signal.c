@@ -168,16 +168,8 @@ static void stop_locked(struct thread *self, struct process *process, int signal
     if (!process->stopped && signal != 0) {
         process->stopped = true;
         tell_parent_locked(process, CLD_STOPPED, signal);
-        spinlock_acquire(&sched_lock);
-        list_for_each(node, &process->threads)
-        {
-            struct thread *thread = list_entry(node, struct thread, process_node);
-            if (thread == self)
-                continue;
-            __atomic_store_n(&thread->signal_attention, 1, __ATOMIC_RELAXED);
-            sched_interrupt_locked(thread); /* its sleep ends; the call restarts once continued */
-        }
-        spinlock_release(&sched_lock);
+        /* Their sleeps end; each call restarts once the process is continued. */
+        process_notify_other_threads_locked(process, self);
     }
     while (process->stopped && !process->exit_requested)
         wait_queue_sleep(&process->continued, &process_lock);

@@ -110,17 +110,6 @@ long sys_tkill(struct context *context)
     return signal_send_thread(tgid, tid, syscall_arg(context, 1));
 }
 
-/* A timespec in `time` units, saturated (a wait too long to count has no deadline). */
-static uint64_t timespec_to_time(const struct timespec *value)
-{
-    uint64_t frequency = timer_frequency();
-    uint64_t seconds = (uint64_t)value->tv_sec;
-    uint64_t fraction = ((uint64_t)value->tv_nsec * frequency + NS_PER_SECOND - 1) / NS_PER_SECOND;
-    if (seconds > (UINT64_MAX - fraction) / frequency)
-        return UINT64_MAX;
-    return seconds * frequency + fraction;
-}
-
 /*
  * The deadline of a wait, as a `time` value (UINT64_MAX: none). FUTEX_WAIT's
  * timeout is relative; FUTEX_WAIT_BITSET's absolute, on CLOCK_MONOTONIC, or
@@ -132,11 +121,10 @@ static long futex_deadline(uint64_t address, bool absolute, bool realtime, uint6
     if (address == 0)
         return 0;
     struct timespec value;
-    if (copy_from_user(process_current()->memory_set, &value, address, sizeof(value)) != 0)
-        return -EFAULT;
-    if (value.tv_sec < 0 || value.tv_nsec < 0 || (uint64_t)value.tv_nsec >= NS_PER_SECOND)
-        return -EINVAL;
-    uint64_t units = timespec_to_time(&value);
+    int error = syscall_timespec_from_user(address, &value); /* -EFAULT or -EINVAL */
+    if (error != 0)
+        return error;
+    uint64_t units = syscall_timespec_to_time(&value);
     if (units == UINT64_MAX)
         return 0;
     uint64_t now = read_time();
@@ -145,7 +133,7 @@ static long futex_deadline(uint64_t address, bool absolute, bool realtime, uint6
         uint64_t boot_offset = realtime ? syscall_realtime_ns() - timer_uptime_ns() : 0;
         struct timespec offset = {(long)(boot_offset / NS_PER_SECOND),
                                   (long)(boot_offset % NS_PER_SECOND)};
-        uint64_t ahead = timespec_to_time(&offset);
+        uint64_t ahead = syscall_timespec_to_time(&offset);
         *deadline = units > ahead ? units - ahead : 0;
         return 0;
     }

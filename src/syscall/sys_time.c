@@ -154,6 +154,11 @@ uint64_t syscall_timespec_deadline(const struct timespec *value)
     return saturating_add(read_time(), timespec_to_time(value));
 }
 
+uint64_t syscall_timespec_to_time(const struct timespec *value)
+{
+    return timespec_to_time(value);
+}
+
 struct timespec syscall_time_left(uint64_t deadline)
 {
     uint64_t now = read_time();

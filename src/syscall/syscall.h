@@ -138,6 +138,8 @@ long sys_ppoll(struct context *context);
 struct timespec;
 int syscall_timespec_from_user(uint64_t address, struct timespec *value);
 uint64_t syscall_timespec_deadline(const struct timespec *value);
+/* A timespec as `time` units, rounded up and saturated at UINT64_MAX (futex's timeouts). */
+uint64_t syscall_timespec_to_time(const struct timespec *value);
 struct timespec syscall_time_left(uint64_t deadline);
 /* CLOCK_REALTIME in nanoseconds since 1970: the RTC's date at boot plus the uptime. */
 uint64_t syscall_realtime_ns(void);
