@@ -16,6 +16,7 @@
 #include "dev/uart.h"
 #include "ktest/ktest.h"
 #include "proc/hold_harts.h"
+#include "arch/hart.h"
 #include "arch/riscv.h"
 #include "arch/irq.h"
 #include "trap/timer.h"
@@ -132,7 +133,15 @@ static void async_idle_naive_check_loses_the_wakeup(struct ktest *t)
     async_input_cancel(&wait); /* already woken off the list, unless the case fails */
     EXPECT_TRUE(t, probe.woken);
     EXPECT_EQ(t, stats.woke_with_work, 1ul); /* it slept with the wakeup already delivered */
-    EXPECT_GT(t, ticks_after, ticks);        /* until a tick came to end the sleep */
+    /*
+     * ... until a tick came to end the sleep. With other harts online (held,
+     * but the firmware's remote fences still reach this one as machine-mode
+     * interrupts, which end a wfi too) something else may end it first: a CI
+     * run on four harts saw that. The lost wakeup above is the point; how long
+     * the sleep lasted is checked where nothing else can end it.
+     */
+    if (hart_online_count() == 1)
+        EXPECT_GT(t, ticks_after, ticks);
 }
 
 /*
