@@ -82,22 +82,40 @@ static int copy_to_user_locked(const struct memory_set *set, uint64_t destinatio
     /* LAB 7 END: copy_to_user */
 }
 
+/*
+ * Take the set's lock if another thread shares the set; true if it did. One
+ * load when it does not (a system call's copies are on the hot path of
+ * every read and write), and the answer cannot change under the copy: only
+ * this thread could make a second one, and it is busy copying.
+ */
+static inline bool lock_if_shared(const struct memory_set *set)
+{
+    if (__atomic_load_n(&set->threads, __ATOMIC_RELAXED) <= 1)
+        return false;
+    memory_set_lock((struct memory_set *)set); /* the lock is not the set's content */
+    return true;
+}
+
+static inline void unlock_if_taken(const struct memory_set *set, bool taken)
+{
+    if (taken)
+        memory_set_unlock((struct memory_set *)set);
+}
+
 int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
 {
-    struct memory_set *locked = (struct memory_set *)set; /* the lock is not the set's content */
-    memory_set_lock(locked);
+    bool taken = lock_if_shared(set);
     int result = copy_from_user_locked(set, destination, source, length);
-    memory_set_unlock(locked);
+    unlock_if_taken(set, taken);
     return result;
 }
 
 int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
                  size_t length)
 {
-    struct memory_set *locked = (struct memory_set *)set;
-    memory_set_lock(locked);
+    bool taken = lock_if_shared(set);
     int result = copy_to_user_locked(set, destination, source, length);
-    memory_set_unlock(locked);
+    unlock_if_taken(set, taken);
     return result;
 }
 
@@ -132,9 +150,8 @@ static long string_from_user_locked(const struct memory_set *set, char *destinat
 
 long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)
 {
-    struct memory_set *locked = (struct memory_set *)set;
-    memory_set_lock(locked);
+    bool taken = lock_if_shared(set);
     long result = string_from_user_locked(set, destination, source, size);
-    memory_set_unlock(locked);
+    unlock_if_taken(set, taken);
     return result;
 }
