@@ -50,11 +50,11 @@ bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length
 }
 
 /*
- * The check and the copy below run under the set's lock (the wrappers after them):
- * without it another thread of the process, on another hart, could munmap
- * or mprotect the range between them, and the copy would fault in the
- * kernel. The lock keeps such changes out until the copy is done; for a
- * process with one thread it costs a load (memory_set_lock).
+ * The check and the copy below run under the set's lock when another thread
+ * shares the set (lock_if_shared, in the wrappers after them): without it
+ * that thread, on another hart, could munmap or mprotect the range between
+ * them, and the copy would fault in the kernel. For a process with one
+ * thread the wrappers cost one load and no lock.
  */
 static int copy_from_user_locked(const struct memory_set *set, void *destination, uint64_t source,
                                  size_t length)
