@@ -128,7 +128,27 @@ HOST_SRCS_test_ext2_features := $(FS_TEST_SRCS)
 $(BUILD)/host/test_ext2_features: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_ext2_features: HOST_CFLAGS += $(FS_TEST_FLAGS)
 
+# The block map and symbolic links level by level (lab 11 grades these). Only the
+# images it reads are made first, so a fresh grading tree does not wait for the others.
+HOST_TESTS += test_ext2_bmap
+HOST_SRCS_test_ext2_bmap := $(FS_TEST_SRCS)
+$(BUILD)/host/test_ext2_bmap: $(FS_TEST_DEPS) | $(FS_IMAGE_DIR)/b1k.img $(FS_IMAGE_DIR)/b4k.img \
+                                                $(FS_IMAGE_DIR)/small.img $(FS_CORRUPT_STAMP)
+$(BUILD)/host/test_ext2_bmap: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
 HOST_TESTS += test_path
 HOST_SRCS_test_path := $(FS_TEST_SRCS)
 $(BUILD)/host/test_path: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_path: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+# Any other tests/host/test_ext2_*.c is built the same way: a grader drops a lab's
+# hidden ext2 cases here (labs/labN.toml `files`), and the handout need not name them.
+FS_EXTRA_TESTS := $(filter-out $(HOST_TESTS),$(patsubst tests/host/%.c,%,\
+                    $(wildcard tests/host/test_ext2_*.c)))
+define fs_extra_test
+HOST_TESTS += $(1)
+HOST_SRCS_$(1) := $$(FS_TEST_SRCS)
+$$(BUILD)/host/$(1): $$(FS_TEST_DEPS) | $$(FS_IMAGES) $$(FS_CORRUPT_STAMP)
+$$(BUILD)/host/$(1): HOST_CFLAGS += $$(FS_TEST_FLAGS)
+endef
+$(foreach test,$(FS_EXTRA_TESTS),$(eval $(call fs_extra_test,$(test))))
