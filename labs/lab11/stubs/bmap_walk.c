@@ -9,14 +9,9 @@
      */
     (void)chain;
     (void)ext2_indirect_get;
-    if (path->depth != 0)
-        return -EFBIG;
-    uint32_t direct = inode->disk.i_block[path->index[0]];
-    if (direct != 0) {
-        int bad = ext2_bmap_check(inode, direct, NULL, 0);
-        if (bad != 0)
-            return bad;
-    }
+    uint32_t direct = path->depth == 0 ? inode->disk.i_block[path->index[0]] : 0;
     *reached = 0;
     *block = direct;
-    return 0;
+    if (path->depth != 0)
+        return -EFBIG;
+    return direct != 0 ? ext2_bmap_check(inode, direct, NULL, 0) : 0;
