@@ -263,6 +263,16 @@ Test(bmap, truncate_frees_every_block_it_held, .fini = teardown)
     ext2_iput(sparse);
     cr_assert_eq(ext2_unlink(m.root, "sparse_file"), 0);
     cr_expect_eq(free_blocks(&m), start, "unlink must give back every block, indirect ones too");
+    /* Cutting a sparse file inside an indirect block that then maps nothing: it goes too, and
+     * the double block above it, left empty as well. */
+    struct ext2_inode *holes = fs_test_create(&m, "/holes");
+    write_block(holes, 12, DOUBLE + APB + 10);
+    cr_expect_eq(free_blocks(&m), start - 3);
+    cr_assert_eq(ext2_file_truncate(holes, (DOUBLE + APB + 5) * K), 0);
+    cr_expect_eq(blocks_of(holes), 0, "indirect blocks that map nothing are kept: %llu",
+                 (unsigned long long)blocks_of(holes));
+    cr_expect_eq(free_blocks(&m), start);
+    ext2_iput(holes);
     ext2_iput(file);
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
