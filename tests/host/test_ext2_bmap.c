@@ -21,8 +21,8 @@
 #include "fs_test_util.h"
 #include "abi/errno.h"
 
-#define K 1024u
-#define APB 256u /* block numbers per indirect block with 1 KiB blocks */
+#define K      1024u
+#define APB    256u                 /* block numbers per indirect block with 1 KiB blocks */
 #define SINGLE 12u                  /* the first logical block behind i_block[12] */
 #define DOUBLE (SINGLE + APB)       /* ... behind i_block[13] */
 #define TRIPLE (DOUBLE + APB * APB) /* ... behind i_block[14] */
@@ -120,8 +120,13 @@ Test(bmap, reads_every_level_mke2fs_wrote, .fini = teardown)
 Test(bmap, writes_around_the_direct_and_single_edges, .fini = teardown)
 {
     const char *image = fs_test_copy_image("b1k.img");
-    uint64_t sizes[] = {11 * K, 12 * K - 1, 12 * K, 12 * K + 1, 13 * K,
-                        (uint64_t)DOUBLE * K - 1, (uint64_t)DOUBLE * K};
+    uint64_t sizes[] = {11 * K,
+                        12 * K - 1,
+                        12 * K,
+                        12 * K + 1,
+                        13 * K,
+                        (uint64_t)DOUBLE * K - 1,
+                        (uint64_t)DOUBLE * K};
     int count = (int)(sizeof(sizes) / sizeof(sizes[0]));
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
@@ -134,8 +139,8 @@ Test(bmap, writes_around_the_direct_and_single_edges, .fini = teardown)
         fs_test_write_pattern(file, 40 + (uint32_t)i, 0, sizes[i], 1000);
         uint64_t data = (sizes[i] + K - 1) / K;
         uint64_t expected = data + (data > SINGLE ? 1 : 0); /* and the single-indirect block */
-        cr_expect_eq(blocks_of(file), expected, "%s (%llu bytes): %llu blocks, expected %llu",
-                     path, (unsigned long long)sizes[i], (unsigned long long)blocks_of(file),
+        cr_expect_eq(blocks_of(file), expected, "%s (%llu bytes): %llu blocks, expected %llu", path,
+                     (unsigned long long)sizes[i], (unsigned long long)blocks_of(file),
                      (unsigned long long)expected);
         taken += expected;
         ext2_iput(file);
@@ -335,9 +340,10 @@ Test(bmap, a_full_disk_leaves_the_file_as_it_was, .fini = teardown)
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
     char command[1024];
-    snprintf(command, sizeof(command),
-             "/usr/sbin/debugfs -R 'stat /fast' '%s' 2>/dev/null | grep -q 'Fast link dest: \"filler\"'",
-             image);
+    snprintf(
+        command, sizeof(command),
+        "/usr/sbin/debugfs -R 'stat /fast' '%s' 2>/dev/null | grep -q 'Fast link dest: \"filler\"'",
+        image);
     cr_expect_eq(fs_test_run(command), 0, "debugfs should see /fast as a fast link to filler");
 }
 
@@ -410,8 +416,7 @@ Test(symlink, fast_and_slow_at_every_length_edge, .fini = teardown)
         snprintf(name, sizeof(name), "l%zu", len);
         uint64_t before = free_blocks(&m);
         struct ext2_inode *link = NULL;
-        cr_assert_eq(ext2_symlink(m.root, name, targets[i], &link), 0, "symlink of %zu bytes",
-                     len);
+        cr_assert_eq(ext2_symlink(m.root, name, targets[i], &link), 0, "symlink of %zu bytes", len);
         struct ext2_stat st;
         ext2_stat(link, &st);
         cr_expect_eq(st.size, len, "%s: i_size %llu", name, (unsigned long long)st.size);
@@ -428,8 +433,7 @@ Test(symlink, fast_and_slow_at_every_length_edge, .fini = teardown)
         /* A short buffer gets the start of the target, and nothing past the buffer. */
         memset(back, '#', sizeof(back));
         size_t small = len < 10 ? len : 10;
-        cr_expect_eq(ext2_readlink(link, back, 10), (int)small, "%s: readlink into 10 bytes",
-                     name);
+        cr_expect_eq(ext2_readlink(link, back, 10), (int)small, "%s: readlink into 10 bytes", name);
         cr_expect_arr_eq(back, targets[i], small);
         cr_expect_eq(back[10], '#', "%s: readlink into 10 bytes wrote past them", name);
         ext2_iput(link);

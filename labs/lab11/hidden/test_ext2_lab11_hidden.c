@@ -81,8 +81,8 @@ static void every_level(const char *profile, uint32_t block)
     const char *image = fs_test_copy_image(name);
     uint64_t apb = block / 4;
     uint64_t single = 12, dbl = single + apb, triple = dbl + apb * apb;
-    uint64_t lblocks[] = {11,  single,          dbl - 1,           dbl,           dbl + apb + 2,
-                          triple - 1, triple, triple + apb * apb + apb + 1};
+    uint64_t lblocks[] = {
+        11, single, dbl - 1, dbl, dbl + apb + 2, triple - 1, triple, triple + apb * apb + apb + 1};
     int count = (int)(sizeof(lblocks) / sizeof(lblocks[0]));
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
