@@ -30,6 +30,7 @@ uint64_t ext2_bmap_max_blocks(const struct ext2_fs *fs)
 
 static int ext2_bmap_path(const struct ext2_fs *fs, uint64_t lblock, struct ext2_bmap_path *path)
 {
+    /* LAB 11 BEGIN: bmap_path */
     uint64_t apb = fs->addr_per_block;
     if (lblock < EXT2_NDIR_BLOCKS) {
         path->depth = 0;
@@ -61,6 +62,7 @@ static int ext2_bmap_path(const struct ext2_fs *fs, uint64_t lblock, struct ext2
         return 0;
     }
     return -EFBIG;
+    /* LAB 11 END: bmap_path */
 }
 
 /*
@@ -124,6 +126,7 @@ static int ext2_indirect_set(struct ext2_fs *fs, uint32_t block, uint32_t index,
 static int ext2_bmap_walk(struct ext2_inode *inode, const struct ext2_bmap_path *path,
                           uint32_t *chain, int *reached, uint32_t *block)
 {
+    /* LAB 11 BEGIN: bmap_walk */
     uint32_t next = inode->disk.i_block[path->index[0]];
     int level = 0;
     while (next != 0 && level < path->depth) {
@@ -144,6 +147,7 @@ static int ext2_bmap_walk(struct ext2_inode *inode, const struct ext2_bmap_path 
     *reached = level;
     *block = next;
     return 0;
+    /* LAB 11 END: bmap_walk */
 }
 
 int ext2_bmap_lookup(struct ext2_inode *inode, uint64_t lblock, uint32_t *out)
@@ -162,6 +166,7 @@ int ext2_bmap_lookup(struct ext2_inode *inode, uint64_t lblock, uint32_t *out)
 /* Allocate `count` blocks near the inode's goal, all or none. */
 static int ext2_bmap_alloc_blocks(struct ext2_inode *inode, uint32_t *blocks, int count)
 {
+    /* LAB 11 BEGIN: bmap_alloc_blocks */
     struct ext2_fs *fs = inode->fs;
     uint32_t goal = inode->alloc_goal;
     if (goal == 0) {
@@ -179,6 +184,7 @@ static int ext2_bmap_alloc_blocks(struct ext2_inode *inode, uint32_t *blocks, in
     }
     inode->alloc_goal = goal;
     return 0;
+    /* LAB 11 END: bmap_alloc_blocks */
 }
 
 /*
@@ -265,6 +271,7 @@ static void ext2_keep_first_error(int *first, int err)
 static int ext2_free_tree(struct ext2_inode *inode, uint32_t block, int depth, uint32_t *above,
                           int count)
 {
+    /* LAB 11 BEGIN: bmap_free_tree */
     int result = ext2_bmap_check(inode, block, above, count);
     if (result != 0)
         return result;
@@ -286,6 +293,7 @@ static int ext2_free_tree(struct ext2_inode *inode, uint32_t block, int depth, u
     if (err != 0)
         ext2_keep_first_error(&result, err);
     return result;
+    /* LAB 11 END: bmap_free_tree */
 }
 
 static bool ext2_indirect_is_empty(const struct ext2_fs *fs, const uint32_t *entries)

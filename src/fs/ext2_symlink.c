@@ -11,6 +11,7 @@
 /* ext2_make_node's fill for a symlink: child->lock held, nothing names it yet. */
 static int ext2_fill_symlink(struct ext2_inode *child, const void *arg)
 {
+    /* LAB 11 BEGIN: symlink_fill */
     const char *target = arg;
     size_t len = strlen(target);
     if (len <= EXT2_FAST_SYMLINK_MAX) {
@@ -31,6 +32,7 @@ static int ext2_fill_symlink(struct ext2_inode *child, const void *arg)
     bcache_release(buf);
     ext2_inode_set_size(child, len);
     return 0;
+    /* LAB 11 END: symlink_fill */
 }
 
 int ext2_symlink(struct ext2_inode *dir, const char *name, const char *target,
@@ -60,6 +62,7 @@ int ext2_symlink(struct ext2_inode *dir, const char *name, const char *target,
  */
 static int ext2_readlink_locked(struct ext2_inode *inode, char *buf, size_t size)
 {
+    /* LAB 11 BEGIN: symlink_readlink */
     uint64_t len = ext2_inode_size(inode);
     if (len == 0 || len >= inode->fs->block_size)
         return ext2_corrupted(inode->fs);
@@ -83,6 +86,7 @@ static int ext2_readlink_locked(struct ext2_inode *inode, char *buf, size_t size
     memcpy(buf, cached->data, copy);
     bcache_release(cached);
     return (int)copy;
+    /* LAB 11 END: symlink_readlink */
 }
 
 int ext2_readlink(struct ext2_inode *inode, char *buf, size_t size)

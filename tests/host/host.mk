@@ -128,7 +128,31 @@ HOST_SRCS_test_ext2_features := $(FS_TEST_SRCS)
 $(BUILD)/host/test_ext2_features: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_ext2_features: HOST_CFLAGS += $(FS_TEST_FLAGS)
 
+# The block map and symbolic links level by level (lab 11 grades these). Only the
+# images it reads are made first, so a fresh grading tree does not wait for the others.
+# The test's own object is kept, so a change to one ext2 file (each of lab-check's
+# variants) compiles that file and relinks, rather than compiling the test again.
+define fs_linked_test
+HOST_TESTS += $(1)
+$$(BUILD)/host/$(1): $$(FS_OBJ_DIR)/tests/host/$(1).o $$(FS_TEST_OBJS)
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTLD  $$@"
+	$$(Q)rm -f $$@
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ $$(filter %.o,$$^) -lcriterion
+-include $$(FS_OBJ_DIR)/tests/host/$(1).d
+endef
+$(eval $(call fs_linked_test,test_ext2_bmap))
+$(BUILD)/host/test_ext2_bmap: | $(FS_IMAGE_DIR)/b1k.img $(FS_IMAGE_DIR)/b4k.img \
+                                $(FS_IMAGE_DIR)/small.img $(FS_CORRUPT_STAMP)
+
 HOST_TESTS += test_path
 HOST_SRCS_test_path := $(FS_TEST_SRCS)
 $(BUILD)/host/test_path: $(FS_TEST_DEPS) | $(FS_IMAGES)
 $(BUILD)/host/test_path: HOST_CFLAGS += $(FS_TEST_FLAGS)
+
+# Any other tests/host/test_ext2_*.c is built the same way: a grader drops a lab's
+# hidden ext2 cases here (labs/labN.toml `files`), and the handout need not name them.
+FS_EXTRA_TESTS := $(filter-out $(HOST_TESTS),$(patsubst tests/host/%.c,%,\
+                    $(wildcard tests/host/test_ext2_*.c)))
+$(foreach test,$(FS_EXTRA_TESTS),$(eval $(call fs_linked_test,$(test))))
+$(patsubst %,$(BUILD)/host/%,$(FS_EXTRA_TESTS)): | $(FS_IMAGES) $(FS_CORRUPT_STAMP)
