@@ -26,6 +26,9 @@ struct memory_set;
 /* The user half of every address space: [0, USER_END). */
 #define USER_END 0x4000000000ull
 
+/* Does [address, address + length) lie below USER_END, without wrapping around? */
+bool user_range_in_user_half(uint64_t address, size_t length);
+
 /* Is [address, address + length) user memory with every page allowing `access` (PTE_R or PTE_W)? */
 bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access);
 
@@ -41,6 +44,14 @@ int copy_to_user(const struct memory_set *set, uint64_t destination, const void 
  * memory into `destination` (always terminated). Returns its length, -EFAULT
  * for a bad pointer, or -ENAMETOOLONG when no NUL comes within `size` bytes.
  */
+/*
+ * The trap path asks this first about a fault in kernel mode: true if it
+ * was a user copy's (uaccess_copy.S), now resolved or redirected to fail
+ * with -EFAULT; false for any other fault, which is a kernel bug.
+ */
+struct context;
+bool uaccess_fault(struct context *context, uint64_t scause, uint64_t stval);
+
 long string_from_user(const struct memory_set *set, char *destination, uint64_t source,
                       size_t size);
 

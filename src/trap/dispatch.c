@@ -20,6 +20,7 @@
 #include "dev/plic.h"
 #include "mm/kstack.h"
 #include "mm/memory_set.h"
+#include "mm/uaccess.h"
 #include "trap/ipi.h"
 #include "trap/timer.h"
 #include "trace/timeline.h"
@@ -318,6 +319,9 @@ void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval)
         trap_handle_interrupt(context, scause, stval);
         return;
     }
+    /* A user copy's page fault: resolved, or the copy fails with -EFAULT (mm/uaccess.c). */
+    if (uaccess_fault(context, scause, stval))
+        return;
     /* LAB 2 BEGIN: trap_dispatch_exceptions */
     if (scause == EXC_BREAKPOINT)
         resume_after_breakpoint(context);
