@@ -100,7 +100,10 @@ static void uaccess_refuses_prot_none_pages(struct ktest *t)
     EXPECT_EQ(t, memchr(buffer, 's', sizeof(buffer)), NULL);
     EXPECT_EQ(t, copy_to_user(&user, NONE_START - 4, "overwrite", 9), -EFAULT);
     EXPECT_EQ(t, string_from_user(&user, buffer, NONE_START, sizeof(buffer)), -EFAULT);
-    /* The pages before it still copy, walk or no walk. */
+    /* The pages before it still copy, up to its edge and not over it. */
+    EXPECT_EQ(t, copy_to_user(&user, NONE_START - 4, "edge", 4), 0);
+    EXPECT_EQ(t, copy_from_user(&user, buffer, NONE_START - 4, 4), 0);
+    EXPECT_EQ(t, memcmp(buffer, "edge", 4), 0);
     EXPECT_EQ(t, copy_to_user(&user, RW_START, "fine", 5), 0);
     EXPECT_EQ(t, copy_from_user(&user, buffer, RW_START, 5), 0);
     EXPECT_STREQ(t, buffer, "fine");
