@@ -75,11 +75,13 @@ extern char uaccess_copy_start[], uaccess_copy_end[], uaccess_copy_failed[];
  * memory: it lacks U, not R) the walk runs first, since the kernel may
  * touch such pages with no fault at all.
  *
- * Under the set's lock when another thread shares the set (lock_if_shared,
+ * Under the set's lock when another thread shares the set (the wrappers
  * below): that thread, on another hart, cannot unmap the range mid-copy.
  */
-static int copy_from_user_locked(const struct memory_set *set, void *destination, uint64_t source,
-                                 size_t length)
+static inline __attribute__((always_inline)) int copy_from_user_locked(const struct memory_set *set,
+                                                                       void *destination,
+                                                                       uint64_t source,
+                                                                       size_t length)
 {
     /* LAB 7 BEGIN: copy_from_user */
     if (!user_range_in_user_half(source, length))
@@ -93,8 +95,10 @@ static int copy_from_user_locked(const struct memory_set *set, void *destination
     /* LAB 7 END: copy_from_user */
 }
 
-static int copy_to_user_locked(const struct memory_set *set, uint64_t destination,
-                               const void *source, size_t length)
+static inline __attribute__((always_inline)) int copy_to_user_locked(const struct memory_set *set,
+                                                                     uint64_t destination,
+                                                                     const void *source,
+                                                                     size_t length)
 {
     /* LAB 7 BEGIN: copy_to_user */
     if (!user_range_in_user_half(destination, length))
@@ -132,40 +136,49 @@ bool uaccess_fault(struct context *context, uint64_t scause, uint64_t stval)
 }
 
 /*
- * Take the set's lock if another thread shares the set; true if it did. One
- * load when it does not (a system call's copies are on the hot path of
- * every read and write), and the answer cannot change under the copy: only
- * this thread could make a second one, and it is busy copying.
+ * With another thread in the set, the copy runs under the set's lock, in a
+ * function of its own: the common case, one thread, then needs no lock and
+ * few registers (a copy is on the hot path of every read and write).
  */
-static inline bool lock_if_shared(const struct memory_set *set)
+static __attribute__((noinline)) int copy_from_user_shared(const struct memory_set *set,
+                                                           void *destination, uint64_t source,
+                                                           size_t length)
 {
-    if (__atomic_load_n(&set->threads, __ATOMIC_RELAXED) <= 1)
-        return false;
     memory_set_lock((struct memory_set *)set); /* the lock is not the set's content */
-    return true;
+    int result = copy_from_user_locked(set, destination, source, length);
+    memory_set_unlock((struct memory_set *)set);
+    return result;
 }
 
-static inline void unlock_if_taken(const struct memory_set *set, bool taken)
+static __attribute__((noinline)) int copy_to_user_shared(const struct memory_set *set,
+                                                         uint64_t destination, const void *source,
+                                                         size_t length)
 {
-    if (taken)
-        memory_set_unlock((struct memory_set *)set);
+    memory_set_lock((struct memory_set *)set);
+    int result = copy_to_user_locked(set, destination, source, length);
+    memory_set_unlock((struct memory_set *)set);
+    return result;
+}
+
+/* The answer cannot change under the copy: only this thread could make a second one. */
+static inline bool set_is_shared(const struct memory_set *set)
+{
+    return __atomic_load_n(&set->threads, __ATOMIC_RELAXED) > 1;
 }
 
 int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
 {
-    bool taken = lock_if_shared(set);
-    int result = copy_from_user_locked(set, destination, source, length);
-    unlock_if_taken(set, taken);
-    return result;
+    if (set_is_shared(set))
+        return copy_from_user_shared(set, destination, source, length);
+    return copy_from_user_locked(set, destination, source, length);
 }
 
 int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
                  size_t length)
 {
-    bool taken = lock_if_shared(set);
-    int result = copy_to_user_locked(set, destination, source, length);
-    unlock_if_taken(set, taken);
-    return result;
+    if (set_is_shared(set))
+        return copy_to_user_shared(set, destination, source, length);
+    return copy_to_user_locked(set, destination, source, length);
 }
 
 static long string_from_user_locked(const struct memory_set *set, char *destination,
@@ -199,8 +212,11 @@ static long string_from_user_locked(const struct memory_set *set, char *destinat
 
 long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)
 {
-    bool taken = lock_if_shared(set);
+    bool shared = set_is_shared(set);
+    if (shared)
+        memory_set_lock((struct memory_set *)set);
     long result = string_from_user_locked(set, destination, source, size);
-    unlock_if_taken(set, taken);
+    if (shared)
+        memory_set_unlock((struct memory_set *)set);
     return result;
 }
