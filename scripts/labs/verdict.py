@@ -185,6 +185,36 @@ def _node_of(classname, name):
     return "%s.py::%s" % (classname.replace(".", "/"), name.split("[", 1)[0])
 
 
+BARE_EXCEPTION = re.compile(r"^[\w.]+:?$")          # "AssertionError:" and nothing after it
+TRACEBACK_WHERE = re.compile(r"^(\S+\.py:\d+): ")  # "tests/system/test_x.py:44: AssertionError"
+
+
+def failure_summary(message, traceback):
+    """One line for the score table from a JUnit failure's message and text.
+
+    Usually the message's first line. But `assert ok, out` with a QEMU run's
+    output as `out` gives "AssertionError: " and then the whole output, so
+    the first line says nothing: then say which line of the test failed,
+    where, and pytest's own comparison ("assert 1 == 101") if it has one.
+    """
+    lines = message.splitlines() or [""]
+    first = lines[0].strip()
+    if not BARE_EXCEPTION.match(first):
+        return first[:200]
+    text = (traceback or "").splitlines()
+    source = [line[1:].strip() for line in text if line.startswith(">")]
+    where = [m.group(1) for m in map(TRACEBACK_WHERE.match, text) if m]
+    summary = first.rstrip(":")
+    if where:
+        summary += " at " + where[-1]
+    if source:
+        summary += ": " + source[-1]
+    last = lines[-1].strip()
+    if len(lines) > 1 and last.startswith("assert "):
+        summary += " (%s)" % last
+    return summary[:200]
+
+
 def judge_pytest(status, junit_text, nodes, timed_out=False):
     """The verdict on a pytest run of the listed node ids (with --junitxml)."""
     if timed_out:
@@ -205,7 +235,7 @@ def judge_pytest(status, junit_text, nodes, timed_out=False):
         for kind in ("failure", "error"):
             problem = case.find(kind)
             if problem is not None:
-                message = (problem.get("message") or kind).splitlines()[0][:200]
+                message = failure_summary(problem.get("message") or kind, problem.text)
                 return Verdict.fail("case-failed", "failed: %s (%s)" % (full, message))
         if case.find("skipped") is not None:
             return Verdict.fail("skipped", "skipped (a skip scores 0): " + full)

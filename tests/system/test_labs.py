@@ -213,3 +213,23 @@ def test_host_and_pytest_verdicts_need_exactly_the_expected_cases():
     assert verdict.judge_pytest(0, passing, [node]).passed
     assert verdict.judge_pytest(0, passing, [node, "tests/system/test_boot.py::test_y"]
                                 ).reason == "cases"
+
+
+def test_a_pytest_failure_whose_message_is_qemu_output_is_summed_up_by_its_assert():
+    # `assert status == PANIC_STATUS, out`: the message is "AssertionError: ", then the output.
+    message = "AssertionError: \n  OpenSBI v1.1\n  trap_illegal: ERROR resumed\n  \nassert 1 == 101"
+    traceback = ("def test_x():\n    status, out = run()\n"
+                 ">       assert status == PANIC_STATUS, out\nE       AssertionError: \n"
+                 "E       assert 1 == 101\n\ntests/system/test_traps.py:44: AssertionError")
+    assert verdict.failure_summary(message, traceback) == (
+        "AssertionError at tests/system/test_traps.py:44: "
+        "assert status == PANIC_STATUS, out (assert 1 == 101)")
+    # A message that says something on its first line is kept as it was.
+    assert verdict.failure_summary("AssertionError: no\nmore", traceback) == "AssertionError: no"
+    junit = ('<testsuites><testsuite><testcase classname="tests.system.test_traps" name="test_x">'
+             '<failure message="AssertionError: &#10;  OpenSBI v1.1&#10;assert 1 == 101">'
+             '%s</failure></testcase></testsuite></testsuites>' % traceback.replace(">", "&gt;"))
+    judged = verdict.judge_pytest(1, junit, ["tests/system/test_traps.py::test_x"])
+    assert judged.message == ("failed: tests/system/test_traps.py::test_x (AssertionError at "
+                              "tests/system/test_traps.py:44: assert status == PANIC_STATUS, out "
+                              "(assert 1 == 101))")

@@ -1,6 +1,7 @@
     /*
      * Lab 3: take a free block of 2^order frames, splitting a larger one
-     * (docs/physical-memory.md, "The buddy system"). Until you do, this is
+     * (docs/physical-memory.md, "The frame allocator: a binary buddy
+     * system"). Until you do, this is
      * a bump allocator: a block of exactly this order comes from its free
      * list if there is one; otherwise frames are carved, in address order,
      * from a large free block taken whole, and what alignment skips is lost.

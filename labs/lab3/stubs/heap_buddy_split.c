@@ -1,6 +1,7 @@
     /*
      * Lab 3: find the smallest free block of at least 2^order bytes and
-     * split it in halves down to 2^order (docs/heap.md, "Buddy blocks").
+     * split it in halves down to 2^order (docs/heap.md, "Buddy
+     * (`heap_buddy.c`, the default)").
      * Until you do, the smallest free block that is large enough is handed
      * out whole, so a 16-byte request may use a whole 64 KiB block.
      */

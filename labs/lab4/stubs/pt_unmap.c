@@ -1,6 +1,6 @@
     /*
      * Lab 4: remove the leaf that maps va, at whatever level, and everything
-     * that goes with it (docs/paging.md, "Unmapping"). Until you do, a 4 KiB
+     * that goes with it (docs/paging.md, "The three layers"). Until you do, a 4 KiB
      * entry is just cleared: the frame it owned is never freed, empty tables
      * stay, and the TLB is not told.
      */

@@ -1,7 +1,7 @@
     /*
      * Lab 5: record the exit code, mark the thread exited, wake whoever
      * waits in thread_join, and hand a detached thread to the next thread
-     * on this hart to free (docs/threads.md, "Exit and join"). Until you
+     * on this hart to free (docs/threads.md, "Exit, join, and who frees what"). Until you
      * do, the code is lost, nobody is woken and nothing is freed.
      */
     (void)code;

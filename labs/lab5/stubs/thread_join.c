@@ -1,6 +1,6 @@
     /*
      * Lab 5: wait (sleeping, not spinning) until the thread has exited, then
-     * free it and hand back its exit code (docs/threads.md, "Exit and join").
+     * free it and hand back its exit code (docs/threads.md, "Exit, join, and who frees what").
      * Until you do, join does not wait: it fails at once.
      */
     (void)exit_code;
