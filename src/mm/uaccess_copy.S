@@ -21,8 +21,9 @@
  * frame. Linux does the same with its exception table; here there is one
  * routine, so the table is one range.
  *
- * The loop copies 8 bytes at a time when `to` and `from` share their
- * alignment (after a few single bytes to reach it), else byte by byte.
+ * The loop copies 64, then 8 bytes at a time when `to` and `from` share
+ * their alignment (after a few single bytes to reach it), else byte by
+ * byte. It uses only t0-t6, a4 and a5 besides its arguments.
  */
     .text
     .globl uaccess_copy, uaccess_copy_start, uaccess_copy_end, uaccess_copy_failed
@@ -33,7 +34,7 @@ uaccess_copy_start:
     bnez    t0, .Lbytes             /* different alignments: bytes only */
 .Lalign:                            /* single bytes until both are 8-aligned */
     andi    t0, a0, 7
-    beqz    t0, .Lwords
+    beqz    t0, .Laligned
     beqz    a2, .Ldone
     lbu     t1, 0(a1)
     sb      t1, 0(a0)
@@ -41,31 +42,43 @@ uaccess_copy_start:
     addi    a1, a1, 1
     addi    a2, a2, -1
     j       .Lalign
-.Lwords4:                           /* 32 bytes a turn */
+.Laligned:
+    li      t0, 64
+    j       .Lblocks
+.Lblock:                            /* 64 bytes a turn, as memcpy does */
     ld      t1, 0(a1)
     ld      t2, 8(a1)
     ld      t3, 16(a1)
     ld      t4, 24(a1)
+    ld      t5, 32(a1)
+    ld      t6, 40(a1)
+    ld      a4, 48(a1)
+    ld      a5, 56(a1)
     sd      t1, 0(a0)
     sd      t2, 8(a0)
     sd      t3, 16(a0)
     sd      t4, 24(a0)
-    addi    a0, a0, 32
-    addi    a1, a1, 32
-    addi    a2, a2, -32
-.Lwords:
-    li      t0, 32
-    bgeu    a2, t0, .Lwords4
-.Lword:                             /* then 8 bytes a turn */
+    sd      t5, 32(a0)
+    sd      t6, 40(a0)
+    sd      a4, 48(a0)
+    sd      a5, 56(a0)
+    addi    a0, a0, 64
+    addi    a1, a1, 64
+    addi    a2, a2, -64
+.Lblocks:
+    bgeu    a2, t0, .Lblock
     li      t0, 8
-    bltu    a2, t0, .Lbytes
+    j       .Lwords
+.Lword:                             /* then 8 bytes a turn */
     ld      t1, 0(a1)
     sd      t1, 0(a0)
     addi    a0, a0, 8
     addi    a1, a1, 8
     addi    a2, a2, -8
-    j       .Lword
-.Lbyte:
+.Lwords:
+    bgeu    a2, t0, .Lword
+    j       .Lbytes
+.Lbyte:                             /* and the last few (or all, unaligned) one by one */
     lbu     t1, 0(a1)
     sb      t1, 0(a0)
     addi    a0, a0, 1
