@@ -17,7 +17,8 @@ KERNEL_ELF, the user program's from USER_ELF (addresses below 2 GiB).
 
 docs/pipes.md shows what it gave for the pipe round trip, and how the
 benchmark image was cut down to that one case to keep the log short.
-Usage: insn_profile.py LOG START END KERNEL_ELF [USER_ELF] [--sequence]
+--pcs=FILE also writes that window's pcs, one a line, to read beside objdump -d.
+Usage: insn_profile.py LOG START END KERNEL_ELF [USER_ELF] [--sequence] [--pcs=FILE]
 """
 import bisect
 import collections
@@ -81,6 +82,11 @@ def main():
     name = namer(symbols(kernel_elf), user)
     # The window holds START's instruction and END's; rdinstret counts one of them.
     print("%d windows; the median one: %d instructions" % (len(found), len(window) - 1))
+    for option in sys.argv:
+        if option.startswith("--pcs="):
+            # The median window's pcs, one a line in hex: for reading beside objdump -d.
+            with open(option[len("--pcs="):], "w") as out:
+                out.writelines("%x\n" % pc for pc in window)
     if "--sequence" in sys.argv:
         runs = []
         for pc in window:

@@ -4,9 +4,9 @@
  * The buffer is a ring of PIPE_SIZE bytes; `written` and `read` count bytes
  * for ever (wrapping at 2^32), so `written - read` is what waits and the
  * slot of byte n is n % PIPE_SIZE. One spinlock guards everything, and the
- * copy to or from user memory happens under it: the pointer is checked
- * before the copy (mm/uaccess.h), so the copy cannot fault, and the longest
- * one is a few thousand instructions. A reader and a writer count how many
+ * copy to or from user memory happens under it: a fault in the copy is
+ * resolved or ends it with -EFAULT without sleeping (mm/uaccess.h), and
+ * the longest one is a few thousand instructions. A reader and a writer count how many
  * of them sleep, so the other side calls into the scheduler only when
  * someone is there to wake: the common case, one process writing while the
  * other reads, is one lock, one copy and at most one direct wake-up. The

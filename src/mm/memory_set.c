@@ -189,6 +189,8 @@ static int memory_set_add_segment_unlocked(struct memory_set *set, const char *n
     }
     insert_sorted(set, segment);
     set->segment_count++;
+    if (start.value < USER_END && ((flags & PTE_U) == 0 || (flags & PTE_LEAF_BITS) == 0))
+        set->had_pages_without_u = true; /* uaccess.c: copies here look before they leap */
     return 0;
 }
 
@@ -360,6 +362,8 @@ static int memory_set_protect_range_unlocked(struct memory_set *set, vaddr_t sta
     if ((flags & PTE_W) && (flags & PTE_X))
         return -EINVAL;
     flags = (flags & (PTE_R | PTE_W | PTE_X)) | PTE_U;
+    if ((flags & PTE_LEAF_BITS) == 0)
+        set->had_pages_without_u = true; /* PROT_NONE, before a page loses its U: uaccess.c */
     /* Every page of the range must be in a user FRAMED segment (Linux: -ENOMEM otherwise). */
     uint64_t covered = start.value;
     for (const struct segment *s = set->segments; s != NULL && covered < end.value; s = s->next) {
@@ -647,6 +651,7 @@ int memory_set_init_user(struct memory_set *set)
     set->frame_limit = MEMORY_SET_USER_FRAMES_MAX;
     set->active_harts = 0;
     set->threads = 0;
+    set->had_pages_without_u = false;
     spinlock_init(&set->lock, "memory set");
     set->lock_holder = 0;
     set->lock_depth = 0;
@@ -729,6 +734,8 @@ int memory_set_clone(struct memory_set *copy, struct memory_set *original)
     /* The original's other threads (fork from a threaded process) wait while it is copied. */
     memory_set_lock(original);
     int result = clone_unlocked(copy, original);
+    if (result == 0)
+        copy->had_pages_without_u = original->had_pages_without_u; /* its segments came along */
     memory_set_unlock(original);
     return result;
 }

@@ -84,6 +84,14 @@ struct memory_set {
      * thread is the caller, so nothing can race it and the lock is skipped.
      */
     uint32_t threads;
+    /*
+     * Set once the set has held, in the user half, a page without U: PROT_NONE
+     * memory (mapped R without U, see struct segment) or a kernel-only
+     * segment (tests make them). Never cleared; a clone inherits it. The
+     * kernel may touch such pages without a fault, so in such a set uaccess
+     * walks the page table before a copy instead of trusting the MMU.
+     */
+    bool had_pages_without_u;
     struct spinlock lock;
     uint32_t lock_holder; /* hart index + 1 of the holder, 0 when free */
     uint32_t lock_depth;

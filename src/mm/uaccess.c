@@ -4,6 +4,8 @@
 #include "mm/uaccess.h"
 
 #include "abi/errno.h"
+#include "arch/cause.h"
+#include "arch/context.h"
 #include "arch/riscv.h"
 #include "lib/string.h"
 #include "mm/memory_set.h"
@@ -33,13 +35,22 @@ static bool user_page_ok(const struct memory_set *set, uint64_t address, uint64_
            (lookup.flags & access) == access;
 }
 
+bool user_range_in_user_half(uint64_t address, size_t length)
+{
+    /* LAB 7 BEGIN: user_range_in_user_half */
+    if (length == 0)
+        return true;
+    /* The whole range below USER_END, without wrapping around. */
+    return address < USER_END && length <= USER_END - address;
+    /* LAB 7 END: user_range_in_user_half */
+}
+
 bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length, uint64_t access)
 {
     /* LAB 7 BEGIN: user_range_ok */
     if (length == 0)
         return true;
-    /* The whole range below USER_END, without wrapping around. */
-    if (address >= USER_END || length > USER_END - address)
+    if (!user_range_in_user_half(address, length))
         return false;
     for (uint64_t page = page_round_down(address); page < address + length; page += PAGE_SIZE) {
         if (!user_page_ok(set, page, access))
@@ -49,74 +60,125 @@ bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length
     /* LAB 7 END: user_range_ok */
 }
 
+/* uaccess_copy.S: the copy that may fault; uaccess_fault below is its other half. */
+extern size_t uaccess_copy(void *to, const void *from, size_t length, const struct memory_set *set);
+extern char uaccess_copy_start[], uaccess_copy_end[], uaccess_copy_failed[];
+
 /*
- * The check and the copy below run under the set's lock when another thread
- * shares the set (lock_if_shared, in the wrappers after them): without it
- * that thread, on another hart, could munmap or mprotect the range between
- * them, and the copy would fault in the kernel. For a process with one
- * thread the wrappers cost one load and no lock.
+ * The copies do not walk the page table first: they copy with SUM set and
+ * let the MMU check each page, as the program's own loads and stores would
+ * be checked. A page the program could touch but that is not there yet
+ * faults, and uaccess_fault resolves it; any other fault ends the copy
+ * with -EFAULT. Two things the MMU cannot see are checked here: the range
+ * must lie in the user half (the kernel half is mapped too, without U), and
+ * in a set that has held pages without U in its user half (PROT_NONE
+ * memory: it lacks U, not R) the walk runs first, since the kernel may
+ * touch such pages with no fault at all.
+ *
+ * Under the set's lock when another thread shares the set (the wrappers
+ * below): that thread, on another hart, cannot unmap the range mid-copy.
  */
-static int copy_from_user_locked(const struct memory_set *set, void *destination, uint64_t source,
-                                 size_t length)
+static inline __attribute__((always_inline)) int copy_from_user_locked(const struct memory_set *set,
+                                                                       void *destination,
+                                                                       uint64_t source,
+                                                                       size_t length)
 {
     /* LAB 7 BEGIN: copy_from_user */
-    if (!user_range_ok(set, source, length, PTE_R))
+    if (!user_range_in_user_half(source, length))
+        return -EFAULT;
+    if (set->had_pages_without_u && !user_range_ok(set, source, length, PTE_R))
         return -EFAULT;
     csr_set(sstatus, SSTATUS_SUM); /* the user half is open for this copy only */
-    memcpy(destination, (const void *)source, length);
+    size_t left = uaccess_copy(destination, (const void *)source, length, set);
     csr_clear(sstatus, SSTATUS_SUM);
-    return 0;
+    return left == 0 ? 0 : -EFAULT;
     /* LAB 7 END: copy_from_user */
 }
 
-static int copy_to_user_locked(const struct memory_set *set, uint64_t destination,
-                               const void *source, size_t length)
+static inline __attribute__((always_inline)) int copy_to_user_locked(const struct memory_set *set,
+                                                                     uint64_t destination,
+                                                                     const void *source,
+                                                                     size_t length)
 {
     /* LAB 7 BEGIN: copy_to_user */
-    if (!user_range_ok(set, destination, length, PTE_W))
+    if (!user_range_in_user_half(destination, length))
+        return -EFAULT;
+    if (set->had_pages_without_u && !user_range_ok(set, destination, length, PTE_W))
         return -EFAULT;
     csr_set(sstatus, SSTATUS_SUM);
-    memcpy((void *)destination, source, length);
+    size_t left = uaccess_copy((void *)destination, source, length, set);
     csr_clear(sstatus, SSTATUS_SUM);
-    return 0;
+    return left == 0 ? 0 : -EFAULT;
     /* LAB 7 END: copy_to_user */
 }
 
-/*
- * Take the set's lock if another thread shares the set; true if it did. One
- * load when it does not (a system call's copies are on the hot path of
- * every read and write), and the answer cannot change under the copy: only
- * this thread could make a second one, and it is busy copying.
- */
-static inline bool lock_if_shared(const struct memory_set *set)
+bool uaccess_fault(struct context *context, uint64_t scause, uint64_t stval)
 {
-    if (__atomic_load_n(&set->threads, __ATOMIC_RELAXED) <= 1)
+    if (context->sepc < (uint64_t)uaccess_copy_start || context->sepc >= (uint64_t)uaccess_copy_end)
+        return false; /* not the copy's: a kernel bug, reported as such */
+    if (!cause_is_page_fault(scause))
         return false;
-    memory_set_lock((struct memory_set *)set); /* the lock is not the set's content */
+    /* The copy keeps its set in a3 (uaccess_copy.S). */
+    struct memory_set *set = (struct memory_set *)context->x[REG_A0 + 3];
+    uint64_t access = scause == EXC_STORE_PAGE_FAULT ? PTE_W : PTE_R;
+    /*
+     * Resolve it as the program's own fault would be, then retry the
+     * instruction; but only if the page now allows the access, so that a
+     * fault the resolution did not cure cannot repeat for ever.
+     */
+    struct pt_lookup lookup;
+    if (stval < USER_END && memory_set_handle_fault(set, stval, access) == 0 &&
+        pt_translate(&set->mapping, vaddr(stval), &lookup) && (lookup.flags & PTE_U) != 0 &&
+        (lookup.flags & access) == access)
+        return true;
+    context->sepc = (uint64_t)uaccess_copy_failed;
     return true;
 }
 
-static inline void unlock_if_taken(const struct memory_set *set, bool taken)
+/*
+ * With another thread in the set, the copy runs under the set's lock, in a
+ * function of its own: the common case, one thread, then needs no lock and
+ * few registers (a copy is on the hot path of every read and write).
+ */
+static __attribute__((noinline)) int copy_from_user_shared(const struct memory_set *set,
+                                                           void *destination, uint64_t source,
+                                                           size_t length)
 {
-    if (taken)
-        memory_set_unlock((struct memory_set *)set);
+    memory_set_lock((struct memory_set *)set); /* the lock is not the set's content */
+    int result = copy_from_user_locked(set, destination, source, length);
+    memory_set_unlock((struct memory_set *)set);
+    return result;
+}
+
+static __attribute__((noinline)) int copy_to_user_shared(const struct memory_set *set,
+                                                         uint64_t destination, const void *source,
+                                                         size_t length)
+{
+    memory_set_lock((struct memory_set *)set);
+    int result = copy_to_user_locked(set, destination, source, length);
+    memory_set_unlock((struct memory_set *)set);
+    return result;
+}
+
+/* The answer cannot change under the copy: only this thread could make a second one. */
+static inline bool set_is_shared(const struct memory_set *set)
+{
+    return __atomic_load_n(&set->threads, __ATOMIC_RELAXED) > 1;
 }
 
 int copy_from_user(const struct memory_set *set, void *destination, uint64_t source, size_t length)
 {
-    bool taken = lock_if_shared(set);
-    int result = copy_from_user_locked(set, destination, source, length);
-    unlock_if_taken(set, taken);
-    return result;
+    if (set_is_shared(set))
+        return copy_from_user_shared(set, destination, source, length);
+    return copy_from_user_locked(set, destination, source, length);
 }
 
 int copy_to_user(const struct memory_set *set, uint64_t destination, const void *source,
                  size_t length)
 {
-    bool taken = lock_if_shared(set);
-    int result = copy_to_user_locked(set, destination, source, length);
-    unlock_if_taken(set, taken);
-    return result;
+    if (set_is_shared(set))
+        return copy_to_user_shared(set, destination, source, length);
+    return copy_to_user_locked(set, destination, source, length);
 }
 
 static long string_from_user_locked(const struct memory_set *set, char *destination,
@@ -150,8 +212,11 @@ static long string_from_user_locked(const struct memory_set *set, char *destinat
 
 long string_from_user(const struct memory_set *set, char *destination, uint64_t source, size_t size)
 {
-    bool taken = lock_if_shared(set);
+    bool shared = set_is_shared(set);
+    if (shared)
+        memory_set_lock((struct memory_set *)set);
     long result = string_from_user_locked(set, destination, source, size);
-    unlock_if_taken(set, taken);
+    if (shared)
+        memory_set_unlock((struct memory_set *)set);
     return result;
 }

@@ -1,4 +1,4 @@
-    /* Your code: as copy_from_user, the other way (the pages must be writable). */
+    /* Your code: as copy_from_user, the other way (the walk asks for writable pages). */
     (void)set;
     (void)destination;
     (void)source;
