@@ -240,6 +240,18 @@ uint64_t timer_next_deadline(void)
     return timer_hart()->deadline;
 }
 
+uint64_t timer_next_deadline_of(uint32_t index)
+{
+    const struct hart *hart = index < MAX_HARTS ? hart_by_index(index) : NULL;
+    if (hart == NULL)
+        return 0;
+    /* Another hart's slot, at the same offset in its block as ours is in this hart's. */
+    const struct timer_hart *theirs =
+        (const struct timer_hart *)((uint64_t)hart + HART_SLOT_TIMER * HART_SLOT_SIZE);
+    /* That hart writes it in its handler: one aligned 64-bit load sees an old or a new value. */
+    return __atomic_load_n(&theirs->deadline, __ATOMIC_RELAXED);
+}
+
 uint64_t timer_grid_origin(void)
 {
     return origin;

@@ -63,6 +63,8 @@ uint64_t timer_interval(void);
 /* This hart's next deadline, and the grid's origin: deadlines are origin + k * interval. */
 uint64_t timer_next_deadline(void);
 uint64_t timer_grid_origin(void);
+/* The next deadline of the hart with this index (0 if none): a test sees other harts tick. */
+uint64_t timer_next_deadline_of(uint32_t index);
 
 /* True when ticks are programmed through stimecmp, false through SBI. */
 bool timer_uses_sstc(void);

@@ -204,3 +204,62 @@ static const struct ktest_case timer_cases[] = {
 };
 /* Ticks are counted by every hart; what this hart misses with interrupts off, only it may count. */
 KTEST_SUITE_HOOKS(timer, timer_cases, hold_other_harts_for_case, release_other_harts_after_case);
+
+/*
+ * The suite above holds the other harts, so on its own it cannot tell a tick
+ * counted once per grid point from one counted once per interrupt: on one
+ * hart they are the same. This suite leaves every hart online, each taking
+ * its own interrupt at every grid point, and checks that ticks count time.
+ */
+
+/*
+ * Over ten intervals with every hart ticking, timer_ticks() advances by the
+ * grid points `time` has passed, not by harts x grid points (each hart adding
+ * its own interrupts), and never gets ahead of `time`. Both ends are read
+ * just after a tick was counted; one grid point may pass between that and
+ * the read, hence the one tick of slack either way. The other harts'
+ * deadlines must have moved on too, or they took no interrupts and the check
+ * shows nothing. On one hart it still checks that ticks follow time.
+ */
+static void timer_ticks_count_time_not_interrupts(struct ktest *t)
+{
+    const uint64_t span = 10;
+    uint64_t interval = timer_interval();
+    uint64_t origin = timer_grid_origin();
+    uint64_t give_up = read_time() + 20 * span * interval;
+    uint64_t deadlines[MAX_HARTS];
+    uint64_t ticks0;
+    uint64_t time0;
+    uint64_t ticks1;
+    uint64_t time1;
+    ASSERT_TRUE(t, irq_enabled());
+    ASSERT_TRUE(t, wait_for_tick(timer_ticks() + 1, give_up));
+    read_ticks_and_time(&ticks0, &time0);
+    uint32_t online = hart_online_mask();
+    for (uint32_t index = 0; index < MAX_HARTS; index++)
+        deadlines[index] = timer_next_deadline_of(index);
+    while (read_time() < time0 + span * interval && read_time() < give_up)
+        wfi();
+    ASSERT_TRUE(t, wait_for_tick(timer_ticks() + 1, give_up));
+    read_ticks_and_time(&ticks1, &time1);
+
+    /* Every hart that was online took its ticks all along (at least half of them). */
+    for (uint32_t index = 0; index < MAX_HARTS; index++) {
+        if ((online & (1u << index)) != 0)
+            EXPECT_GE(t, timer_next_deadline_of(index), deadlines[index] + span / 2 * interval);
+    }
+    uint64_t grid = (time1 - origin) / interval - (time0 - origin) / interval;
+    uint64_t counted = ticks1 - ticks0;
+    EXPECT_GE(t, grid, span);
+    EXPECT_LE(t, counted, grid + 1);
+    EXPECT_GE(t, counted + 1, grid);
+    /* Grid points origin + interval .. time1: no more ticks than that, whoever counted them. */
+    EXPECT_LE(t, ticks1, (time1 - origin) / interval);
+}
+
+static const struct ktest_case timer_all_harts_cases[] = {
+    KTEST_CASE(timer_ticks_count_time_not_interrupts),
+    {0},
+};
+/* No hooks: the other harts stay online, idle or busy, and take their own timer interrupts. */
+KTEST_SUITE(timer_all_harts, timer_all_harts_cases);
