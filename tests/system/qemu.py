@@ -197,6 +197,18 @@ class Qemu:
                        % (pattern, decode(self.output, self.image_path))) from None
         return self.child.match
 
+    def try_expect(self, pattern, timeout):
+        """Wait up to `timeout` s for a pattern: the match, or None, with QEMU left running
+        (expect() would kill it and report a hang). For a test that retries an action."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return None
+        except pexpect.EOF:
+            raise Hang("QEMU ended while waiting for %r; output:\n%s"
+                       % (pattern, decode(self.output, self.image_path))) from None
+        return self.child.match
+
     def send(self, text):
         self.child.send(text)
 
