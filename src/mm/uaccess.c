@@ -62,7 +62,7 @@ bool user_range_ok(const struct memory_set *set, uint64_t address, size_t length
 
 /* uaccess_copy.S: the copy that may fault; uaccess_fault below is its other half. */
 extern size_t uaccess_copy(void *to, const void *from, size_t length, const struct memory_set *set);
-extern char uaccess_copy_start[], uaccess_copy_end[], uaccess_copy_failed[];
+extern char uaccess_copy_end[], uaccess_copy_failed[];
 
 /*
  * The copies do not walk the page table first: they copy with SUM set and
@@ -114,9 +114,14 @@ static inline __attribute__((always_inline)) int copy_to_user_locked(const struc
 
 bool uaccess_fault(struct context *context, uint64_t scause, uint64_t stval)
 {
-    if (context->sepc < (uint64_t)uaccess_copy_start || context->sepc >= (uint64_t)uaccess_copy_end)
+    if (context->sepc < (uint64_t)uaccess_copy || context->sepc >= (uint64_t)uaccess_copy_end)
         return false; /* not the copy's: a kernel bug, reported as such */
-    if (!cause_is_page_fault(scause))
+    /*
+     * The user range lies below USER_END (the callers check it), so a fault at
+     * or above it is on the kernel's side of the copy: a kernel bug, and the
+     * trap report says so rather than hiding it as -EFAULT.
+     */
+    if (!cause_is_page_fault(scause) || stval >= USER_END)
         return false;
     /* The copy keeps its set in a3 (uaccess_copy.S). */
     struct memory_set *set = (struct memory_set *)context->x[REG_A0 + 3];
@@ -127,7 +132,7 @@ bool uaccess_fault(struct context *context, uint64_t scause, uint64_t stval)
      * fault the resolution did not cure cannot repeat for ever.
      */
     struct pt_lookup lookup;
-    if (stval < USER_END && memory_set_handle_fault(set, stval, access) == 0 &&
+    if (memory_set_handle_fault(set, stval, access) == 0 &&
         pt_translate(&set->mapping, vaddr(stval), &lookup) && (lookup.flags & PTE_U) != 0 &&
         (lookup.flags & access) == access)
         return true;

@@ -11,9 +11,11 @@
  * allowed to fault on a user address. A page the program could touch but
  * that is not there yet (demand-zero, copy-on-write, stack growth) is made
  * present in the fault, as the program's own fault would be
- * (memory_set_handle_fault), and the copy goes on; any other fault ends it
- * with -EFAULT. The bytes before the bad page may have been copied (Linux
- * says the same of a failed read()).
+ * (memory_set_handle_fault), and the copy goes on; any other fault on the
+ * user side ends it with -EFAULT. The bytes before the bad page may have
+ * been copied (Linux says the same of a failed read()). A fault on the
+ * kernel's side of a copy (an address at or above USER_END) is a kernel bug
+ * and ends in the trap report, like any other.
  *
  * One case the MMU cannot see: a page in the user half without U (PROT_NONE
  * memory is mapped R without U) is open to the kernel. In a set that has

@@ -12,7 +12,7 @@
  *
  * How a fault is survived. A load or store here that faults traps into the
  * kernel's own trap path, which asks uaccess_fault (uaccess.c) first:
- * sepc lies between uaccess_copy_start and uaccess_copy_end, so the fault is
+ * sepc lies between uaccess_copy and uaccess_copy_end, so the fault is
  * this routine's. If the page is one the program could have touched
  * (demand-zero, copy-on-write, the stack's next page), the fault is
  * resolved and the same instruction runs again. If not, sepc is moved to
@@ -26,9 +26,8 @@
  * byte. It uses only t0-t6, a4 and a5 besides its arguments.
  */
     .text
-    .globl uaccess_copy, uaccess_copy_start, uaccess_copy_end, uaccess_copy_failed
+    .globl uaccess_copy, uaccess_copy_end, uaccess_copy_failed
 uaccess_copy:
-uaccess_copy_start:
     xor     t0, a0, a1
     andi    t0, t0, 7
     bnez    t0, .Lbytes             /* different alignments: bytes only */

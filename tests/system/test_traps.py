@@ -82,6 +82,19 @@ def test_load_from_unmapped_address_reports_it_in_stval():
     assert "the load returned" not in out
 
 
+def test_a_fault_on_the_kernel_side_of_a_user_copy_is_reported():
+    """The copy routine survives faults on user addresses only (mm/uaccess.c): a bad
+    kernel pointer handed to copy_to_user is a kernel bug, reported like any other."""
+    status, out = run("tests/uaccess_kernel_fault", timeout=60)
+    assert status == PANIC_STATUS, out
+    assert re.search(r"PANIC on hart %s \(boot\): load page fault in kernel mode" % HART, out), out
+    stval, _ = report_line(out, "stval")
+    assert stval == 0xFFFFFFD000000000, out
+    _, where = report_line(out, "sepc")
+    assert names(where, "uaccess_copy"), out
+    assert "the copy returned" not in out
+
+
 def test_traps_from_user_mode_take_the_sscratch_path_and_return():
     status, out = run("tests/trap_user", timeout=60)
     assert "trap_user: all checks passed" in out, out
