@@ -213,6 +213,13 @@ uint8_t *fs_test_read_all(struct ext2_inode *inode, size_t *len)
     return data;
 }
 
+uint64_t fs_test_free_blocks(struct fs_test_mount *m)
+{
+    struct ext2_statfs st;
+    ext2_statfs(m->fs, &st);
+    return st.free_blocks;
+}
+
 struct ext2_inode *fs_test_get(struct fs_test_mount *m, const char *path, bool follow)
 {
     struct ext2_inode *inode = NULL;

@@ -65,6 +65,8 @@ void fs_test_pattern(uint32_t seed, uint64_t offset, uint8_t *out, size_t len);
 uint8_t *fs_test_read_all(struct ext2_inode *inode, size_t *len);
 /* Look up a path (following a final symlink if asked); asserts success. */
 struct ext2_inode *fs_test_get(struct fs_test_mount *m, const char *path, bool follow);
+/* The file system's free block count, as statfs reports it. */
+uint64_t fs_test_free_blocks(struct fs_test_mount *m);
 
 /* ---- Manifests -------------------------------------------------------------------- */
 

@@ -32,13 +32,6 @@ static void teardown(void)
     fs_test_remove_copies();
 }
 
-static uint64_t free_blocks(struct fs_test_mount *m)
-{
-    struct ext2_statfs st;
-    ext2_statfs(m->fs, &st);
-    return st.free_blocks;
-}
-
 static uint64_t blocks_of(struct ext2_inode *inode)
 {
     struct ext2_stat st;
@@ -130,7 +123,7 @@ Test(bmap, writes_around_the_direct_and_single_edges, .fini = teardown)
     int count = (int)(sizeof(sizes) / sizeof(sizes[0]));
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
-    uint64_t before = free_blocks(&m);
+    uint64_t before = fs_test_free_blocks(&m);
     uint64_t taken = 0;
     for (int i = 0; i < count; i++) {
         char path[32];
@@ -145,7 +138,7 @@ Test(bmap, writes_around_the_direct_and_single_edges, .fini = teardown)
         taken += expected;
         ext2_iput(file);
     }
-    cr_expect_eq(free_blocks(&m), before - taken, "the free count must fall by the blocks taken");
+    cr_expect_eq(fs_test_free_blocks(&m), before - taken, "the free count must fall by the blocks taken");
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
     for (int i = 0; i < count; i++) {
@@ -229,14 +222,14 @@ Test(bmap, truncate_frees_every_block_it_held, .fini = teardown)
     const char *image = fs_test_copy_image("b1k.img");
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
-    uint64_t start = free_blocks(&m);
+    uint64_t start = fs_test_free_blocks(&m);
     struct ext2_inode *file = fs_test_create(&m, "/shrink");
     /* Through the double range: 2 of its single-indirect children full, 5 blocks in a third. */
     uint64_t data = DOUBLE + 2 * APB + 5;
     fs_test_write_pattern(file, 9, 0, data * K, 65536);
     uint64_t held = data + 1 + 1 + 3;
     cr_expect_eq(blocks_of(file), held);
-    cr_expect_eq(free_blocks(&m), start - held);
+    cr_expect_eq(fs_test_free_blocks(&m), start - held);
     struct {
         uint64_t size;   /* truncate to */
         uint64_t blocks; /* what the file holds then */
@@ -254,9 +247,9 @@ Test(bmap, truncate_frees_every_block_it_held, .fini = teardown)
                      (unsigned long long)steps[i].size);
         cr_expect_eq(blocks_of(file), steps[i].blocks, "after truncating to %llu: %llu blocks",
                      (unsigned long long)steps[i].size, (unsigned long long)blocks_of(file));
-        cr_expect_eq(free_blocks(&m), start - steps[i].blocks,
+        cr_expect_eq(fs_test_free_blocks(&m), start - steps[i].blocks,
                      "after truncating to %llu: %llu free, expected %llu",
-                     (unsigned long long)steps[i].size, (unsigned long long)free_blocks(&m),
+                     (unsigned long long)steps[i].size, (unsigned long long)fs_test_free_blocks(&m),
                      (unsigned long long)(start - steps[i].blocks));
     }
     /* A sparse file reaching into the triple range, gone at once by unlink. */
@@ -264,19 +257,19 @@ Test(bmap, truncate_frees_every_block_it_held, .fini = teardown)
     write_block(sparse, 10, 0);
     write_block(sparse, 10, DOUBLE + 3 * APB);
     write_block(sparse, 10, TRIPLE + 2 * APB * APB + 1);
-    cr_expect_eq(free_blocks(&m), start - (1 + 3 + 4)); /* data and its indirect blocks */
+    cr_expect_eq(fs_test_free_blocks(&m), start - (1 + 3 + 4)); /* data and its indirect blocks */
     ext2_iput(sparse);
     cr_assert_eq(ext2_unlink(m.root, "sparse_file"), 0);
-    cr_expect_eq(free_blocks(&m), start, "unlink must give back every block, indirect ones too");
+    cr_expect_eq(fs_test_free_blocks(&m), start, "unlink must give back every block, indirect ones too");
     /* Cutting a sparse file inside an indirect block that then maps nothing: it goes too, and
      * the double block above it, left empty as well. */
     struct ext2_inode *holes = fs_test_create(&m, "/holes");
     write_block(holes, 12, DOUBLE + APB + 10);
-    cr_expect_eq(free_blocks(&m), start - 3);
+    cr_expect_eq(fs_test_free_blocks(&m), start - 3);
     cr_assert_eq(ext2_file_truncate(holes, (DOUBLE + APB + 5) * K), 0);
     cr_expect_eq(blocks_of(holes), 0, "indirect blocks that map nothing are kept: %llu",
                  (unsigned long long)blocks_of(holes));
-    cr_expect_eq(free_blocks(&m), start);
+    cr_expect_eq(fs_test_free_blocks(&m), start);
     ext2_iput(holes);
     ext2_iput(file);
     fs_test_unmount(&m);
@@ -300,11 +293,11 @@ static struct ext2_inode *fill_leaving(struct fs_test_mount *m, uint64_t wanted)
         }
         size += (uint64_t)wrote;
     }
-    while (free_blocks(m) < wanted) {
+    while (fs_test_free_blocks(m) < wanted) {
         size -= size % K != 0 ? size % K : K;
         cr_assert_eq(ext2_file_truncate(filler, size), 0);
     }
-    cr_assert_eq(free_blocks(m), wanted, "could not leave exactly %llu blocks free",
+    cr_assert_eq(fs_test_free_blocks(m), wanted, "could not leave exactly %llu blocks free",
                  (unsigned long long)wanted);
     return filler;
 }
@@ -319,11 +312,11 @@ Test(bmap, a_full_disk_leaves_the_file_as_it_was, .fini = teardown)
     struct ext2_inode *probe = fs_test_create(&m, "/probe");
     /* The double range's first block needs the double block, a child and the data: 3. */
     cr_expect_eq(ext2_file_write(probe, (uint64_t)DOUBLE * K, "d", 1), -ENOSPC);
-    cr_expect_eq(free_blocks(&m), 2, "a failed write must give back the blocks it took");
+    cr_expect_eq(fs_test_free_blocks(&m), 2, "a failed write must give back the blocks it took");
     cr_expect_eq(blocks_of(probe), 0);
     /* The single range's first needs 2: it fits, and the disk is full. */
     cr_expect_eq(ext2_file_write(probe, (uint64_t)SINGLE * K, "s", 1), 1);
-    cr_expect_eq(free_blocks(&m), 0);
+    cr_expect_eq(fs_test_free_blocks(&m), 0);
     cr_expect_eq(blocks_of(probe), 2);
     /* A slow symlink needs a block; a fast one does not, and no inode may be lost either. */
     char slow[100];
@@ -414,7 +407,7 @@ Test(symlink, fast_and_slow_at_every_length_edge, .fini = teardown)
         targets[i][len] = '\0';
         char name[32];
         snprintf(name, sizeof(name), "l%zu", len);
-        uint64_t before = free_blocks(&m);
+        uint64_t before = fs_test_free_blocks(&m);
         struct ext2_inode *link = NULL;
         cr_assert_eq(ext2_symlink(m.root, name, targets[i], &link), 0, "symlink of %zu bytes", len);
         struct ext2_stat st;
@@ -423,7 +416,7 @@ Test(symlink, fast_and_slow_at_every_length_edge, .fini = teardown)
         uint64_t blocks = len < 60 ? 0 : 1; /* fast below 60 bytes, else one data block */
         cr_expect_eq(st.blocks, blocks * 2, "%s: i_blocks %llu, expected %llu", name,
                      (unsigned long long)st.blocks, (unsigned long long)blocks * 2);
-        cr_expect_eq(free_blocks(&m), before - blocks, "%s: blocks taken", name);
+        cr_expect_eq(fs_test_free_blocks(&m), before - blocks, "%s: blocks taken", name);
         /* Read back exactly; no NUL is added, and nothing is written past the length. */
         char back[1100];
         memset(back, '#', sizeof(back));

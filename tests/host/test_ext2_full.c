@@ -20,13 +20,6 @@ static void teardown(void)
     fs_test_remove_copies();
 }
 
-static uint64_t free_blocks(struct fs_test_mount *m)
-{
-    struct ext2_statfs st;
-    ext2_statfs(m->fs, &st);
-    return st.free_blocks;
-}
-
 static uint64_t free_inodes(struct fs_test_mount *m)
 {
     struct ext2_statfs st;
@@ -72,7 +65,7 @@ Test(ext2_full, one_file_fills_the_disk, .fini = teardown)
     fs_test_mount(image, false, &m);
     struct ext2_inode *file = fs_test_create(&m, "/filler");
     uint64_t written = fill(file, 21);
-    cr_expect_eq(free_blocks(&m), 0);
+    cr_expect_eq(fs_test_free_blocks(&m), 0);
     /* The data and its indirect blocks took every free block. */
     struct ext2_stat st;
     ext2_stat(file, &st);
@@ -155,21 +148,21 @@ Test(ext2_full, a_two_block_write_with_one_block_left_takes_nothing, .fini = tea
     uint64_t size = fill(filler, 22);
     struct ext2_inode *probe = fs_test_create(&m, "/probe");
     /* Give back blocks from the end one at a time until exactly one is free. */
-    while (free_blocks(&m) == 0) {
+    while (fs_test_free_blocks(&m) == 0) {
         size -= size % 1024 != 0 ? size % 1024 : 1024;
         cr_assert_eq(ext2_file_truncate(filler, size), 0);
     }
-    cr_assert_eq(free_blocks(&m), 1, "freeing a data block freed an indirect one too; try again");
+    cr_assert_eq(fs_test_free_blocks(&m), 1, "freeing a data block freed an indirect one too; try again");
     /* Logical block 12 needs the single-indirect block as well. */
     cr_expect_eq(ext2_file_write(probe, 12 * 1024, "y", 1), -ENOSPC);
-    cr_expect_eq(free_blocks(&m), 1);
+    cr_expect_eq(fs_test_free_blocks(&m), 1);
     struct ext2_stat st;
     ext2_stat(probe, &st);
     cr_expect_eq(st.blocks, 0);
     cr_expect_eq(st.size, 0);
     /* Block 0 needs one block: it fits. */
     cr_expect_eq(ext2_file_write(probe, 0, "y", 1), 1);
-    cr_expect_eq(free_blocks(&m), 0);
+    cr_expect_eq(fs_test_free_blocks(&m), 0);
     ext2_iput(probe);
     ext2_iput(filler);
     fs_test_unmount(&m);

@@ -21,13 +21,6 @@ static void teardown(void)
     fs_test_remove_copies();
 }
 
-static uint64_t free_blocks(struct fs_test_mount *m)
-{
-    struct ext2_statfs st;
-    ext2_statfs(m->fs, &st);
-    return st.free_blocks;
-}
-
 /* Blocks the file holds, in units of the file system's block. */
 static uint64_t blocks_of(struct ext2_inode *inode, uint32_t block)
 {
@@ -86,7 +79,7 @@ static void every_level(const char *profile, uint32_t block)
     int count = (int)(sizeof(lblocks) / sizeof(lblocks[0]));
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
-    uint64_t start = free_blocks(&m);
+    uint64_t start = fs_test_free_blocks(&m);
     struct ext2_inode *file = fs_test_create(&m, "/levels");
     for (int i = 0; i < count; i++)
         write_block(file, 31, lblocks[i], block);
@@ -96,7 +89,7 @@ static void every_level(const char *profile, uint32_t block)
     uint64_t held = 8 + 1 + 4 + 5;
     cr_expect_eq(blocks_of(file, block), held, "%s: %llu blocks held", profile,
                  (unsigned long long)blocks_of(file, block));
-    cr_expect_eq(free_blocks(&m), start - held);
+    cr_expect_eq(fs_test_free_blocks(&m), start - held);
     ext2_iput(file);
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
@@ -118,23 +111,23 @@ Test(bmap_hidden, truncate_inside_the_triple_range, .fini = teardown)
     const char *image = fs_test_copy_image("b1k.img");
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
-    uint64_t start = free_blocks(&m);
+    uint64_t start = fs_test_free_blocks(&m);
     struct ext2_inode *file = fs_test_create(&m, "/deep_sparse");
     uint64_t offsets[] = {0, 1, apb, apb * apb, apb * apb + 5};
     for (int i = 0; i < 5; i++)
         write_block(file, 32, triple + offsets[i], block);
     /* 5 data; triple; doubles 0 and 1; singles (0,0), (0,1), (1,0). */
-    cr_expect_eq(free_blocks(&m), start - (5 + 1 + 2 + 3));
+    cr_expect_eq(fs_test_free_blocks(&m), start - (5 + 1 + 2 + 3));
     /* Keep up to apb*apb: the last data block goes, its single stays (it still maps one). */
     cr_assert_eq(ext2_file_truncate(file, (triple + apb * apb + 1) * block), 0);
-    cr_expect_eq(free_blocks(&m), start - (4 + 1 + 2 + 3));
+    cr_expect_eq(fs_test_free_blocks(&m), start - (4 + 1 + 2 + 3));
     /* Keep block 0 only: double 1 and its single go, single (0,1) goes. */
     cr_assert_eq(ext2_file_truncate(file, (triple + 1) * block), 0);
-    cr_expect_eq(free_blocks(&m), start - (1 + 1 + 1 + 1));
+    cr_expect_eq(fs_test_free_blocks(&m), start - (1 + 1 + 1 + 1));
     expect_read_back(file, 32, triple, block);
     /* Into the double range: the whole triple tree goes. */
     cr_assert_eq(ext2_file_truncate(file, (triple - 3) * block), 0);
-    cr_expect_eq(free_blocks(&m), start);
+    cr_expect_eq(fs_test_free_blocks(&m), start);
     cr_expect_eq(blocks_of(file, block), 0);
     ext2_iput(file);
     fs_test_unmount(&m);
@@ -148,7 +141,7 @@ Test(bmap_hidden, symlinks_on_4k_blocks, .fini = teardown)
     static char targets[3][4096];
     struct fs_test_mount m;
     fs_test_mount(image, false, &m);
-    uint64_t start = free_blocks(&m);
+    uint64_t start = fs_test_free_blocks(&m);
     for (int i = 0; i < 3; i++) {
         memset(targets[i], 'a' + i, lengths[i]);
         targets[i][lengths[i]] = '\0';
@@ -156,7 +149,7 @@ Test(bmap_hidden, symlinks_on_4k_blocks, .fini = teardown)
         snprintf(name, sizeof(name), "h%d", i);
         cr_assert_eq(ext2_symlink(m.root, name, targets[i], NULL), 0, "%s", name);
     }
-    cr_expect_eq(free_blocks(&m), start - 2);
+    cr_expect_eq(fs_test_free_blocks(&m), start - 2);
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
     /* Mounted again: read back exactly, with buffers of the length and one byte less. */
@@ -180,7 +173,7 @@ Test(bmap_hidden, symlinks_on_4k_blocks, .fini = teardown)
         snprintf(name, sizeof(name), "h%d", i);
         cr_expect_eq(ext2_unlink(m.root, name), 0);
     }
-    cr_expect_eq(free_blocks(&m), start);
+    cr_expect_eq(fs_test_free_blocks(&m), start);
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
 }
