@@ -138,7 +138,8 @@ Test(bmap, writes_around_the_direct_and_single_edges, .fini = teardown)
         taken += expected;
         ext2_iput(file);
     }
-    cr_expect_eq(fs_test_free_blocks(&m), before - taken, "the free count must fall by the blocks taken");
+    cr_expect_eq(fs_test_free_blocks(&m), before - taken,
+                 "the free count must fall by the blocks taken");
     fs_test_unmount(&m);
     fs_test_expect_clean(image);
     for (int i = 0; i < count; i++) {
@@ -260,7 +261,8 @@ Test(bmap, truncate_frees_every_block_it_held, .fini = teardown)
     cr_expect_eq(fs_test_free_blocks(&m), start - (1 + 3 + 4)); /* data and its indirect blocks */
     ext2_iput(sparse);
     cr_assert_eq(ext2_unlink(m.root, "sparse_file"), 0);
-    cr_expect_eq(fs_test_free_blocks(&m), start, "unlink must give back every block, indirect ones too");
+    cr_expect_eq(fs_test_free_blocks(&m), start,
+                 "unlink must give back every block, indirect ones too");
     /* Cutting a sparse file inside an indirect block that then maps nothing: it goes too, and
      * the double block above it, left empty as well. */
     struct ext2_inode *holes = fs_test_create(&m, "/holes");

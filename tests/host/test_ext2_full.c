@@ -152,7 +152,8 @@ Test(ext2_full, a_two_block_write_with_one_block_left_takes_nothing, .fini = tea
         size -= size % 1024 != 0 ? size % 1024 : 1024;
         cr_assert_eq(ext2_file_truncate(filler, size), 0);
     }
-    cr_assert_eq(fs_test_free_blocks(&m), 1, "freeing a data block freed an indirect one too; try again");
+    cr_assert_eq(fs_test_free_blocks(&m), 1,
+                 "freeing a data block freed an indirect one too; try again");
     /* Logical block 12 needs the single-indirect block as well. */
     cr_expect_eq(ext2_file_write(probe, 12 * 1024, "y", 1), -ENOSPC);
     cr_expect_eq(fs_test_free_blocks(&m), 1);
