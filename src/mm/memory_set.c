@@ -68,22 +68,39 @@ void memory_set_lock(struct memory_set *set)
 {
     if (set == &kernel_memory_set || __atomic_load_n(&set->threads, __ATOMIC_RELAXED) <= 1)
         return; /* no other thread: no one to race (the common case costs one load) */
-    /* Interrupts are off while it is held, so the holder cannot move to another hart. */
-    uint32_t me = hart_index() + 1;
-    if (__atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) == me) {
+    /*
+     * Interrupts are off while it is held, so the holder cannot move to
+     * another hart. But a thread that does not hold it yet can: the hart it
+     * runs on is read with interrupts off, for the nesting test, and read
+     * again once the lock is taken. (It was read once, before: a thread moved
+     * between the read and the acquire recorded its old hart as the holder,
+     * its unlock then let nothing go, and the next locker spun for ever.
+     * threadtest's copyrace met it on four harts, about one run in six on a
+     * busy host.)
+     */
+    irq_state_t state = irq_save();
+    bool nested = __atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) == hart_index() + 1;
+    if (nested)
         set->lock_depth++;
+    irq_restore(state);
+    if (nested)
         return;
-    }
     spinlock_acquire(&set->lock);
-    __atomic_store_n(&set->lock_holder, me, __ATOMIC_RELAXED);
+    __atomic_store_n(&set->lock_holder, hart_index() + 1, __ATOMIC_RELAXED);
     set->lock_depth = 1;
 }
 
 void memory_set_unlock(struct memory_set *set)
 {
     /* Taken or not by memory_set_lock: by this hart's holder record, not by `threads` now. */
-    if (set == &kernel_memory_set ||
-        __atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) != hart_index() + 1)
+    if (set == &kernel_memory_set)
+        return;
+    /* With interrupts off, as in memory_set_lock: a thread moved after reading its hart
+       could otherwise match, and let go, another thread's hold on that hart. */
+    irq_state_t state = irq_save();
+    bool mine = __atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) == hart_index() + 1;
+    irq_restore(state);
+    if (!mine)
         return;
     if (--set->lock_depth != 0)
         return;
