@@ -16,6 +16,7 @@
  *              the kernel never faults on its own copy, and the pipe's
  *              bytes stay whole
  */
+#include <sys/free_frames.h>
 #include <errno.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -48,8 +49,7 @@ static void check(bool ok, const char *text, int line)
 
 static long free_frames(void)
 {
-    struct sysinfo info;
-    return sysinfo(&info) == 0 ? (long)info.freeram : -1;
+    return free_frames_settled(); /* sys/free_frames.h: once the count holds still */
 }
 
 /* ---- frames ---- */

@@ -19,6 +19,7 @@
  * allows the kernel's own small allocations (its heap, page tables) a margin
  * far below what copying would cost.
  */
+#include <sys/free_frames.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -49,10 +50,7 @@ static void check(bool ok, const char *text, int line)
 
 static long free_frames(void)
 {
-    struct sysinfo info;
-    if (sysinfo(&info) != 0)
-        return -1;
-    return (long)info.freeram;
+    return free_frames_settled(); /* sys/free_frames.h: once the count holds still */
 }
 
 static char *map(void *address, size_t length, int prot, int extra_flags)
