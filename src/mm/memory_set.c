@@ -73,10 +73,8 @@ void memory_set_lock(struct memory_set *set)
      * another hart. But a thread that does not hold it yet can: the hart it
      * runs on is read with interrupts off, for the nesting test, and read
      * again once the lock is taken. (It was read once, before: a thread moved
-     * between the read and the acquire recorded its old hart as the holder,
-     * its unlock then let nothing go, and the next locker spun for ever.
-     * threadtest's copyrace met it on four harts, about one run in six on a
-     * busy host.)
+     * between the read and the acquire would record its old hart as the
+     * holder, and its unlock would then let nothing go.)
      */
     irq_state_t state = irq_save();
     bool nested = __atomic_load_n(&set->lock_holder, __ATOMIC_RELAXED) == hart_index() + 1;
