@@ -371,6 +371,20 @@ static void interrupted(int signal)
     (void)signal;
 }
 
+/*
+ * In a child, before anything else: the terminal's signals act as they will in the
+ * program. The handler above came with fork and stays until execve; a Ctrl-C in
+ * between would run it and leave the child alive while the rest of its pipeline
+ * dies (cat then reads end of file and exits 0). Shells reset them here (bash too).
+ */
+static void child_takes_default_signals(void)
+{
+    struct sigaction action = {.sa_handler = SIG_DFL};
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGQUIT, &action, NULL);
+    sigaction(SIGTSTP, &action, NULL);
+}
+
 static void start_job_control(void)
 {
     struct sigaction action = {.sa_handler = interrupted}; /* no SA_RESTART: read ends */
@@ -554,6 +568,7 @@ static void run_pipeline(struct command *commands, int count)
         }
         pid_t pid = fork();
         if (pid == 0) {
+            child_takes_default_signals();
             pid_t mine = group;
             join_group(0, &mine);
             if (fds[0] >= 0)
