@@ -272,8 +272,10 @@ void thread_free(struct thread *thread)
     if (thread->state != THREAD_EXITED)
         panic("thread_free: thread '%s' (tid %d) is %s, not exited", thread->name, thread->tid,
               thread_state_name(thread->state));
-    process_remove_thread(thread);
+    /* The stack first: once the thread leaves its process's list, process_free may finish
+       and wait4 return, and a program that then counts free frames must find them all. */
     kstack_free(&thread->kstack);
+    process_remove_thread(thread);
     kfree(thread);
     __atomic_fetch_sub(&threads_existing, 1, __ATOMIC_RELAXED);
 }

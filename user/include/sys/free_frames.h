@@ -2,12 +2,13 @@
  * sys/free_frames.h: the kernel's free frame count (sysinfo's freeram), for
  * the test programs that check every frame comes back.
  *
- * One read can come a moment early on several harts: a process that has
- * just been reaped may still be giving back its last frames (a thread's
- * kernel stack goes once its hart has switched away from it, which can be a
- * little after the parent's wait returned on another hart). So the count is
- * read until it holds still over a few short sleeps. A leak still shows:
- * the count then settles at the wrong number.
+ * One read could come a moment early on several harts: a thread's kernel
+ * stack goes once its hart has switched away from it, and the kernel used to
+ * take the thread off its process (letting the parent's wait return) before
+ * freeing that stack. It frees the stack first now (thread_free), but the
+ * count is still read until it holds still over a few short sleeps, so that
+ * a frame still on its way back never fails a test. A leak still shows: the
+ * count then settles at the wrong number.
  */
 #ifndef SYS_FREE_FRAMES_H
 #define SYS_FREE_FRAMES_H
