@@ -24,11 +24,14 @@
 
 HART_SLOT_CHECK(struct spinlock_hart);
 /* spin.S's offsets. */
-_Static_assert(offsetof(struct spinlock, contended) == 32, "SPINLOCK_CONTENDED_OFFSET in spin.S");
+_Static_assert(offsetof(struct spinlock, contended) == SPINLOCK_CONTENDED_OFFSET, "spin.S");
+_Static_assert(offsetof(struct spinlock, starving) == SPINLOCK_STARVING_OFFSET, "spin.S");
 _Static_assert(offsetof(struct spinlock_hart, spin_time) == 8, "SPIN_TIME_OFFSET in spin.S");
 
 /* The watchdog's limit in `time` units, read by spin.S; 0 (before the timer says) is off. */
 uint64_t spinlock_watchdog_time;
+/* A wait this long (a thousandth of the watchdog's, 10 ms) makes a hart starving: spin.S. */
+uint64_t spinlock_starving_time;
 
 void spinlock_init(struct spinlock *lock, const char *name)
 {
@@ -40,11 +43,13 @@ void spinlock_init(struct spinlock *lock, const char *name)
     lock->owner = 0;
     lock->taken_at = 0;
     lock->contended = 0;
+    lock->starving = 0;
 }
 
 void spinlock_set_watchdog(uint64_t time_units)
 {
     spinlock_watchdog_time = time_units;
+    spinlock_starving_time = time_units / 1000;
 }
 
 /* "function+0x1c" for a code address, into buf. */

@@ -9,7 +9,9 @@
  * hart already holds, or releasing one it does not hold, is a bug and
  * panics with the lock's name and its holder. A hart that spins for
  * SPINLOCK_WATCHDOG_SECONDS panics too, naming the holder: a deadlock ends
- * in a report, not a hang.
+ * in a report, not a hang. A hart that has waited a long while (a
+ * thousandth of that) marks itself starving, and the others step aside
+ * until it has had the lock once: spin.S says why.
  *
  * `make LOCKDEP=1` builds the lock-order checker in (sync/lockdep.h): every
  * "took B while holding A" is recorded, and the first acquisition that
@@ -17,6 +19,12 @@
  */
 #ifndef SYNC_SPINLOCK_H
 #define SYNC_SPINLOCK_H
+
+/* Where spin.S and spinlock_take find the fields they read (checked in spinlock.c). */
+#define SPINLOCK_CONTENDED_OFFSET 32
+#define SPINLOCK_STARVING_OFFSET  40
+
+#ifndef __ASSEMBLER__
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +43,8 @@ struct spinlock {
     struct hart *owner; /* the holding hart: the recursion check, reports */
     uint64_t taken_at;  /* where the holder took it (a code address), for reports */
     uint64_t contended; /* acquisitions that found it taken and had to spin */
+    /* A hart that has waited too long (its struct hart), or 0: the others let it go first. */
+    struct hart *volatile starving;
 };
 
 /* This hart's part (its slot, arch/hart.h): how deeply its spinlocks nest. */
@@ -57,7 +67,7 @@ static inline int spinlock_depth(void)
 
 #define SPINLOCK_INIT(lock_name)                                                                   \
     {                                                                                              \
-        .locked = 0, .name = (lock_name), .owner = 0, .taken_at = 0, .contended = 0                \
+        .locked = 0, .name = (lock_name), .owner = 0, .taken_at = 0, .contended = 0, .starving = 0 \
     }
 
 void spinlock_init(struct spinlock *lock, const char *name);
@@ -118,21 +128,25 @@ static inline void lockdep_release(struct spinlock *lock)
  */
 /*
  * The lock word alone: take it, and let it go. A free lock costs one
- * amoswap. A taken one goes to spinlock_spin (spin.S), which counts it,
- * spins, times the spin and watches for a deadlock; it is reached with a
- * jump that links through t0, so the functions this is inlined into stay
+ * amoswap (after one load: no hart is starving for it). A taken one goes
+ * to spinlock_spin (spin.S), which counts it, spins, times the spin, lets
+ * a starving hart go first and watches for a deadlock; it is reached with
+ * a jump that links through t0, so the functions this is inlined into stay
  * leaves (a call would cost every acquire a stack frame).
  */
 static inline void spinlock_take(struct spinlock *lock, struct hart *hart, uint64_t site)
 {
     register struct spinlock *lock_in_t1 asm("t1") = lock;
-    asm volatile("li      t2, 1\n"
+    asm volatile("ld      t2, %1(t1)\n" /* lock->starving */
+                 "bnez    t2, 2f\n"     /* someone waits too long: spin.S decides */
+                 "li      t2, 1\n"
                  "amoswap.w.aq t2, t2, (t1)\n"
                  "beqz    t2, 1f\n"
+                 "2:\n"
                  "jal     t0, spinlock_spin\n"
                  "1:\n"
                  : "+r"(lock_in_t1)
-                 :
+                 : "i"(SPINLOCK_STARVING_OFFSET)
                  : "t0", "t2", "t3", "t4", "t5", "t6", "memory");
     lock->owner = hart;
     lock->taken_at = site;
@@ -192,5 +206,7 @@ static inline void spinlock_release_inline(struct spinlock *lock)
     if (mine->depth == 0 && mine->irq_enabled_before_locks)
         irq_enable();
 }
+
+#endif /* __ASSEMBLER__ */
 
 #endif
