@@ -376,13 +376,18 @@ static void interrupted(int signal)
  * program. The handler above came with fork and stays until execve; a Ctrl-C in
  * between would run it and leave the child alive while the rest of its pipeline
  * dies (cat then reads end of file and exits 0). Shells reset them here (bash too).
+ * Only the shell's own handler goes: a signal the shell was started with ignored
+ * stays ignored, as execve would have left it.
  */
 static void child_takes_default_signals(void)
 {
+    static const int signals[] = {SIGINT, SIGQUIT, SIGTSTP};
     struct sigaction action = {.sa_handler = SIG_DFL};
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGQUIT, &action, NULL);
-    sigaction(SIGTSTP, &action, NULL);
+    for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+        struct sigaction now;
+        if (sigaction(signals[i], NULL, &now) == 0 && now.sa_handler == interrupted)
+            sigaction(signals[i], &action, NULL);
+    }
 }
 
 static void start_job_control(void)
