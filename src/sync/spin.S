@@ -11,7 +11,11 @@
  *
  *   in:  t1 = the struct spinlock;  t0 = where to return
  *
- * It counts the contention, spins with plain loads until the lock looks
+ * A lock this hart holds already is always found taken, so the check for
+ * a recursive acquire lives here, off the fast path: if the holder is this
+ * hart, it jumps to spinlock_recursive_acquire, which panics (the owner
+ * field is set only while the lock is held, so no other hart's lock can
+ * look like ours). Otherwise it counts the contention, spins with plain loads until the lock looks
  * free (test), then swaps (test-and-set), again until it wins, and adds
  * the time spent to this hart's spin time. A spin longer than the watchdog
  * allows jumps to spinlock_spun_too_long, which panics with the holder.
@@ -37,6 +41,8 @@
     .text
     .globl spinlock_spin
 spinlock_spin:
+    ld      t2, SPINLOCK_OWNER_OFFSET(t1)
+    beq     t2, tp, 8f                  /* taken by this very hart: a recursive acquire */
     li      t2, 1
     addi    t3, t1, SPINLOCK_CONTENDED_OFFSET
     amoadd.d zero, t2, (t3)             /* lock->contended++ */
@@ -77,3 +83,5 @@ spinlock_spin:
     add     t2, t2, t5
     sd      t2, SPIN_TIME_OFFSET(tp)    /* this hart's spin time */
     jr      t0
+8:  mv      a0, t1
+    j       spinlock_recursive_acquire  /* never returns */

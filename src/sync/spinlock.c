@@ -24,6 +24,7 @@
 
 HART_SLOT_CHECK(struct spinlock_hart);
 /* spin.S's offsets. */
+_Static_assert(offsetof(struct spinlock, owner) == SPINLOCK_OWNER_OFFSET, "spin.S");
 _Static_assert(offsetof(struct spinlock, contended) == SPINLOCK_CONTENDED_OFFSET, "spin.S");
 _Static_assert(offsetof(struct spinlock, starving) == SPINLOCK_STARVING_OFFSET, "spin.S");
 _Static_assert(offsetof(struct spinlock_hart, spin_time) == 8, "SPIN_TIME_OFFSET in spin.S");

@@ -21,6 +21,7 @@
 #define SYNC_SPINLOCK_H
 
 /* Where spin.S and spinlock_take find the fields they read (checked in spinlock.c). */
+#define SPINLOCK_OWNER_OFFSET     16
 #define SPINLOCK_CONTENDED_OFFSET 32
 #define SPINLOCK_STARVING_OFFSET  40
 
@@ -101,9 +102,9 @@ void spinlock_pop_irq_off(void);
 /* ---- The same acquire and release, inline --------------------------------------- */
 
 /* The reports of a misuse, out of line (spinlock.c); they panic. */
-__attribute__((noreturn)) void spinlock_recursive_acquire(const struct spinlock *lock);
 __attribute__((noreturn)) void spinlock_release_refused(const struct spinlock *lock);
-/* spin.S jumps here when a spin outlasts the watchdog. */
+/* spin.S jumps to these: the lock is this hart's already, or a spin outlasts the watchdog. */
+__attribute__((noreturn)) void spinlock_recursive_acquire(const struct spinlock *lock);
 __attribute__((noreturn)) void spinlock_spun_too_long(const struct spinlock *lock, uint64_t spun);
 
 #ifdef LOCKDEP
@@ -129,7 +130,8 @@ static inline void lockdep_release(struct spinlock *lock)
 /*
  * The lock word alone: take it, and let it go. A free lock costs one
  * amoswap (after one load: no hart is starving for it). A taken one goes
- * to spinlock_spin (spin.S), which counts it, spins, times the spin, lets
+ * to spinlock_spin (spin.S), which first makes sure this hart is not the
+ * holder (a recursive acquire), then counts it, spins, times the spin, lets
  * a starving hart go first and watches for a deadlock; it is reached with
  * a jump that links through t0, so the functions this is inlined into stay
  * leaves (a call would cost every acquire a stack frame).
@@ -188,8 +190,7 @@ static inline void spinlock_acquire_inline(struct spinlock *lock, uint64_t site)
     if (mine->depth == 0)
         mine->irq_enabled_before_locks = was_enabled != 0;
     mine->depth++;
-    if (lock->locked && lock->owner == hart)
-        spinlock_recursive_acquire(lock);
+    /* A lock this hart holds already is taken: spin.S finds it is this hart's, and panics. */
     lockdep_acquire(lock, site);
     spinlock_take(lock, hart, site);
 }
@@ -197,13 +198,18 @@ static inline void spinlock_acquire_inline(struct spinlock *lock, uint64_t site)
 static inline void spinlock_release_inline(struct spinlock *lock)
 {
     struct spinlock_hart *mine = spinlock_hart();
-    /* The lock must be ours; interrupts must still be off, and the depth must count it. */
-    if (!lock->locked || lock->owner != hart_this() || irq_enabled() || mine->depth <= 0)
+    /*
+     * The lock must be ours (an owner means held); interrupts must still be
+     * off, and the depth must count it. Only this hart writes its depth, with
+     * interrupts off, so the one load serves the check and the count.
+     */
+    int depth = mine->depth;
+    if (lock->owner != hart_this() || irq_enabled() || depth <= 0)
         spinlock_release_refused(lock);
     lockdep_release(lock);
     spinlock_give(lock);
-    mine->depth--;
-    if (mine->depth == 0 && mine->irq_enabled_before_locks)
+    mine->depth = depth - 1;
+    if (depth == 1 && mine->irq_enabled_before_locks)
         irq_enable();
 }
 
