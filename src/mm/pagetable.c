@@ -31,11 +31,6 @@ int pt_init(struct mapping *mapping)
     return 0;
 }
 
-uint64_t pt_satp(const struct mapping *mapping)
-{
-    return SATP_MODE_SV39 | paddr_to_ppn(mapping->root).value;
-}
-
 bool pt_is_active(const struct mapping *mapping)
 {
     return csr_read(satp) == pt_satp(mapping);

@@ -192,8 +192,11 @@ bool pt_translate(const struct mapping *mapping, vaddr_t va, struct pt_lookup *l
 /* Change the R/W/X/U/G bits of the leaf that maps va. -ENOENT if unmapped. */
 int pt_protect(struct mapping *mapping, vaddr_t va, uint64_t flags);
 
-/* The satp value that selects this table (Sv39 mode, ASID 0). */
-uint64_t pt_satp(const struct mapping *mapping);
+/* The satp value that selects this table (Sv39 mode, ASID 0); inline, for the thread switch. */
+static inline uint64_t pt_satp(const struct mapping *mapping)
+{
+    return SATP_MODE_SV39 | paddr_to_ppn(mapping->root).value;
+}
 
 /* Is this table the one the hart translates with now? */
 bool pt_is_active(const struct mapping *mapping);
