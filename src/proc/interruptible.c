@@ -16,6 +16,13 @@
  */
 static inline __attribute__((always_inline)) bool thread_signal_pending(struct thread *thread)
 {
+    /*
+     * Whatever makes a signal pending and unblocked, or asks for an exit,
+     * gives the thread attention first (proc/signal.c), under sched_lock when
+     * it must end a sleep: no attention, nothing to look at (one load).
+     */
+    if (__atomic_load_n(&thread->signal_attention, __ATOMIC_RELAXED) == 0)
+        return false;
     struct process *process = thread->process;
     /* A kernel thread (process 0) is never signalled. */
     if (process->pid == 0)
@@ -36,7 +43,7 @@ bool signal_pending(void)
 /* The locks with spinlock.h's inline bodies: a pipe round trip sleeps here twice. */
 int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *guard)
 {
-    sched_assert_may_sleep("wait_queue_sleep_interruptible", guard != NULL ? 1 : 0);
+    sched_check_may_sleep("wait_queue_sleep_interruptible", guard != NULL ? 1 : 0);
     struct thread *self = thread_current();
     spinlock_acquire_inline(&sched_lock, SPINLOCK_SITE());
     /* The last look, under sched_lock: a sender that comes later finds this thread asleep. */
@@ -50,9 +57,7 @@ int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *gu
     self->interruptible = true;
     if (guard != NULL)
         spinlock_release_inline(guard);
-    sched_block_locked();
-    self->interruptible = false;
-    sched_unlock();
+    sched_block_then_unlock();
     if (guard != NULL)
         spinlock_acquire_inline(guard, SPINLOCK_SITE());
     return thread_signal_pending(self) ? -ERESTARTSYS : 0;

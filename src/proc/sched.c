@@ -282,6 +282,20 @@ void sched_block_locked(void)
     switch_to(mine, self, next);
 }
 
+void sched_block_then_unlock(void)
+{
+    struct sched_hart *mine = sched_hart();
+    if (spinlock_depth() != 1 || trap_interrupt_depth() != 0)
+        switch_refused(1);
+    struct thread *self = mine->current;
+    struct thread *next = pick_next_locked(mine);
+    if (next == self)
+        panic("sched: thread '%s' blocked, but the scheduler picked it again", self->name);
+    switch_to(mine, self, next);
+    self->interruptible = false;
+    unlock_after_switch();
+}
+
 /*
  * The caller goes to the back of the ready queue and the next thread runs.
  * This is the path the thread_switch_insns benchmark measures, so it is
@@ -342,7 +356,7 @@ static __attribute__((noinline)) void timeline_wake(struct thread *thread)
                     in_irq ? -1 : waker->tid);
 }
 
-void sched_wake_locked(struct thread *thread)
+static inline __attribute__((always_inline)) void wake_locked(struct thread *thread)
 {
     if (thread->state != THREAD_BLOCKED)
         panic("sched: waking thread '%s', which is %s, not blocked", thread->name,
@@ -355,6 +369,21 @@ void sched_wake_locked(struct thread *thread)
     if (__builtin_expect(sched.timeline, 0))
         timeline_wake(thread);
     make_ready_locked(thread);
+}
+
+void sched_wake_locked(struct thread *thread)
+{
+    wake_locked(thread);
+}
+
+bool sched_wake_first(struct list *waiters)
+{
+    spinlock_acquire_inline(&sched_lock, SPINLOCK_SITE());
+    struct list_node *first = list_pop_front(waiters);
+    if (first != NULL)
+        wake_locked(list_entry(first, struct thread, wait_node));
+    spinlock_release_inline(&sched_lock);
+    return first != NULL;
 }
 
 /* ---- Sleeping threads and the tick --------------------------------------------- */

@@ -146,6 +146,15 @@ void sched_preempt_if_due(void);
  */
 void sched_assert_may_sleep(const char *what, int spinlocks_allowed);
 
+/* The same checks inline, calling out only to report: every sleep runs them. */
+static inline void sched_check_may_sleep(const char *what, int spinlocks_allowed)
+{
+    const struct sched_hart *mine = sched_hart();
+    if (trap_interrupt_depth() != 0 || spinlock_depth() != spinlocks_allowed ||
+        mine->current == NULL || mine->current == mine->idle)
+        sched_assert_may_sleep(what, spinlocks_allowed);
+}
+
 /*
  * The cheap form that mutex_lock and semaphore_down run on every call, even
  * when they will not have to sleep: taking a sleeping lock where sleeping is
@@ -153,10 +162,7 @@ void sched_assert_may_sleep(const char *what, int spinlocks_allowed);
  */
 static inline void sched_might_sleep(const char *what)
 {
-    const struct sched_hart *mine = sched_hart();
-    if (trap_interrupt_depth() != 0 || spinlock_depth() != 0 || mine->current == NULL ||
-        mine->current == mine->idle)
-        sched_assert_may_sleep(what, 0);
+    sched_check_may_sleep(what, 0);
 }
 
 /* ---- With sched_lock held: the building blocks of wait queues and sleeps -------- */
@@ -167,6 +173,14 @@ static inline void sched_might_sleep(const char *what)
  * still holding sched_lock.
  */
 void sched_block_locked(void);
+
+/*
+ * sched_block_locked, then sched_unlock, in one call: once woken, the
+ * thread is no longer in an interruptible sleep (its `interruptible` is
+ * cleared under the lock) and sched_lock is released. What a wait queue's
+ * sleep does; a pipe round trip sleeps twice (docs/pipes.md).
+ */
+void sched_block_then_unlock(void);
 
 /*
  * Put the running thread in the timer queue, to be woken at wake_time, and

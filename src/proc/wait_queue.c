@@ -71,15 +71,6 @@ size_t wait_queue_wake_all_locked(struct wait_queue *queue)
     return woken;
 }
 
-/* Inline lock bodies: a pipe's write wakes its reader here (docs/pipes.md counts it). */
-bool wait_queue_wake_one(struct wait_queue *queue)
-{
-    spinlock_acquire_inline(&sched_lock, SPINLOCK_SITE());
-    bool woken = wait_queue_wake_one_locked(queue);
-    spinlock_release_inline(&sched_lock);
-    return woken;
-}
-
 size_t wait_queue_wake_all(struct wait_queue *queue)
 {
     spinlock_acquire(&sched_lock);

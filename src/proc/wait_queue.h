@@ -49,8 +49,17 @@ void wait_queue_init(struct wait_queue *queue, const char *name);
  */
 void wait_queue_sleep(struct wait_queue *queue, struct spinlock *guard);
 
-/* Wake the longest waiter; false if none was waiting. */
-bool wait_queue_wake_one(struct wait_queue *queue);
+/*
+ * Wake the longest waiter; false if none was waiting. One call into the
+ * scheduler (proc/sched.c), which takes sched_lock with the inline bodies
+ * and wakes in the same function: a pipe's write wakes its reader here
+ * (docs/pipes.md counts it).
+ */
+bool sched_wake_first(struct list *waiters);
+static inline bool wait_queue_wake_one(struct wait_queue *queue)
+{
+    return sched_wake_first(&queue->waiters);
+}
 
 /* Wake every waiter; returns how many. */
 size_t wait_queue_wake_all(struct wait_queue *queue);
