@@ -547,17 +547,25 @@ static int push_frame(struct thread *thread, struct context *context, int signal
     return 0;
 }
 
-/* Nothing (more) to deliver: a call interrupted for nothing starts again; attention ends. */
+/*
+ * Nothing (more) to deliver: a call interrupted for nothing starts again;
+ * attention ends, unless the mask put back lets a pending signal through
+ * (the next way out delivers it). A sleep relies on it: with no attention,
+ * nothing is pending (interruptible.c looks at it first).
+ */
 static void finish_delivery_locked(struct thread *thread, struct context *context)
 {
     if (thread->signal_restart)
         restart_call(thread, context);
     thread->signal_restart = false;
+    uint32_t attention = 0;
     if (thread->signal_restore_mask) { /* rt_sigsuspend's mask, had no handler run */
         thread->signal_blocked = thread->signal_saved_mask;
         thread->signal_restore_mask = false;
+        kernel_sigset_t pending = thread->signal_pending | thread->process->signal_pending;
+        attention = (pending & ~thread->signal_blocked) != 0;
     }
-    __atomic_store_n(&thread->signal_attention, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&thread->signal_attention, attention, __ATOMIC_RELAXED);
 }
 
 /*
