@@ -13,27 +13,11 @@
 #include "proc/process.h"
 #include "sync/spinlock.h"
 
-struct process_files {
-    /* Guards the slots and the bits; never held across anything that sleeps. */
-    struct spinlock lock;
-    struct file *slots[FILES_MAX];
-    uint64_t close_on_exec; /* bit fd */
-    uint32_t umask;
-    /* A sleeping lock for the directory: taking an inode reference may sleep. */
-    struct mutex cwd_lock;
-    struct ext2_inode *cwd; /* referenced; NULL without a root file system */
-};
-
 _Static_assert(FILES_MAX <= 64, "close_on_exec is one 64-bit word");
 
 static struct process_files *current_files(void)
 {
     return process_current()->files;
-}
-
-static bool fd_in_range(int fd)
-{
-    return fd >= 0 && fd < FILES_MAX;
 }
 
 struct file *files_get(int fd)
@@ -47,24 +31,6 @@ struct file *files_get(int fd)
         file_ref(file);
     spinlock_release(&files->lock);
     return file;
-}
-
-struct file *files_borrow(int fd, bool *referenced)
-{
-    struct process *process = process_current();
-    struct process_files *files = process->files;
-    if (__atomic_load_n(&process->live_threads, __ATOMIC_RELAXED) != 1 || files == NULL) {
-        *referenced = true;
-        return files_get(fd);
-    }
-    *referenced = false;
-    return fd_in_range(fd) ? files->slots[fd] : NULL;
-}
-
-void files_end_borrow(struct file *file, bool referenced)
-{
-    if (referenced)
-        file_put(file);
 }
 
 static void set_close_on_exec_locked(struct process_files *files, int fd, bool on)

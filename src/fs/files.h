@@ -23,11 +23,31 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct file;
-struct process;
+#include "fs/file.h"
+#include "proc/mutex.h"
+#include "proc/process.h"
+#include "sync/spinlock.h"
+
 struct ext2_inode;
 
 #define FILES_MAX 64 /* descriptors per process: 0..63 (Linux's RLIMIT_NOFILE is 1024) */
+
+/* The table. Only files.c changes it; it is here so that files_borrow below can be inline. */
+struct process_files {
+    /* Guards the slots and the bits; never held across anything that sleeps. */
+    struct spinlock lock;
+    struct file *slots[FILES_MAX];
+    uint64_t close_on_exec; /* bit fd */
+    uint32_t umask;
+    /* A sleeping lock for the directory: taking an inode reference may sleep. */
+    struct mutex cwd_lock;
+    struct ext2_inode *cwd; /* referenced; NULL without a root file system */
+};
+
+static inline bool fd_in_range(int fd)
+{
+    return fd >= 0 && fd < FILES_MAX;
+}
 
 /* The calling process's file `fd`, with a reference the caller drops with file_put; NULL: EBADF. */
 struct file *files_get(int fd);
@@ -40,9 +60,26 @@ struct file *files_get(int fd);
  * neither the table's lock nor a reference is needed. With more threads it
  * is files_get. *referenced says which it was, for files_end_borrow.
  * (Linux's fdget makes the same bargain for a table that is not shared.)
+ * Inline: every read and write starts here (docs/pipes.md counts it).
  */
-struct file *files_borrow(int fd, bool *referenced);
-void files_end_borrow(struct file *file, bool referenced);
+static inline struct file *files_borrow(int fd, bool *referenced)
+{
+    struct process *process = process_current();
+    struct process_files *files = process->files;
+    if (__builtin_expect(
+            __atomic_load_n(&process->live_threads, __ATOMIC_RELAXED) != 1 || files == NULL, 0)) {
+        *referenced = true;
+        return files_get(fd);
+    }
+    *referenced = false;
+    return fd_in_range(fd) ? files->slots[fd] : NULL;
+}
+
+static inline void files_end_borrow(struct file *file, bool referenced)
+{
+    if (referenced)
+        file_put(file);
+}
 
 /*
  * Put `file` in the lowest free descriptor >= `lowest`, taking over the

@@ -22,20 +22,13 @@
 /* Linux's MAX_RW_COUNT: one call moves at most this much, and says so in its count. */
 #define RW_COUNT_MAX 0x7ffff000ul
 
-/* `offset` < 0: at the file's position (and move it); else at `offset` (pread, pwrite). */
-static inline long file_transfer(struct file *file, bool writing, uint64_t buffer, size_t count,
-                                 int64_t offset)
+typedef long (*transfer_t)(struct file *, uint64_t, size_t, uint64_t *);
+
+/* A file with a position: at `offset` (pread, pwrite), or at the position, under its lock. */
+static __attribute__((noinline)) long seekable_transfer(transfer_t transfer, struct file *file,
+                                                        uint64_t buffer, size_t count,
+                                                        int64_t offset)
 {
-    if (writing ? !file_writable(file) : !file_readable(file))
-        return -EBADF;
-    long (*transfer)(struct file *, uint64_t, size_t, uint64_t *) =
-        writing ? file->ops->write : file->ops->read;
-    if (transfer == NULL)
-        return -EINVAL;
-    if (count > RW_COUNT_MAX)
-        count = RW_COUNT_MAX;
-    if (!file->ops->seekable)
-        return offset >= 0 ? -ESPIPE : transfer(file, buffer, count, NULL);
     if (offset >= 0) {
         uint64_t position = (uint64_t)offset;
         return transfer(file, buffer, count, &position);
@@ -46,15 +39,52 @@ static inline long file_transfer(struct file *file, bool writing, uint64_t buffe
     return result;
 }
 
-static long fd_transfer(int fd, bool writing, uint64_t buffer, size_t count, int64_t offset)
+/*
+ * `offset` < 0: at the file's position (and move it); else at `offset`
+ * (pread, pwrite). A file without a position (a pipe, the console) is
+ * handed the call directly, the last thing done here.
+ */
+static inline long file_transfer(struct file *file, bool writing, uint64_t buffer, size_t count,
+                                 int64_t offset)
+{
+    if (writing ? !file_writable(file) : !file_readable(file))
+        return -EBADF;
+    transfer_t transfer = writing ? file->ops->write : file->ops->read;
+    if (transfer == NULL)
+        return -EINVAL;
+    if (count > RW_COUNT_MAX)
+        count = RW_COUNT_MAX;
+    if (file->ops->seekable)
+        return seekable_transfer(transfer, file, buffer, count, offset);
+    return offset >= 0 ? -ESPIPE : transfer(file, buffer, count, NULL);
+}
+
+/* A file borrowed with a reference (the process has several threads): the reference goes after. */
+static __attribute__((noinline)) long referenced_transfer(struct file *file, bool writing,
+                                                          uint64_t buffer, size_t count,
+                                                          int64_t offset)
+{
+    long result = file_transfer(file, writing, buffer, count, offset);
+    files_end_borrow(file, true);
+    return result;
+}
+
+/*
+ * Without a reference, nothing is left to do once the transfer returns, so
+ * nothing has to live across it (no callee-saved register to save): every
+ * read and write of a one-thread process, the pipe round trip's among them.
+ */
+static inline __attribute__((always_inline)) long fd_transfer(int fd, bool writing,
+                                                             uint64_t buffer, size_t count,
+                                                             int64_t offset)
 {
     bool referenced;
     struct file *file = files_borrow(fd, &referenced);
     if (file == NULL)
         return -EBADF;
-    long result = file_transfer(file, writing, buffer, count, offset);
-    files_end_borrow(file, referenced);
-    return result;
+    if (referenced)
+        return referenced_transfer(file, writing, buffer, count, offset);
+    return file_transfer(file, writing, buffer, count, offset);
 }
 
 long sys_read(struct context *context)
