@@ -130,8 +130,13 @@ const char *syscall_name(uint64_t number)
     return number < SYSCALL_COUNT ? syscall_table[number].name : NULL;
 }
 
-/* Run the call in context->x[17] (a7) with a0..a5, and store the result in a0. */
-static inline void syscall_dispatch(struct context *context)
+/*
+ * Run the call in context->x[17] (a7) with a0..a5, and store the result in
+ * a0. True for the two calls that replace the registers in the context
+ * (execve: the new program's; rt_sigreturn: those the signal interrupted),
+ * which trap.S must then load back whole (trap.h).
+ */
+static inline bool syscall_dispatch(struct context *context)
 {
     uint64_t number = context->x[REG_A7];
     uint64_t first_argument = context->x[REG_A0]; /* for a restart after a signal */
@@ -159,6 +164,7 @@ static inline void syscall_dispatch(struct context *context)
      */
     if (__builtin_expect(result == -ERESTARTSYS, 0) && number != SYS_rt_sigreturn)
         signal_syscall_interrupted(first_argument);
+    return number == SYS_execve || number == SYS_rt_sigreturn;
 }
 
 /*
@@ -191,16 +197,24 @@ static bool user_fault_resolved(struct context *context, uint64_t scause, uint64
     return false;
 }
 
-void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
+/*
+ * Whether trap.S must load every register back (trap.h): a system call
+ * leaves s0..s11 alone, except execve and rt_sigreturn; a signal handler's
+ * frame changes only sp, ra, a0..a2 and sepc (proc/signal.c). The other
+ * traps are rare enough to take the full way back.
+ */
+bool syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
 {
+    bool every_register = true;
     if (scause == EXC_ECALL_FROM_U)
-        syscall_dispatch(context);
+        every_register = syscall_dispatch(context);
     else if (cause_is_interrupt(scause))
         trap_handle_interrupt(context, scause, stval);
     else if (!user_fault_resolved(context, scause, stval))
         signal_user_fault(context, scause, stval); /* a signal: a handler, or the end */
     /* On every way back to user mode: signals take effect here (a handler, or the end). */
     signal_return_to_user(context);
+    return every_register;
 }
 
 void syscall_init(void)

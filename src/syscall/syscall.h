@@ -18,6 +18,7 @@
 #ifndef SYSCALL_SYSCALL_H
 #define SYSCALL_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/context.h"
@@ -25,9 +26,10 @@
 /*
  * Every trap from user mode: a system call, a fault in the program, or an
  * interrupt that arrived while it ran. Then, on the way back, a pending kill
- * takes effect. syscall_init registers it with the trap layer.
+ * takes effect. syscall_init registers it with the trap layer. True when
+ * trap.S must load every register back (trap.h says when it need not).
  */
-void syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval);
+bool syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval);
 
 /* Send traps from user mode to syscall_user_trap (kmain calls it once). */
 void syscall_init(void);

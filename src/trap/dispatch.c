@@ -266,8 +266,16 @@ uint64_t trap_breakpoint_count(void)
 
 /* ---- Where the layers above come in ---------------------------------------------- */
 
+/* Until the layers above register theirs: the kernel's own dispatch, and every register back. */
+static bool user_trap_before_registration(struct context *context, uint64_t scause,
+                                          uint64_t stval)
+{
+    trap_dispatch(context, scause, stval);
+    return true;
+}
+
 /* Registered by the layers above (trap.h); trap.S calls the user handler through this. */
-trap_user_handler_t trap_user_handler = trap_dispatch;
+trap_user_handler_t trap_user_handler = user_trap_before_registration;
 static void (*interrupt_exit_hook)(void);
 
 void trap_set_user_handler(trap_user_handler_t handler)

@@ -73,8 +73,15 @@ void trap_dispatch(struct context *context, uint64_t scause, uint64_t stval);
  * (system call, fault or interrupt); when it returns, trap_return goes back
  * to the context. kmain registers the system-call layer's (syscall/syscall.c);
  * a test kernel may register its own.
+ *
+ * The handler returns whether every register must be loaded back. False
+ * promises that it left the context's s0..s11 as they were saved: then
+ * those twelve are still in the registers (C code keeps callee-saved
+ * registers for its caller, and a thread switch keeps them too), and the
+ * way back skips reloading them. A system call that replaces them
+ * (execve, rt_sigreturn) returns true.
  */
-typedef void (*trap_user_handler_t)(struct context *context, uint64_t scause, uint64_t stval);
+typedef bool (*trap_user_handler_t)(struct context *context, uint64_t scause, uint64_t stval);
 void trap_set_user_handler(trap_user_handler_t handler);
 
 /*

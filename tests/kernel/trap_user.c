@@ -121,7 +121,7 @@ __attribute__((noreturn)) static void check_ecall(struct context *context, uint6
 }
 
 /* Every trap from user mode, in place of the system-call layer's handler. */
-static void user_trap(struct context *context, uint64_t scause, uint64_t stval)
+static bool user_trap(struct context *context, uint64_t scause, uint64_t stval)
 {
     if (cause_is_interrupt(scause))
         trap_handle_interrupt(context, scause, stval);
@@ -129,6 +129,7 @@ static void user_trap(struct context *context, uint64_t scause, uint64_t stval)
         trap_handle_breakpoint(context);
     else
         check_ecall(context, scause);
+    return true; /* every register back, the full way (trap.h) */
 }
 
 /* Build the context a trap from user mode would have saved, and "return" to it. */
