@@ -130,6 +130,19 @@ const char *syscall_name(uint64_t number)
     return number < SYSCALL_COUNT ? syscall_table[number].name : NULL;
 }
 
+/* strace, or the log of unknown calls, is on (loglevel=, strace=): the slow path. */
+static __attribute__((noinline)) long traced_call(struct context *context, uint64_t number,
+                                                  bool known)
+{
+    irq_enable();
+    long result = known ? syscall_trace_call(context, number, syscall_table[number].handler,
+                                             syscall_table[number].name,
+                                             syscall_table[number].args)
+                        : syscall_trace_call(context, number, NULL, NULL, NULL);
+    irq_disable();
+    return result;
+}
+
 /*
  * Run the call in context->x[17] (a7) with a0..a5, and store the result in
  * a0. True for the two calls that replace the registers in the context
@@ -139,31 +152,27 @@ const char *syscall_name(uint64_t number)
 static inline bool syscall_dispatch(struct context *context)
 {
     uint64_t number = context->x[REG_A7];
-    uint64_t first_argument = context->x[REG_A0]; /* for a restart after a signal */
     /* Back to the instruction after the ecall (always 4 bytes: there is no c.ecall). */
     context->sepc += 4;
     long result = -ENOSYS;
     bool known = number < SYSCALL_COUNT && syscall_table[number].handler != NULL;
     if (__builtin_expect(syscall_trace_active, 0)) {
-        /* strace, or the log of unknown calls, is on (loglevel=, strace=): the slow path. */
-        irq_enable();
-        result = known ? syscall_trace_call(context, number, syscall_table[number].handler,
-                                            syscall_table[number].name, syscall_table[number].args)
-                       : syscall_trace_call(context, number, NULL, NULL, NULL);
-        irq_disable();
+        result = traced_call(context, number, known);
     } else if (known) {
         /* A call may take long (fork copies memory): let the timer preempt it. */
         irq_enable();
         result = syscall_table[number].handler(context);
         irq_disable();
     }
-    context->x[REG_A0] = (uint64_t)result;
     /*
      * A signal interrupted the call: the way out decides between -EINTR and
-     * a restart. (rt_sigreturn returns the user's own a0, which may hold any value.)
+     * a restart, which needs the first argument, in a0 until the result goes
+     * there (no handler writes a0, but rt_sigreturn, which returns the
+     * user's own a0: that may hold any value).
      */
     if (__builtin_expect(result == -ERESTARTSYS, 0) && number != SYS_rt_sigreturn)
-        signal_syscall_interrupted(first_argument);
+        signal_syscall_interrupted(context->x[REG_A0]);
+    context->x[REG_A0] = (uint64_t)result;
     return number == SYS_execve || number == SYS_rt_sigreturn;
 }
 
@@ -203,15 +212,22 @@ static bool user_fault_resolved(struct context *context, uint64_t scause, uint64
  * frame changes only sp, ra, a0..a2 and sepc (proc/signal.c). The other
  * traps are rare enough to take the full way back.
  */
-bool syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
+static __attribute__((noinline)) void interrupt_or_fault(struct context *context,
+                                                        uint64_t scause, uint64_t stval)
 {
-    bool every_register = true;
-    if (scause == EXC_ECALL_FROM_U)
-        every_register = syscall_dispatch(context);
-    else if (cause_is_interrupt(scause))
+    if (cause_is_interrupt(scause))
         trap_handle_interrupt(context, scause, stval);
     else if (!user_fault_resolved(context, scause, stval))
         signal_user_fault(context, scause, stval); /* a signal: a handler, or the end */
+}
+
+bool syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
+{
+    bool every_register = true;
+    if (__builtin_expect(scause == EXC_ECALL_FROM_U, 1))
+        every_register = syscall_dispatch(context);
+    else
+        interrupt_or_fault(context, scause, stval);
     /* On every way back to user mode: signals take effect here (a handler, or the end). */
     signal_return_to_user(context);
     return every_register;
