@@ -51,28 +51,52 @@ static uint32_t pipe_used(const struct pipe *pipe)
     return pipe->written - pipe->read;
 }
 
-/* Copy `count` bytes out of the ring, starting at byte `from`, to user memory. */
-static int ring_to_user(const struct pipe *pipe, uint32_t from, uint64_t buffer, uint32_t count)
+/*
+ * Copy `count` bytes out of the ring, starting at byte `from`, to user
+ * memory; and into it. Most copies do not reach the ring's end: one call
+ * to the user copy, with nothing else to keep across it. A copy that
+ * wraps around is two, out of line (so the callers' common case needs
+ * fewer registers saved: the round trip counts them, docs/pipes.md).
+ */
+static __attribute__((noinline)) int ring_to_user_wrapped(const struct pipe *pipe, uint32_t start,
+                                                          uint64_t buffer, uint32_t count)
 {
     const struct memory_set *set = process_current()->memory_set;
-    uint32_t start = from % PIPE_SIZE;
-    uint32_t first = PIPE_SIZE - start < count ? PIPE_SIZE - start : count;
+    uint32_t first = PIPE_SIZE - start;
     int error = copy_to_user(set, buffer, pipe->buffer + start, first);
-    if (error == 0 && first < count)
+    if (error == 0)
         error = copy_to_user(set, buffer + first, pipe->buffer, count - first);
+    return error;
+}
+
+static inline __attribute__((always_inline)) int ring_to_user(const struct pipe *pipe,
+                                                              uint32_t from, uint64_t buffer,
+                                                              uint32_t count)
+{
+    uint32_t start = from % PIPE_SIZE;
+    if (count > PIPE_SIZE - start)
+        return ring_to_user_wrapped(pipe, start, buffer, count);
+    return copy_to_user(process_current()->memory_set, buffer, pipe->buffer + start, count);
+}
+
+static __attribute__((noinline)) int ring_from_user_wrapped(struct pipe *pipe, uint32_t start,
+                                                            uint64_t buffer, uint32_t count)
+{
+    const struct memory_set *set = process_current()->memory_set;
+    uint32_t first = PIPE_SIZE - start;
+    int error = copy_from_user(set, pipe->buffer + start, buffer, first);
+    if (error == 0)
+        error = copy_from_user(set, pipe->buffer, buffer + first, count - first);
     return error;
 }
 
 static inline __attribute__((always_inline)) int ring_from_user(struct pipe *pipe, uint32_t to,
                                                                 uint64_t buffer, uint32_t count)
 {
-    const struct memory_set *set = process_current()->memory_set;
     uint32_t start = to % PIPE_SIZE;
-    uint32_t first = PIPE_SIZE - start < count ? PIPE_SIZE - start : count;
-    int error = copy_from_user(set, pipe->buffer + start, buffer, first);
-    if (error == 0 && first < count)
-        error = copy_from_user(set, pipe->buffer, buffer + first, count - first);
-    return error;
+    if (count > PIPE_SIZE - start)
+        return ring_from_user_wrapped(pipe, start, buffer, count);
+    return copy_from_user(process_current()->memory_set, pipe->buffer + start, buffer, count);
 }
 
 /* Sleep on `queue` with the lock held, counting the sleeper: 0 or -EINTR. */

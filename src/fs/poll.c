@@ -12,7 +12,7 @@
 static struct spinlock poll_lock = SPINLOCK_INIT("poll");
 static struct wait_queue pollers_queue = WAIT_QUEUE_INIT(pollers_queue, "poll");
 static uint64_t changes; /* how many changes were announced (under poll_lock) */
-static uint32_t pollers; /* threads between poll_begin and poll_end (atomic) */
+uint32_t poll_pollers; /* threads between poll_begin and poll_end (atomic) */
 
 /* Console input comes from the UART interrupt: a tty listener announces it. */
 static void key_arrived(void *unused)
@@ -21,15 +21,8 @@ static void key_arrived(void *unused)
     poll_notify();
 }
 
-void poll_notify(void)
+void poll_notify_pollers(void)
 {
-    /*
-     * Sequentially consistent on both sides: either the poller's count is
-     * seen here, or the poller, which counts itself before it looks, sees
-     * the change that comes before this call.
-     */
-    if (__atomic_load_n(&pollers, __ATOMIC_SEQ_CST) == 0)
-        return;
     spinlock_acquire(&poll_lock);
     changes++;
     wait_queue_wake_all(&pollers_queue);
@@ -41,7 +34,7 @@ uint64_t poll_begin(void)
     static uint32_t listening;
     if (__atomic_exchange_n(&listening, 1, __ATOMIC_ACQ_REL) == 0)
         tty_add_listener(key_arrived, NULL);
-    __atomic_fetch_add(&pollers, 1, __ATOMIC_SEQ_CST);
+    __atomic_fetch_add(&poll_pollers, 1, __ATOMIC_SEQ_CST);
     return poll_ticket();
 }
 
@@ -68,5 +61,5 @@ int poll_wait(uint64_t ticket, uint64_t deadline)
 
 void poll_end(void)
 {
-    __atomic_fetch_sub(&pollers, 1, __ATOMIC_SEQ_CST);
+    __atomic_fetch_sub(&poll_pollers, 1, __ATOMIC_SEQ_CST);
 }

@@ -21,8 +21,23 @@
 
 #include <stdint.h>
 
-/* Announce a change a poller may wait for. Interrupt handlers may call it. */
-void poll_notify(void);
+/*
+ * Announce a change a poller may wait for. Interrupt handlers may call it.
+ * Inline, the one load and branch of the common case (nobody polls): every
+ * pipe read and write calls it. poll_notify_pollers is the rest.
+ */
+extern uint32_t poll_pollers; /* threads between poll_begin and poll_end (atomic) */
+void poll_notify_pollers(void);
+static inline void poll_notify(void)
+{
+    /*
+     * Sequentially consistent on both sides: either the poller's count is
+     * seen here, or the poller, which counts itself before it looks, sees
+     * the change that comes before this call.
+     */
+    if (__atomic_load_n(&poll_pollers, __ATOMIC_SEQ_CST) != 0)
+        poll_notify_pollers();
+}
 
 /* A poller starts: it counts itself, then takes the ticket of its first look. */
 uint64_t poll_begin(void);
