@@ -619,6 +619,12 @@ void memory_set_activate(const struct memory_set *set)
      * calls this with interrupts on, met exactly that on four harts).
      */
     irq_state_t state = irq_save();
+    memory_set_activate_irq_off(set);
+    irq_restore(state);
+}
+
+void memory_set_activate_irq_off(const struct memory_set *set)
+{
     struct memory_set_hart *mine = hart_slot(HART_SLOT_MM);
     uint32_t me = 1u << hart_index();
     /* Which harts translate with which set: memory_set_destroy checks it. */
@@ -629,7 +635,6 @@ void memory_set_activate(const struct memory_set *set)
     mine->active = set;
     /* satp, then a flush of the whole TLB: nothing cached from the old table survives. */
     tlb_switch_table(pt_satp(&set->mapping));
-    irq_restore(state);
 }
 
 void memory_set_destroy(struct memory_set *set)

@@ -186,6 +186,8 @@ struct segment *memory_set_find_segment(const struct memory_set *set, vaddr_t va
 
 /* Load this set's table into satp and flush this hart's whole TLB. */
 void memory_set_activate(const struct memory_set *set);
+/* The same, for a caller that has interrupts off already (the thread switch). */
+void memory_set_activate_irq_off(const struct memory_set *set);
 
 /* How many bytes of user memory `set` maps (its segments' sizes added up). */
 uint64_t memory_set_user_bytes(const struct memory_set *set);
