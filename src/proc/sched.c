@@ -24,6 +24,7 @@
 #include "proc/fp.h"
 #include "proc/interruptible.h"
 #include "proc/process.h"
+#include "proc/signal.h"
 #include "proc/thread.h"
 #include "trap/ipi.h"
 #include "trap/timer.h"
@@ -146,7 +147,7 @@ switch_to(struct sched_hart *mine, struct thread *prev, struct thread *next)
     /* Another process: its address space. The same one: no satp write, no TLB flush. */
     const struct memory_set *space = next->process->memory_set;
     if (space != memory_set_active_entered()) /* (a hart that switches has entered) */
-        memory_set_activate(space);
+        memory_set_activate_irq_off(space);
     /*
      * Whether interrupts come back on when the last lock goes is the
      * thread's own state, not the hart's: keep it on this stack while other
@@ -282,18 +283,63 @@ void sched_block_locked(void)
     switch_to(mine, self, next);
 }
 
-void sched_block_then_unlock(void)
+/*
+ * sched_block_locked, then sched_unlock: once woken, the thread is no
+ * longer in an interruptible sleep (its `interruptible` is cleared under
+ * the lock) and sched_lock is released. If `guard` is not NULL, it is taken
+ * in sched_lock's place: the lock depth stays one and interrupts stay off
+ * in between, so nothing about them has to be undone and done again.
+ */
+static inline __attribute__((always_inline)) void
+block_then_relock(struct sched_hart *mine, struct thread *self, struct spinlock *guard)
 {
-    struct sched_hart *mine = sched_hart();
     if (spinlock_depth() != 1 || trap_interrupt_depth() != 0)
         switch_refused(1);
-    struct thread *self = mine->current;
     struct thread *next = pick_next_locked(mine);
     if (next == self)
         panic("sched: thread '%s' blocked, but the scheduler picked it again", self->name);
     switch_to(mine, self, next);
     self->interruptible = false;
-    unlock_after_switch();
+    if (guard == NULL || mine->exited_thread != NULL) {
+        unlock_after_switch(); /* (and a thread that exited here is freed, with no lock held) */
+        if (guard != NULL)
+            spinlock_acquire(guard);
+        return;
+    }
+    /* sched_lock for the guard: unlock_after_switch's checks, without its interrupt steps. */
+    if (spinlock_depth() != 1 || sched_lock.owner != hart_this())
+        unlock_refused();
+    uint64_t site = SPINLOCK_SITE();
+    lockdep_release(&sched_lock);
+    spinlock_give(&sched_lock);
+    lockdep_acquire(guard, site);
+    spinlock_take(guard, hart_this(), site);
+}
+
+/*
+ * proc/interruptible.h's sleep on a wait queue. It lives here, so that the
+ * whole of it is one function, the switch and the locks inlined: a pipe
+ * round trip sleeps here twice (docs/pipes.md counts it).
+ */
+int wait_queue_sleep_interruptible(struct wait_queue *queue, struct spinlock *guard)
+{
+    sched_check_may_sleep("wait_queue_sleep_interruptible", guard != NULL ? 1 : 0);
+    struct sched_hart *mine = sched_hart();
+    struct thread *self = mine->current;
+    spinlock_acquire_inline(&sched_lock, SPINLOCK_SITE());
+    /* The last look, under sched_lock: a sender that comes later finds this thread asleep. */
+    if (thread_signal_pending(self)) {
+        spinlock_release(&sched_lock);
+        return -ERESTARTSYS;
+    }
+    list_push_back(&queue->waiters, &self->wait_node);
+    self->waiting_on = queue;
+    self->state = THREAD_BLOCKED;
+    self->interruptible = true;
+    if (guard != NULL)
+        spinlock_release_inline(guard);
+    block_then_relock(mine, self, guard); /* returns holding the guard again, if there is one */
+    return thread_signal_pending(self) ? -ERESTARTSYS : 0;
 }
 
 /*

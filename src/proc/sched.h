@@ -174,13 +174,6 @@ static inline void sched_might_sleep(const char *what)
  */
 void sched_block_locked(void);
 
-/*
- * sched_block_locked, then sched_unlock, in one call: once woken, the
- * thread is no longer in an interruptible sleep (its `interruptible` is
- * cleared under the lock) and sched_lock is released. What a wait queue's
- * sleep does; a pipe round trip sleeps twice (docs/pipes.md).
- */
-void sched_block_then_unlock(void);
 
 /*
  * Put the running thread in the timer queue, to be woken at wake_time, and

@@ -86,6 +86,32 @@ void signal_deliver(struct context *context);
  * On every way back to user mode. Inline, because every system call
  * passes through it: one load and a branch when there is nothing to do.
  */
+/*
+ * The body of signal_pending (proc/interruptible.h), inline for the
+ * interruptible sleep (proc/sched.c): a pipe round trip sleeps twice and
+ * looks twice each time (docs/pipes.md counts it).
+ */
+static inline __attribute__((always_inline)) bool thread_signal_pending(struct thread *thread)
+{
+    /*
+     * Whatever makes a signal pending and unblocked, or asks for an exit,
+     * gives the thread attention first (proc/signal.c), under sched_lock when
+     * it must end a sleep: no attention, nothing to look at (one load).
+     */
+    if (__atomic_load_n(&thread->signal_attention, __ATOMIC_RELAXED) == 0)
+        return false;
+    struct process *process = thread->process;
+    /* A kernel thread (process 0) is never signalled. */
+    if (process->pid == 0)
+        return false;
+    if (__atomic_load_n(&process->exit_requested, __ATOMIC_RELAXED) ||
+        __atomic_load_n(&thread->exit_alone, __ATOMIC_RELAXED))
+        return true;
+    kernel_sigset_t pending = __atomic_load_n(&thread->signal_pending, __ATOMIC_RELAXED) |
+                              __atomic_load_n(&process->signal_pending, __ATOMIC_RELAXED);
+    return (pending & ~__atomic_load_n(&thread->signal_blocked, __ATOMIC_RELAXED)) != 0;
+}
+
 static inline void signal_return_to_user(struct context *context)
 {
     struct thread *thread = thread_current(); /* a user trap always has a thread */
