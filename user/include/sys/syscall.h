@@ -81,10 +81,13 @@ static inline long syscall5(long number, long a, long b, long c, long d, long e)
     return syscall6(number, a, b, c, d, e, 0);
 }
 
-/* A raw result in -4095..-1 is an error: Linux's rule, so a large address is not one. */
+/*
+ * A raw result in -4095..-1 is an error: Linux's rule, so a large address
+ * is not one. As unsigned numbers those are the 4095 largest: one compare.
+ */
 static inline int syscall_failed(long result)
 {
-    return result < 0 && result >= -4095;
+    return (unsigned long)result >= (unsigned long)-4095;
 }
 
 #endif
