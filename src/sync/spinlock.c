@@ -157,6 +157,13 @@ void spinlock_release_refused(const struct spinlock *lock)
     pop_refused(spinlock_hart());
 }
 
+void spinlock_interrupts_came_on(const struct spinlock *lock)
+{
+    panic("spinlock_release: interrupts are on as hart %lu releases its last lock, '%s': something "
+          "turned them on inside a locked section",
+          hart_id(), lock->name);
+}
+
 void spinlock_acquire(struct spinlock *lock)
 {
     /* The site is the caller: ra, still the return address in this leaf (no frame needed). */

@@ -10,10 +10,12 @@
  *   sleep_in_interrupt   a timer interrupt handler tries to take a mutex
  *   sleep_with_spinlock  a thread sleeps while it holds a spinlock
  *   release_not_held     a hart releases a spinlock it never took
+ *   interrupts_on_inside a hart turns interrupts on while it holds spinlocks
  *
  * tests/system/test_threads.py checks each panic message and status 101.
  * Coming back from the mistake is a failure (status 1).
  */
+#include "arch/irq.h"
 #include "console/console.h"
 #include "dev/devicetree.h"
 #include "dev/machine.h"
@@ -114,6 +116,13 @@ void kernel_run(void)
     } else if (strcmp(which, "sleep_with_spinlock") == 0) {
         spinlock_acquire(&lock);
         sched_sleep_ticks(1);
+    } else if (strcmp(which, "interrupts_on_inside") == 0) {
+        static struct spinlock inner = SPINLOCK_INIT("inner");
+        spinlock_acquire(&lock);
+        spinlock_acquire(&inner);
+        irq_enable();
+        spinlock_release(&inner); /* not the last lock: the check comes with the last */
+        spinlock_release(&lock);
     } else {
         kprintf("sync_misuse: unknown case=%s\n", which);
     }

@@ -90,6 +90,9 @@ def test_sleep_lasts_as_asked_to_within_one_tick_in_virtual_time():
      r"sched_sleep: thread 'boot' would sleep holding 1 spinlock\(s\)"),
     ("release_not_held",
      r"spinlock_release: lock 'misuse' is not held by hart \d+ \(held by nobody\)"),
+    ("interrupts_on_inside",
+     r"spinlock_release: interrupts are on as hart %s releases its last lock, 'misuse': "
+     r"something turned them on inside a locked section" % HART),
 ])
 def test_a_misuse_panics_and_names_what_happened(case, message):
     status, out = run("tests/sync_misuse", bootargs="case=" + case, timeout=30)
