@@ -64,7 +64,7 @@ struct file *files_get(int fd);
  */
 static inline struct file *files_borrow(int fd, bool *referenced)
 {
-    struct process *process = process_current();
+    struct process *process = process_of_running_thread();
     struct process_files *files = process->files;
     if (__builtin_expect(
             __atomic_load_n(&process->live_threads, __ATOMIC_RELAXED) != 1 || files == NULL, 0)) {

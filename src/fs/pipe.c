@@ -76,7 +76,8 @@ static inline __attribute__((always_inline)) int ring_to_user(const struct pipe 
     uint32_t start = from % PIPE_SIZE;
     if (count > PIPE_SIZE - start)
         return ring_to_user_wrapped(pipe, start, buffer, count);
-    return copy_to_user(process_current()->memory_set, buffer, pipe->buffer + start, count);
+    return copy_to_user(process_of_running_thread()->memory_set, buffer, pipe->buffer + start,
+                        count);
 }
 
 static __attribute__((noinline)) int ring_from_user_wrapped(struct pipe *pipe, uint32_t start,
@@ -96,7 +97,8 @@ static inline __attribute__((always_inline)) int ring_from_user(struct pipe *pip
     uint32_t start = to % PIPE_SIZE;
     if (count > PIPE_SIZE - start)
         return ring_from_user_wrapped(pipe, start, buffer, count);
-    return copy_from_user(process_current()->memory_set, pipe->buffer + start, buffer, count);
+    return copy_from_user(process_of_running_thread()->memory_set, pipe->buffer + start, buffer,
+                          count);
 }
 
 /* Sleep on `queue` with the lock held, counting the sleeper: 0 or -EINTR. */

@@ -150,6 +150,16 @@ static inline struct process *process_current(void)
     return thread != NULL ? thread->process : &kernel_process;
 }
 
+/*
+ * The same where a thread surely runs (a system call, a file's operation):
+ * no test for the time before threads exist. The read and write paths
+ * look it up four times a pipe round trip.
+ */
+static inline struct process *process_of_running_thread(void)
+{
+    return thread_current()->process;
+}
+
 /* The process with this pid, or NULL. Without a lock the answer may be stale. */
 struct process *process_find(int pid);
 /* The same, for a caller that holds process_lock (the answer then stays true). */
