@@ -154,14 +154,11 @@ void spinlock_release_refused(const struct spinlock *lock)
     if (!lock->locked || lock->owner != hart_this())
         panic("spinlock_release: lock '%s' is not held by hart %lu (held by %s)", lock->name,
               hart_id(), describe_holder(lock, holder, sizeof(holder)));
+    if (irq_enabled())
+        panic("spinlock_release: interrupts are on as hart %lu releases its last lock, '%s': "
+              "something turned them on inside a locked section",
+              hart_id(), lock->name);
     pop_refused(spinlock_hart());
-}
-
-void spinlock_interrupts_came_on(const struct spinlock *lock)
-{
-    panic("spinlock_release: interrupts are on as hart %lu releases its last lock, '%s': something "
-          "turned them on inside a locked section",
-          hart_id(), lock->name);
 }
 
 void spinlock_acquire(struct spinlock *lock)
@@ -169,6 +166,14 @@ void spinlock_acquire(struct spinlock *lock)
     /* The site is the caller: ra, still the return address in this leaf (no frame needed). */
     uint64_t site;
     asm volatile("mv %0, ra" : "=r"(site));
+    /*
+     * spin.S would find a recursive acquire too; checked here first, it
+     * also keeps the common path free of a stack frame: GCC gives every
+     * leaf function one, but moves it onto the cold path of a function
+     * that calls out only there.
+     */
+    if (__builtin_expect(lock->owner == hart_this(), 0))
+        spinlock_recursive_acquire(lock);
     spinlock_acquire_inline(lock, site);
 }
 

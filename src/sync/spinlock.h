@@ -103,7 +103,6 @@ void spinlock_pop_irq_off(void);
 
 /* The reports of a misuse, out of line (spinlock.c); they panic. */
 __attribute__((noreturn)) void spinlock_release_refused(const struct spinlock *lock);
-__attribute__((noreturn)) void spinlock_interrupts_came_on(const struct spinlock *lock);
 /* spin.S jumps to these: the lock is this hart's already, or a spin outlasts the watchdog. */
 __attribute__((noreturn)) void spinlock_recursive_acquire(const struct spinlock *lock);
 __attribute__((noreturn)) void spinlock_spun_too_long(const struct spinlock *lock, uint64_t spun);
@@ -201,22 +200,18 @@ static inline void spinlock_release_inline(struct spinlock *lock)
     struct spinlock_hart *mine = spinlock_hart();
     /*
      * The lock must be ours (an owner means held), and the depth must count
-     * it. Only this hart writes its depth, with interrupts off, so the one
-     * load serves the check and the count.
+     * it; as the last lock goes, interrupts must still be off, as they have
+     * been since the first. Only this hart writes its depth, with interrupts
+     * off, so the one load serves the checks and the count.
      */
     int depth = mine->depth;
-    if (lock->owner != hart_this() || depth <= 0)
+    if (lock->owner != hart_this() || depth <= 0 || (depth == 1 && irq_enabled()))
         spinlock_release_refused(lock);
     lockdep_release(lock);
     spinlock_give(lock);
     mine->depth = depth - 1;
-    if (depth == 1) {
-        /* Interrupts must have stayed off since the first lock: checked as the last one goes. */
-        if (irq_enabled())
-            spinlock_interrupts_came_on(lock);
-        if (mine->irq_enabled_before_locks)
-            irq_enable();
-    }
+    if (depth == 1 && mine->irq_enabled_before_locks)
+        irq_enable();
 }
 
 #endif /* __ASSEMBLER__ */
