@@ -300,7 +300,8 @@ block_then_relock(struct sched_hart *mine, struct thread *self, struct spinlock 
         panic("sched: thread '%s' blocked, but the scheduler picked it again", self->name);
     switch_to(mine, self, next);
     self->interruptible = false;
-    if (guard == NULL || mine->exited_thread != NULL) {
+    /* Perhaps on another hart now: `mine` was the old one's slot; sched_hart() reads tp again. */
+    if (guard == NULL || sched_hart()->exited_thread != NULL) {
         unlock_after_switch(); /* (and a thread that exited here is freed, with no lock held) */
         if (guard != NULL)
             spinlock_acquire(guard);
