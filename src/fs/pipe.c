@@ -69,9 +69,8 @@ static __attribute__((noinline)) int ring_to_user_wrapped(const struct pipe *pip
     return error;
 }
 
-static inline __attribute__((always_inline)) int ring_to_user(const struct pipe *pipe,
-                                                              uint32_t from, uint64_t buffer,
-                                                              uint32_t count)
+static inline __attribute__((always_inline)) int
+ring_to_user(const struct pipe *pipe, uint32_t from, uint64_t buffer, uint32_t count)
 {
     uint32_t start = from % PIPE_SIZE;
     if (count > PIPE_SIZE - start)

@@ -12,7 +12,7 @@
 static struct spinlock poll_lock = SPINLOCK_INIT("poll");
 static struct wait_queue pollers_queue = WAIT_QUEUE_INIT(pollers_queue, "poll");
 static uint64_t changes; /* how many changes were announced (under poll_lock) */
-uint32_t poll_pollers; /* threads between poll_begin and poll_end (atomic) */
+uint32_t poll_pollers;   /* threads between poll_begin and poll_end (atomic) */
 
 /* Console input comes from the UART interrupt: a tty listener announces it. */
 static void key_arrived(void *unused)

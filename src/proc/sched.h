@@ -174,7 +174,6 @@ static inline void sched_might_sleep(const char *what)
  */
 void sched_block_locked(void);
 
-
 /*
  * Put the running thread in the timer queue, to be woken at wake_time, and
  * mark it BLOCKED (the caller then calls sched_block_locked). It may be on a

@@ -60,9 +60,8 @@ static inline long file_transfer(struct file *file, bool writing, uint64_t buffe
 }
 
 /* A file borrowed with a reference (the process has several threads): the reference goes after. */
-static __attribute__((noinline)) long referenced_transfer(struct file *file, bool writing,
-                                                          uint64_t buffer, size_t count,
-                                                          int64_t offset)
+static __attribute__((noinline)) long
+referenced_transfer(struct file *file, bool writing, uint64_t buffer, size_t count, int64_t offset)
 {
     long result = file_transfer(file, writing, buffer, count, offset);
     files_end_borrow(file, true);
@@ -74,9 +73,8 @@ static __attribute__((noinline)) long referenced_transfer(struct file *file, boo
  * nothing has to live across it (no callee-saved register to save): every
  * read and write of a one-thread process, the pipe round trip's among them.
  */
-static inline __attribute__((always_inline)) long fd_transfer(int fd, bool writing,
-                                                             uint64_t buffer, size_t count,
-                                                             int64_t offset)
+static inline __attribute__((always_inline)) long fd_transfer(int fd, bool writing, uint64_t buffer,
+                                                              size_t count, int64_t offset)
 {
     bool referenced;
     struct file *file = files_borrow(fd, &referenced);

@@ -136,8 +136,7 @@ static __attribute__((noinline)) long traced_call(struct context *context, uint6
 {
     irq_enable();
     long result = known ? syscall_trace_call(context, number, syscall_table[number].handler,
-                                             syscall_table[number].name,
-                                             syscall_table[number].args)
+                                             syscall_table[number].name, syscall_table[number].args)
                         : syscall_trace_call(context, number, NULL, NULL, NULL);
     irq_disable();
     return result;
@@ -212,8 +211,8 @@ static bool user_fault_resolved(struct context *context, uint64_t scause, uint64
  * frame changes only sp, ra, a0..a2 and sepc (proc/signal.c). The other
  * traps are rare enough to take the full way back.
  */
-static __attribute__((noinline)) void interrupt_or_fault(struct context *context,
-                                                        uint64_t scause, uint64_t stval)
+static __attribute__((noinline)) void interrupt_or_fault(struct context *context, uint64_t scause,
+                                                         uint64_t stval)
 {
     if (cause_is_interrupt(scause))
         trap_handle_interrupt(context, scause, stval);

@@ -267,8 +267,7 @@ uint64_t trap_breakpoint_count(void)
 /* ---- Where the layers above come in ---------------------------------------------- */
 
 /* Until the layers above register theirs: the kernel's own dispatch, and every register back. */
-static bool user_trap_before_registration(struct context *context, uint64_t scause,
-                                          uint64_t stval)
+static bool user_trap_before_registration(struct context *context, uint64_t scause, uint64_t stval)
 {
     trap_dispatch(context, scause, stval);
     return true;

@@ -472,8 +472,7 @@ asm(".text\n"
     "    ret\n"); /* to the kernel's trampoline, which calls rt_sigreturn */
 
 /* Make system call `number` with every register set to a pattern; check each came back. */
-static void registers_survive(const char *what, long number, long a0, long a1, long a2,
-                              long result)
+static void registers_survive(const char *what, long number, long a0, long a1, long a2, long result)
 {
     uint64_t want[32], regs[32];
     for (int i = 0; i < 32; i++)
