@@ -83,10 +83,6 @@ bool signal_sleep_may_resume(void);
 void signal_deliver(struct context *context);
 
 /*
- * On every way back to user mode. Inline, because every system call
- * passes through it: one load and a branch when there is nothing to do.
- */
-/*
  * The body of signal_pending (proc/interruptible.h), inline for the
  * interruptible sleep (proc/sched.c): a pipe round trip sleeps twice and
  * looks twice each time (docs/pipes.md counts it).
@@ -112,6 +108,10 @@ static inline __attribute__((always_inline)) bool thread_signal_pending(struct t
     return (pending & ~__atomic_load_n(&thread->signal_blocked, __ATOMIC_RELAXED)) != 0;
 }
 
+/*
+ * On every way back to user mode. Inline, because every system call
+ * passes through it: one load and a branch when there is nothing to do.
+ */
 static inline void signal_return_to_user(struct context *context)
 {
     struct thread *thread = thread_current(); /* a user trap always has a thread */

@@ -15,8 +15,9 @@
  * a recursive acquire lives here, off the fast path: if the holder is this
  * hart, it jumps to spinlock_recursive_acquire, which panics (the owner
  * field is set only while the lock is held, so no other hart's lock can
- * look like ours). Otherwise it counts the contention, spins with plain loads until the lock looks
- * free (test), then swaps (test-and-set), again until it wins, and adds
+ * look like ours). Otherwise it counts the contention, spins with plain
+ * loads until the lock looks free (test), then swaps (test-and-set),
+ * again until it wins, and adds
  * the time spent to this hart's spin time. A spin longer than the watchdog
  * allows jumps to spinlock_spun_too_long, which panics with the holder.
  *

@@ -205,12 +205,7 @@ static bool user_fault_resolved(struct context *context, uint64_t scause, uint64
     return false;
 }
 
-/*
- * Whether trap.S must load every register back (trap.h): a system call
- * leaves s0..s11 alone, except execve and rt_sigreturn; a signal handler's
- * frame changes only sp, ra, a0..a2 and sepc (proc/signal.c). The other
- * traps are rare enough to take the full way back.
- */
+/* Not a system call: an interrupt, or the program's fault (kept off the system-call path). */
 static __attribute__((noinline)) void interrupt_or_fault(struct context *context, uint64_t scause,
                                                          uint64_t stval)
 {
@@ -220,6 +215,12 @@ static __attribute__((noinline)) void interrupt_or_fault(struct context *context
         signal_user_fault(context, scause, stval); /* a signal: a handler, or the end */
 }
 
+/*
+ * Whether trap.S must load every register back (trap.h): a system call
+ * leaves s0..s11 alone, except execve and rt_sigreturn; a signal handler's
+ * frame changes only sp, ra, a0..a2 and sepc (proc/signal.c). The other
+ * traps are rare enough to take the full way back.
+ */
 bool syscall_user_trap(struct context *context, uint64_t scause, uint64_t stval)
 {
     bool every_register = true;

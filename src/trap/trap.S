@@ -85,22 +85,30 @@ trap_save_registers:
  * program can start here too, with sp pointing at a context built for it.
  */
     .globl trap_return
-trap_return:
+/* sstatus and sepc from the context; t0 keeps sstatus. */
+.macro LOAD_SSTATUS_AND_SEPC
     ld      t0, CONTEXT_SSTATUS(sp)
     ld      t1, CONTEXT_SEPC(sp)
     csrw    sstatus, t0             /* SPP and SPIE decide where sret goes, and SIE after it */
     csrw    sepc, t1
-    andi    t0, t0, SSTATUS_SPP
-    bnez    t0, trap_restore_registers
+.endm
 
-    /*
-     * Back to user code: the next trap from it must find this kernel stack
-     * (sscratch = its top) and this hart's tp (kept in the unused x[0] slot).
-     */
+/*
+ * Back to user code: the next trap from it must find this kernel stack
+ * (sscratch = its top) and this hart's tp (kept in the unused x[0] slot).
+ */
+.macro LEAVE_KERNEL_STACK_AND_TP
     sd      tp, 0*8(sp)
     addi    t0, sp, CONTEXT_SIZE
     csrw    sscratch, t0
     ld      tp, 4*8(sp)             /* the user's own tp */
+.endm
+
+trap_return:
+    LOAD_SSTATUS_AND_SEPC
+    andi    t0, t0, SSTATUS_SPP
+    bnez    t0, trap_restore_registers
+    LEAVE_KERNEL_STACK_AND_TP
 
 trap_restore_registers:
     /*
@@ -142,14 +150,8 @@ trap_from_user:
  * is loaded back. A system call takes this way (docs/syscalls.md).
  */
 trap_return_to_user_fast:
-    ld      t0, CONTEXT_SSTATUS(sp)
-    ld      t1, CONTEXT_SEPC(sp)
-    csrw    sstatus, t0
-    csrw    sepc, t1
-    sd      tp, 0*8(sp)
-    addi    t0, sp, CONTEXT_SIZE
-    csrw    sscratch, t0
-    ld      tp, 4*8(sp)
+    LOAD_SSTATUS_AND_SEPC
+    LEAVE_KERNEL_STACK_AND_TP
     ld      x1, 1*8(sp)
     ld      x3, 3*8(sp)
     .irp    n, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
